@@ -1,0 +1,19 @@
+//! Diagnostics for every stage of skillc.
+//!
+//! A [`Diagnostic`] carries a stable kebab-case rule id, a severity, a message, a primary [`Span`]
+//! into a file of the [`SourceMap`], secondary labels, a help line and notes. Stages only build
+//! diagnostics; rendering (human via miette, JSON, ...) lives here so no other crate names miette.
+
+mod diagnostic;
+mod render;
+mod rule;
+mod source;
+mod suggest;
+
+pub use diagnostic::{Diagnostic, Label, Severity};
+pub use render::{
+    LineCol, RenderedDiagnostic, Summary, render_human, render_json, render_short, to_rendered,
+};
+pub use rule::{RuleInfo, Stage};
+pub use source::{FileId, SourceFile, SourceMap, Span};
+pub use suggest::did_you_mean;

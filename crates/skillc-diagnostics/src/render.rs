@@ -1,0 +1,112 @@
+//! Renderers: human (miette, fixed theme), short (one line per finding) and JSON.
+
+mod human;
+mod json;
+
+pub use human::render_human;
+pub use json::render_json;
+
+use crate::{Diagnostic, SourceMap, Span};
+use serde::Serialize;
+
+/// A 1-based position in a named file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A diagnostic with its spans resolved to file, line and column: the shape of machine output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderedDiagnostic {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub end_line: Option<u32>,
+    pub end_column: Option<u32>,
+    pub labels: Vec<RenderedLabel>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderedLabel {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub message: String,
+}
+
+/// Counts reported after a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+    pub files: usize,
+    pub families: usize,
+}
+
+fn resolve(map: &SourceMap, span: Span) -> Option<(String, (u32, u32), (u32, u32))> {
+    let file = map.get(span.file)?;
+    Some((
+        file.path.clone(),
+        file.line_col(span.start),
+        file.line_col(span.end),
+    ))
+}
+
+/// Resolves spans to lines and columns.
+pub fn to_rendered(map: &SourceMap, d: &Diagnostic) -> RenderedDiagnostic {
+    let primary = d.span.and_then(|s| resolve(map, s));
+    let labels = d
+        .labels
+        .iter()
+        .filter_map(|l| {
+            resolve(map, l.span).map(|(file, (line, column), (end_line, end_column))| RenderedLabel {
+                file,
+                line,
+                column,
+                end_line,
+                end_column,
+                message: l.message.clone(),
+            })
+        })
+        .collect();
+    RenderedDiagnostic {
+        code: d.code,
+        severity: d.severity.as_str(),
+        message: d.message.clone(),
+        file: primary.as_ref().map(|p| p.0.clone()),
+        line: primary.as_ref().map(|p| p.1.0),
+        column: primary.as_ref().map(|p| p.1.1),
+        end_line: primary.as_ref().map(|p| p.2.0),
+        end_column: primary.as_ref().map(|p| p.2.1),
+        labels,
+        help: d.help.clone(),
+        notes: d.notes.clone(),
+    }
+}
+
+/// `path:line:col: severity: message [code]`, one line per finding (like gcc, shellcheck -f gcc).
+pub fn render_short(map: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let r = to_rendered(map, d);
+        let message = r.message.replace('\n', " ");
+        match (r.file, r.line, r.column) {
+            (Some(f), Some(l), Some(c)) => {
+                out.push_str(&format!("{f}:{l}:{c}: {}: {message} [{}]\n", r.severity, r.code));
+            }
+            _ => out.push_str(&format!("skillc: {}: {message} [{}]\n", r.severity, r.code)),
+        }
+    }
+    out
+}
