@@ -1,1 +1,19 @@
-//! placeholder
+//! The front end: find families on disk, read their YAML into a syntax tree with spans.
+//!
+//! Only [`yaml`] knows the YAML library. The syntax tree ([`ast`]) mirrors the files one to one; it
+//! checks structure (keys, types, enums) but no meaning: references, durations and expressions are
+//! kept as spanned strings and resolved when the IR is built.
+
+pub mod ast;
+mod discover;
+mod load;
+pub mod rules;
+mod schema;
+mod sp;
+mod yaml;
+
+pub use discover::{FamilyDir, discover};
+pub use load::{LoadedFamily, Loaded, ParsedFile, load_paths, MAX_FILE_BYTES};
+pub use schema::{json_schema, json_schema_string};
+pub use sp::Sp;
+pub use yaml::parse_document;

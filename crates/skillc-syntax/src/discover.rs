@@ -1,0 +1,269 @@
+//! Finding families on disk: a family is a directory holding `family.yaml`; its files are every
+//! `*.yaml`/`*.yml` below it, skipping hidden directories and nested families.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One family directory and the files that belong to it, `family.yaml` first, the rest sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyDir {
+    pub root: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// Entries that could not be read while walking (path, reason).
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+/// The families found under `paths`, sorted by root, each once. A path that is a file selects the
+/// family it belongs to. Paths that do not exist or belong to no family are returned as errors
+/// (usage errors: the caller exits 2).
+pub fn discover(paths: &[PathBuf]) -> (Vec<FamilyDir>, Vec<String>) {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(format!("{}: {}", path.display(), io_reason(&e)));
+                continue;
+            }
+        };
+        let before = roots.len();
+        if meta.is_file() {
+            if let Some(root) = enclosing_family(path) {
+                push_root(root, &mut roots, &mut seen);
+            }
+        } else {
+            find_roots(path, &mut roots, &mut seen, &mut BTreeSet::new());
+        }
+        if roots.len() == before && !already_covered(path, &roots) {
+            errors.push(format!(
+                "{}: no skill family here (a family is a directory holding family.yaml)",
+                path.display()
+            ));
+        }
+    }
+    let mut families: Vec<FamilyDir> = roots.into_iter().map(collect_family).collect();
+    families.sort_by(|a, b| a.root.cmp(&b.root));
+    (families, errors)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+fn already_covered(path: &Path, roots: &[PathBuf]) -> bool {
+    let Ok(canon) = fs::canonicalize(path) else {
+        return false;
+    };
+    roots
+        .iter()
+        .filter_map(|r| fs::canonicalize(r).ok())
+        .any(|r| canon.starts_with(&r) || r.starts_with(&canon))
+}
+
+fn push_root(root: PathBuf, roots: &mut Vec<PathBuf>, seen: &mut BTreeSet<PathBuf>) {
+    let key = fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+    if seen.insert(key) {
+        roots.push(root);
+    }
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// The nearest ancestor directory (or the file's own directory) that holds `family.yaml`.
+fn enclosing_family(file: &Path) -> Option<PathBuf> {
+    let mut dir = file.parent().map(Path::to_path_buf);
+    while let Some(d) = dir {
+        let probe = if d.as_os_str().is_empty() {
+            PathBuf::from("family.yaml")
+        } else {
+            d.join("family.yaml")
+        };
+        if probe.is_file() {
+            return Some(if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            });
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+    None
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    entries
+}
+
+fn find_roots(
+    dir: &Path,
+    roots: &mut Vec<PathBuf>,
+    seen: &mut BTreeSet<PathBuf>,
+    visited: &mut BTreeSet<PathBuf>,
+) {
+    let Ok(canon) = fs::canonicalize(dir) else {
+        return;
+    };
+    if !visited.insert(canon) {
+        return;
+    }
+    if dir.join("family.yaml").is_file() {
+        push_root(dir.to_path_buf(), roots, seen);
+        return;
+    }
+    for entry in sorted_entries(dir) {
+        if entry.is_dir() && !is_hidden(&entry) {
+            find_roots(&entry, roots, seen, visited);
+        }
+    }
+}
+
+fn collect_family(root: PathBuf) -> FamilyDir {
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut visited = BTreeSet::new();
+    collect_files(&root, &root, &mut files, &mut unreadable, &mut visited);
+    let family_yaml = root.join("family.yaml");
+    files.sort();
+    files.retain(|f| f != &family_yaml);
+    files.insert(0, family_yaml);
+    FamilyDir {
+        root,
+        files,
+        unreadable,
+    }
+}
+
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    unreadable: &mut Vec<(PathBuf, String)>,
+    visited: &mut BTreeSet<PathBuf>,
+) {
+    match fs::canonicalize(dir) {
+        Ok(canon) => {
+            if !visited.insert(canon) {
+                unreadable.push((
+                    dir.to_path_buf(),
+                    "symbolic-link loop: this directory was already visited".to_owned(),
+                ));
+                return;
+            }
+        }
+        Err(e) => {
+            unreadable.push((dir.to_path_buf(), io_reason(&e)));
+            return;
+        }
+    }
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            unreadable.push((dir.to_path_buf(), io_reason(&e)));
+            return;
+        }
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for entry in entries {
+        if is_hidden(&entry) {
+            continue;
+        }
+        let meta = match fs::metadata(&entry) {
+            Ok(m) => m,
+            Err(e) => {
+                if is_yaml(&entry) || fs::symlink_metadata(&entry).is_ok_and(|m| m.is_symlink()) {
+                    unreadable.push((entry.clone(), io_reason(&e)));
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if entry != root && entry.join("family.yaml").is_file() {
+                continue;
+            }
+            collect_files(root, &entry, files, unreadable, visited);
+        } else if is_yaml(&entry) {
+            files.push(entry);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(p: &Path) {
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, "").expect("write");
+    }
+
+    #[test]
+    fn finds_families_and_their_files_skipping_hidden_and_nested() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let t = tmp.path();
+        touch(&t.join("a/family.yaml"));
+        touch(&t.join("a/services/z.yaml"));
+        touch(&t.join("a/b.yml"));
+        touch(&t.join("a/notes.txt"));
+        touch(&t.join("a/.hidden/x.yaml"));
+        touch(&t.join("a/nested/family.yaml"));
+        touch(&t.join("a/nested/n.yaml"));
+        let (fams, errs) = discover(&[t.to_path_buf()]);
+        assert!(errs.is_empty(), "{errs:?}");
+        let roots: Vec<_> = fams.iter().map(|f| f.root.clone()).collect();
+        assert_eq!(roots, vec![t.join("a")]);
+        assert_eq!(
+            fams[0].files,
+            vec![t.join("a/family.yaml"), t.join("a/b.yml"), t.join("a/services/z.yaml")]
+        );
+    }
+
+    #[test]
+    fn a_file_selects_its_family_and_missing_paths_are_errors() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let t = tmp.path();
+        touch(&t.join("fam/family.yaml"));
+        touch(&t.join("fam/s/x.yaml"));
+        let (fams, errs) = discover(&[t.join("fam/s/x.yaml"), t.join("fam"), t.join("nope")]);
+        assert_eq!(fams.len(), 1);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].contains("no such file"), "{errs:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported_not_followed_forever() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let t = tmp.path();
+        touch(&t.join("fam/family.yaml"));
+        touch(&t.join("fam/sub/x.yaml"));
+        std::os::unix::fs::symlink(t.join("fam/sub"), t.join("fam/sub/loop")).expect("symlink");
+        let (fams, _) = discover(&[t.join("fam")]);
+        assert_eq!(fams[0].files, vec![t.join("fam/family.yaml"), t.join("fam/sub/x.yaml")]);
+        assert_eq!(fams[0].unreadable.len(), 1);
+        assert!(fams[0].unreadable[0].1.contains("loop"));
+    }
+}

@@ -1,0 +1,181 @@
+//! Reading the files of every family into a [`SourceMap`] and parsing them.
+
+use crate::ast::{Document, FamilyDecl};
+use crate::discover::{FamilyDir, discover};
+use crate::{Sp, rules, yaml};
+use skillc_diagnostics::{Diagnostic, FileId, SourceMap, Span};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused (`file-too-large`).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One file that parsed.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub file: FileId,
+    pub doc: Document,
+}
+
+/// One family: its `family:` section (when `family.yaml` parsed and held one) and its files.
+#[derive(Debug, Clone)]
+pub struct LoadedFamily {
+    pub root: PathBuf,
+    pub family_file: FileId,
+    pub decl: Option<Sp<FamilyDecl>>,
+    pub files: Vec<ParsedFile>,
+    /// Files that did not parse (their diagnostics are in [`Loaded::diagnostics`]).
+    pub broken_files: usize,
+}
+
+/// Everything read in one run.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub families: Vec<LoadedFamily>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Paths that do not exist or hold no family: usage errors.
+    pub path_errors: Vec<String>,
+}
+
+/// Finds and reads every family under `paths`.
+pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    let (dirs, path_errors) = discover(paths);
+    let mut loaded = Loaded {
+        path_errors,
+        ..Loaded::default()
+    };
+    for dir in dirs {
+        let fam = load_family(&dir, &mut loaded.sources, &mut loaded.diagnostics);
+        loaded.families.push(fam);
+    }
+    loaded
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Reads a file into the source map; returns `None` (with a diagnostic) when it cannot be used.
+fn read_source(
+    path: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> (FileId, bool) {
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        let id = sources.add(display(path), "");
+        diags.push(
+            Diagnostic::error(
+                rules::FILE_TOO_LARGE.id,
+                format!("file is {size} bytes; the limit is {MAX_FILE_BYTES}"),
+            )
+            .at(Span::file_start(id), "")
+            .with_help("split the file; skill files are small"),
+        );
+        return (id, false);
+    }
+    match fs::read(path) {
+        Err(e) => {
+            let id = sources.add(display(path), "");
+            diags.push(
+                Diagnostic::error(rules::READ_ERROR.id, format!("cannot read file: {e}"))
+                    .at(Span::file_start(id), "")
+                    .with_help("fix the file's permissions, or remove it from the family"),
+            );
+            (id, false)
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                if let Some(nul) = text.find('\0') {
+                    let id = sources.add(display(path), text);
+                    diags.push(
+                        Diagnostic::error(rules::INVALID_UTF8.id, "file holds a NUL byte")
+                            .at(Span::new(id, nul, nul + 1), "NUL byte here")
+                            .with_help("skill files are text; remove the NUL byte"),
+                    );
+                    return (id, false);
+                }
+                (sources.add(display(path), text), true)
+            }
+            Err(e) => {
+                let bad = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let id = sources.add(display(path), text);
+                diags.push(
+                    Diagnostic::error(rules::INVALID_UTF8.id, "file is not valid UTF-8")
+                        .at(Span::new(id, bad, bad + 1), "invalid byte here")
+                        .with_help("re-encode the file as UTF-8"),
+                );
+                (id, false)
+            }
+        },
+    }
+}
+
+fn load_family(dir: &FamilyDir, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> LoadedFamily {
+    let mut family = LoadedFamily {
+        root: dir.root.clone(),
+        family_file: FileId(0),
+        decl: None,
+        files: Vec::new(),
+        broken_files: 0,
+    };
+    for (i, path) in dir.files.iter().enumerate() {
+        let is_family_yaml = i == 0;
+        let (id, readable) = read_source(path, sources, diags);
+        if is_family_yaml {
+            family.family_file = id;
+        }
+        if !readable {
+            family.broken_files += 1;
+            continue;
+        }
+        let Some(source) = sources.get(id) else {
+            continue;
+        };
+        match yaml::parse_document(source, id) {
+            Ok(mut doc) => {
+                if is_family_yaml {
+                    family.decl = doc.family.take();
+                    if family.decl.is_none() {
+                        diags.push(
+                            Diagnostic::error(
+                                rules::MISSING_FAMILY_SECTION.id,
+                                "family.yaml has no `family:` section",
+                            )
+                            .at(Span::file_start(id), "")
+                            .with_help("add `family: { name, version, description }`"),
+                        );
+                    }
+                } else if let Some(decl) = doc.family.take() {
+                    diags.push(
+                        Diagnostic::error(
+                            rules::MISPLACED_FAMILY_SECTION.id,
+                            "`family:` may appear only in family.yaml",
+                        )
+                        .at(decl.span(id), "")
+                        .with_help(format!(
+                            "move it to {}",
+                            display(&dir.root.join("family.yaml"))
+                        )),
+                    );
+                }
+                family.files.push(ParsedFile { file: id, doc });
+            }
+            Err(d) => {
+                family.broken_files += 1;
+                diags.push(*d);
+            }
+        }
+    }
+    for (path, reason) in &dir.unreadable {
+        let id = sources.add(display(path), "");
+        diags.push(
+            Diagnostic::error(rules::READ_ERROR.id, format!("cannot read: {reason}"))
+                .at(Span::file_start(id), "")
+                .with_help("fix or remove the entry; the family is checked without it"),
+        );
+    }
+    family
+}

@@ -1,0 +1,37 @@
+//! Rules reported while reading files. One rule per file; the doc comment is the rule's page.
+
+mod duplicate_key;
+mod family_section;
+mod file_read;
+mod invalid_type;
+mod invalid_value;
+mod missing_key;
+mod unknown_key;
+mod yaml_limits;
+mod yaml_syntax;
+
+pub use duplicate_key::DUPLICATE_KEY;
+pub use family_section::{MISPLACED_FAMILY_SECTION, MISSING_FAMILY_SECTION};
+pub use file_read::{FILE_TOO_LARGE, INVALID_UTF8, READ_ERROR};
+pub use invalid_type::INVALID_TYPE;
+pub use invalid_value::INVALID_VALUE;
+pub use missing_key::MISSING_KEY;
+pub use unknown_key::UNKNOWN_KEY;
+pub use yaml_limits::YAML_LIMITS;
+pub use yaml_syntax::YAML_SYNTAX;
+
+/// Every rule of the load stage.
+pub const RULES: &[skillc_diagnostics::RuleInfo] = &[
+    YAML_SYNTAX,
+    UNKNOWN_KEY,
+    INVALID_TYPE,
+    INVALID_VALUE,
+    MISSING_KEY,
+    DUPLICATE_KEY,
+    YAML_LIMITS,
+    INVALID_UTF8,
+    READ_ERROR,
+    FILE_TOO_LARGE,
+    MISSING_FAMILY_SECTION,
+    MISPLACED_FAMILY_SECTION,
+];
