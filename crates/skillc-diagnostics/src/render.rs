@@ -70,13 +70,15 @@ pub fn to_rendered(map: &SourceMap, d: &Diagnostic) -> RenderedDiagnostic {
         .labels
         .iter()
         .filter_map(|l| {
-            resolve(map, l.span).map(|(file, (line, column), (end_line, end_column))| RenderedLabel {
-                file,
-                line,
-                column,
-                end_line,
-                end_column,
-                message: l.message.clone(),
+            resolve(map, l.span).map(|(file, (line, column), (end_line, end_column))| {
+                RenderedLabel {
+                    file,
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    message: l.message.clone(),
+                }
             })
         })
         .collect();
@@ -103,7 +105,10 @@ pub fn render_short(map: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         let message = r.message.replace('\n', " ");
         match (r.file, r.line, r.column) {
             (Some(f), Some(l), Some(c)) => {
-                out.push_str(&format!("{f}:{l}:{c}: {}: {message} [{}]\n", r.severity, r.code));
+                out.push_str(&format!(
+                    "{f}:{l}:{c}: {}: {message} [{}]\n",
+                    r.severity, r.code
+                ));
             }
             _ => out.push_str(&format!("skillc: {}: {message} [{}]\n", r.severity, r.code)),
         }

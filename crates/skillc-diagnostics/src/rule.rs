@@ -119,9 +119,18 @@ mod tests {
 
     #[test]
     fn page_and_examples_come_from_the_doc_comment() {
-        assert!(DEMO.page().starts_with("# demo-rule\n\n## What it does\nFlags demos.\n"));
-        assert_eq!(DEMO.example("Bad").as_deref(), Some("family: { name: bad }\n"));
-        assert_eq!(DEMO.example("Good").as_deref(), Some("family: { name: good }\n"));
+        assert!(
+            DEMO.page()
+                .starts_with("# demo-rule\n\n## What it does\nFlags demos.\n")
+        );
+        assert_eq!(
+            DEMO.example("Bad").as_deref(),
+            Some("family: { name: bad }\n")
+        );
+        assert_eq!(
+            DEMO.example("Good").as_deref(),
+            Some("family: { name: good }\n")
+        );
         assert!(DEMO.configurable);
         assert_eq!(DEMO.default_severity, crate::Severity::Warning);
     }

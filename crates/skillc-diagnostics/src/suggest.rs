@@ -8,7 +8,12 @@ where
     let limit = (input.chars().count() / 3).max(2);
     candidates
         .into_iter()
-        .map(|c| (levenshtein(&input.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                levenshtein(&input.to_ascii_lowercase(), &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c)

@@ -25,7 +25,8 @@ pub fn typecheck(expr: &Expr, env: &dyn TypeEnv, expected: Type) -> Vec<Diagnost
         )
         .at(expr.span, format!("this is {found}"));
         if expected == Type::Bool && found == Type::Int {
-            d = d.with_help("compare the number to get a condition, e.g. `... == 200` or `... > 0`");
+            d = d
+                .with_help("compare the number to get a condition, e.g. `... == 200` or `... > 0`");
         }
         checker.diags.push(d);
     }
@@ -74,9 +75,7 @@ impl Checker<'_> {
                 self.want_bool(rhs, &what);
                 Some(Type::Bool)
             }
-            ExprKind::Compare {
-                op, lhs, rhs, ..
-            } => {
+            ExprKind::Compare { op, lhs, rhs, .. } => {
                 let l = self.infer(lhs);
                 let r = self.infer(rhs);
                 if let (Some(l), Some(r)) = (l, r) {

@@ -1,5 +1,9 @@
 //! Text → spanned AST: the pest grammar, lowering of pairs, and syntax/literal diagnostics.
 
+// `parse` returns `Result<Expr, Diagnostic>` by the crate's contract; a parse fails once per
+// expression, so the size of the error does not matter here.
+#![allow(clippy::result_large_err)]
+
 use crate::ast::{Call, CmpOp, Duration, Expr, ExprKind, LogicOp};
 use crate::origin::Origin;
 use crate::rules;
@@ -25,7 +29,8 @@ pub(crate) const MAX_TREE_DEPTH: usize = 256;
 /// Parses one expression. Every node's span is a file span computed from `origin`.
 pub fn parse(text: &str, origin: &Origin) -> Result<Expr, Diagnostic> {
     prescan(text, origin)?;
-    let mut pairs = ExprParser::parse(Rule::main, text).map_err(|e| syntax_error(&e, text, origin))?;
+    let mut pairs =
+        ExprParser::parse(Rule::main, text).map_err(|e| syntax_error(&e, text, origin))?;
     let main = pairs.next().ok_or_else(|| internal(origin))?;
     let lower = Lower { text, origin };
     let or_expr = main
@@ -586,7 +591,14 @@ pub(crate) fn parse_duration(raw: &str) -> Result<u64, DurationError> {
             ));
         }
         last_rank = Some(rank);
-        let too_long = || (0, raw.len(), format!("duration `{raw}` is too long"), "too long");
+        let too_long = || {
+            (
+                0,
+                raw.len(),
+                format!("duration `{raw}` is too long"),
+                "too long",
+            )
+        };
         let n: u64 = digits.parse().map_err(|_| too_long())?;
         total = n
             .checked_mul(size)
@@ -615,11 +627,19 @@ mod tests {
         let err = |s| parse_duration(s).map_err(|(a, b, m, _)| (a, b, m));
         assert_eq!(
             err("30s1m"),
-            Err((3, 5, "duration `30s1m` repeats a unit or has units out of order".into()))
+            Err((
+                3,
+                5,
+                "duration `30s1m` repeats a unit or has units out of order".into()
+            ))
         );
         assert_eq!(
             err("1s2s"),
-            Err((2, 4, "duration `1s2s` repeats a unit or has units out of order".into()))
+            Err((
+                2,
+                4,
+                "duration `1s2s` repeats a unit or has units out of order".into()
+            ))
         );
         assert_eq!(
             err("5sec"),

@@ -50,12 +50,30 @@ fn not_binds_tighter_than_and_which_binds_tighter_than_or() {
     assert!(matches!(and_lhs.kind, ExprKind::Not(_)));
     assert!(matches!(and_rhs.kind, ExprKind::Bool(false)));
     // And the parentheses the structure needs come back when printing.
-    assert_eq!(ok("!(true && false) || true").to_string(), "!(true && false) || true");
-    assert_eq!(ok("(!true && false) || true").to_string(), "!true && false || true");
-    assert_eq!(ok("true && (false || true)").to_string(), "true && (false || true)");
-    assert_eq!(ok("(true || false) && true").to_string(), "(true || false) && true");
-    assert_eq!(ok("true || (false || true)").to_string(), "true || (false || true)");
-    assert_eq!(ok("(true || false) || true").to_string(), "true || false || true");
+    assert_eq!(
+        ok("!(true && false) || true").to_string(),
+        "!(true && false) || true"
+    );
+    assert_eq!(
+        ok("(!true && false) || true").to_string(),
+        "!true && false || true"
+    );
+    assert_eq!(
+        ok("true && (false || true)").to_string(),
+        "true && (false || true)"
+    );
+    assert_eq!(
+        ok("(true || false) && true").to_string(),
+        "(true || false) && true"
+    );
+    assert_eq!(
+        ok("true || (false || true)").to_string(),
+        "true || (false || true)"
+    );
+    assert_eq!(
+        ok("(true || false) || true").to_string(),
+        "true || false || true"
+    );
 }
 
 #[test]
@@ -64,10 +82,16 @@ fn not_is_looser_than_comparison() {
     let ExprKind::Not(inner) = &e.kind else {
         panic!("root must be !")
     };
-    assert!(matches!(inner.kind, ExprKind::Compare { op: CmpOp::Eq, .. }));
+    assert!(matches!(
+        inner.kind,
+        ExprKind::Compare { op: CmpOp::Eq, .. }
+    ));
     assert_eq!(e.to_string(), "!(runs(service) == 3)");
     assert_eq!(ok("!!true").to_string(), "!!true");
-    assert_eq!(ok("(true == false) != true").to_string(), "(true == false) != true");
+    assert_eq!(
+        ok("(true == false) != true").to_string(),
+        "(true == false) != true"
+    );
 }
 
 #[test]
@@ -85,12 +109,22 @@ fn every_node_has_a_file_span() {
     };
     assert_eq!(local(Some(*op_span)), (14, 16));
     assert_eq!(local(Some(lhs.span)), (0, 13));
-    let ExprKind::Not(call) = &lhs.kind else { panic!() };
-    let ExprKind::Call(c) = &call.kind else { panic!() };
+    let ExprKind::Not(call) = &lhs.kind else {
+        panic!()
+    };
+    let ExprKind::Call(c) = &call.kind else {
+        panic!()
+    };
     assert_eq!(local(Some(call.span)), (1, 13));
     assert_eq!(local(Some(c.name_span)), (1, 6));
     assert_eq!(local(Some(c.args[0].span)), (7, 12));
-    let ExprKind::Compare { op_span, lhs, rhs: three, .. } = &rhs.kind else {
+    let ExprKind::Compare {
+        op_span,
+        lhs,
+        rhs: three,
+        ..
+    } = &rhs.kind
+    else {
         panic!()
     };
     assert_eq!(local(Some(*op_span)), (31, 33));
@@ -119,7 +153,10 @@ fn without_a_content_start_every_span_is_the_scalar() {
     e.visit(&mut |n| assert_eq!(n.span, scalar));
     let d = parse("ready(  &&", &origin).expect_err("syntax error");
     assert_eq!(d.span, Some(scalar));
-    assert_eq!(d.notes, vec!["at character 9 of the expression `ready(  &&`"]);
+    assert_eq!(
+        d.notes,
+        vec!["at character 9 of the expression `ready(  &&`"]
+    );
 }
 
 #[test]
@@ -136,9 +173,12 @@ fn origin_for_a_quoted_scalar_shifts_by_the_quote() {
 
 #[test]
 fn syntax_errors_point_at_the_exact_column() {
-    let d = err(r#"ready(service) && && true"#);
+    let d = err("ready(service) && && true");
     assert_eq!(d.code, "expr-syntax");
-    assert_eq!(d.message, "invalid expression: expected an expression, found `&&`");
+    assert_eq!(
+        d.message,
+        "invalid expression: expected an expression, found `&&`"
+    );
     assert_eq!(local(d.span), (18, 20));
     assert_eq!(d.span.map(|s| s.start), Some(BASE + 18));
 
@@ -175,20 +215,29 @@ fn syntax_error_hints_for_common_slips() {
     assert_eq!(d.help.as_deref(), Some("use `==` to compare"));
     let d = err("ready('bus')");
     assert_eq!(local(d.span), (6, 7));
-    assert_eq!(d.help.as_deref(), Some("string literals use double quotes: \"text\""));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("string literals use double quotes: \"text\"")
+    );
 }
 
 #[test]
 fn comparisons_do_not_chain() {
     let d = err("runs(service) == 1 == true");
     assert_eq!(d.code, "expr-syntax");
-    assert_eq!(d.message, "invalid expression: comparison operators cannot be chained");
+    assert_eq!(
+        d.message,
+        "invalid expression: comparison operators cannot be chained"
+    );
     assert_eq!(local(d.span), (19, 21));
     assert_eq!(d.labels.len(), 1);
     assert_eq!(local(Some(d.labels[0].span)), (14, 16));
     assert!(err("1 < 2 < 3").message.contains("cannot be chained"));
     // With parentheses it is fine.
-    assert!(matches!(ok("(1 < 2) == true").kind, ExprKind::Compare { .. }));
+    assert!(matches!(
+        ok("(1 < 2) == true").kind,
+        ExprKind::Compare { .. }
+    ));
 }
 
 #[test]
@@ -198,14 +247,20 @@ fn unterminated_strings_are_reported_at_the_opening_quote() {
     assert_eq!(d.message, "invalid expression: unterminated string literal");
     assert_eq!(local(d.span), (4, 5));
     // A trailing backslash escapes the would-be closing quote.
-    assert_eq!(err(r#"tcp("a\")"#).message, "invalid expression: unterminated string literal");
+    assert_eq!(
+        err(r#"tcp("a\")"#).message,
+        "invalid expression: unterminated string literal"
+    );
 }
 
 #[test]
 fn string_escapes() {
     let e = ok(r#"log_contains("/l", "say \"hi\" \\ bye")"#);
     let ExprKind::Call(c) = &e.kind else { panic!() };
-    assert_eq!(c.args[1].kind, ExprKind::Str(r#"say "hi" \ bye"#.to_owned()));
+    assert_eq!(
+        c.args[1].kind,
+        ExprKind::Str(r#"say "hi" \ bye"#.to_owned())
+    );
     assert_eq!(e.to_string(), r#"log_contains("/l", "say \"hi\" \\ bye")"#);
     // Non-ASCII text is kept as it is.
     assert_eq!(ok(r#"bus("ünï")"#).to_string(), r#"bus("ünï")"#);
@@ -215,7 +270,11 @@ fn string_escapes() {
     assert_eq!(d.message, "invalid escape `\\t` in a string literal");
     assert_eq!(local(d.span), (15, 17));
     let d = err(r#"bus("a\é")"#);
-    assert_eq!(local(d.span), (6, 9), "the span covers the whole two-byte character");
+    assert_eq!(
+        local(d.span),
+        (6, 9),
+        "the span covers the whole two-byte character"
+    );
 }
 
 #[test]
@@ -223,7 +282,10 @@ fn integers() {
     assert_eq!(ok("9223372036854775807").kind, ExprKind::Int(i64::MAX));
     assert_eq!(ok("-9223372036854775808").kind, ExprKind::Int(i64::MIN));
     assert_eq!(ok("007").kind, ExprKind::Int(7));
-    assert_eq!(ok("last_exit(service) == -1").to_string(), "last_exit(service) == -1");
+    assert_eq!(
+        ok("last_exit(service) == -1").to_string(),
+        "last_exit(service) == -1"
+    );
     let d = err("runs(service) > 9223372036854775808");
     assert_eq!(d.code, "expr-invalid-literal");
     assert_eq!(d.message, "integer `9223372036854775808` is out of range");
@@ -249,12 +311,18 @@ fn durations() {
 
     let d = err("5s < 30s1m");
     assert_eq!(d.code, "expr-invalid-literal");
-    assert_eq!(d.message, "duration `30s1m` repeats a unit or has units out of order");
+    assert_eq!(
+        d.message,
+        "duration `30s1m` repeats a unit or has units out of order"
+    );
     assert_eq!(local(d.span), (8, 10));
     let d = err("5sec > 1s");
     assert_eq!(d.message, "unknown duration unit `sec` in `5sec`");
     assert_eq!(local(d.span), (1, 4));
-    assert_eq!(err("1m30 > 1s").message, "duration `1m30` has no unit after `30`");
+    assert_eq!(
+        err("1m30 > 1s").message,
+        "duration `1m30` has no unit after `30`"
+    );
     assert_eq!(err("-5s < 1s").message, "duration `-5s` is negative");
     assert_eq!(
         err("99999999999999999h > 1s").message,
@@ -274,7 +342,10 @@ fn bare_names_other_than_service_true_false_are_unknown() {
             "the only bare names are `service`, `true` and `false`; write text and service references in double quotes, e.g. `\"web\"`"
         )
     );
-    assert_eq!(err("ready(servce)").help.as_deref(), Some("did you mean `service`?"));
+    assert_eq!(
+        err("ready(servce)").help.as_deref(),
+        Some("did you mean `service`?")
+    );
     assert_eq!(err("tru").help.as_deref(), Some("did you mean `true`?"));
 }
 

@@ -237,7 +237,11 @@ mod tests {
         assert_eq!(roots, vec![t.join("a")]);
         assert_eq!(
             fams[0].files,
-            vec![t.join("a/family.yaml"), t.join("a/b.yml"), t.join("a/services/z.yaml")]
+            vec![
+                t.join("a/family.yaml"),
+                t.join("a/b.yml"),
+                t.join("a/services/z.yaml")
+            ]
         );
     }
 
@@ -262,7 +266,10 @@ mod tests {
         touch(&t.join("fam/sub/x.yaml"));
         std::os::unix::fs::symlink(t.join("fam/sub"), t.join("fam/sub/loop")).expect("symlink");
         let (fams, _) = discover(&[t.join("fam")]);
-        assert_eq!(fams[0].files, vec![t.join("fam/family.yaml"), t.join("fam/sub/x.yaml")]);
+        assert_eq!(
+            fams[0].files,
+            vec![t.join("fam/family.yaml"), t.join("fam/sub/x.yaml")]
+        );
         assert_eq!(fams[0].unreadable.len(), 1);
         assert!(fams[0].unreadable[0].1.contains("loop"));
     }

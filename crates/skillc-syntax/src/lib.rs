@@ -13,7 +13,7 @@ mod sp;
 mod yaml;
 
 pub use discover::{FamilyDir, discover};
-pub use load::{LoadedFamily, Loaded, ParsedFile, load_paths, MAX_FILE_BYTES};
+pub use load::{Loaded, LoadedFamily, MAX_FILE_BYTES, ParsedFile, load_paths};
 pub use schema::{json_schema, json_schema_string};
 pub use sp::Sp;
 pub use yaml::parse_document;

@@ -113,7 +113,11 @@ fn read_source(
     }
 }
 
-fn load_family(dir: &FamilyDir, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> LoadedFamily {
+fn load_family(
+    dir: &FamilyDir,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> LoadedFamily {
     let mut family = LoadedFamily {
         root: dir.root.clone(),
         family_file: FileId(0),

@@ -3,9 +3,9 @@
 //! It parses a file into an [`ast::Document`], keeping byte spans through [`Sp`], and turns the
 //! library's first error into a [`Diagnostic`] with a code, the exact span and a help line.
 
+use crate::Sp;
 use crate::ast::Document;
 use crate::rules;
-use crate::Sp;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::options::AliasLimits;
 use serde_saphyr::{Budget, Error, Options};
@@ -123,9 +123,14 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        return Diagnostic::error(rules::MISSING_KEY.id, format!("missing required key `{name}`"))
-            .at(span, format!("this mapping needs `{name}`"))
-            .with_help(format!("add `{name}:`; see docs/language.md for what it means"));
+        return Diagnostic::error(
+            rules::MISSING_KEY.id,
+            format!("missing required key `{name}`"),
+        )
+        .at(span, format!("this mapping needs `{name}`"))
+        .with_help(format!(
+            "add `{name}:`; see docs/language.md for what it means"
+        ));
     }
     if msg.starts_with("duplicate mapping key") {
         let key = msg
@@ -137,10 +142,13 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
             .with_help("a key may appear once per mapping; merge the two entries");
     }
     if msg.contains("budget breached") || msg.contains("alias") && msg.contains("limit") {
-        return Diagnostic::error(rules::YAML_LIMITS.id, "the file exceeds skillc's YAML limits")
-            .at(span, "limit reached here")
-            .with_note(msg)
-            .with_help("skill files are small; remove alias chains or very deep nesting");
+        return Diagnostic::error(
+            rules::YAML_LIMITS.id,
+            "the file exceeds skillc's YAML limits",
+        )
+        .at(span, "limit reached here")
+        .with_note(msg)
+        .with_help("skill files are small; remove alias chains or very deep nesting");
     }
     if msg.starts_with("invalid type")
         || msg.starts_with("expected ")
@@ -182,7 +190,10 @@ mod tests {
         let services = doc.services.expect("services");
         let (key, svc) = services.first().expect("one");
         assert_eq!(&text[key.start as usize..key.end as usize], "bus");
-        assert_eq!(&text[svc.layer.start as usize..svc.layer.end as usize], "L1");
+        assert_eq!(
+            &text[svc.layer.start as usize..svc.layer.end as usize],
+            "L1"
+        );
     }
 
     #[test]
@@ -195,7 +206,9 @@ mod tests {
 
     #[test]
     fn bad_enum_is_an_invalid_value_at_the_value() {
-        let (d, slice) = err("services:\n  a:\n    description: d\n    layer: L4\n    scope: daemon\n    run: { program: /x }\n");
+        let (d, slice) = err(
+            "services:\n  a:\n    description: d\n    layer: L4\n    scope: daemon\n    run: { program: /x }\n",
+        );
         assert_eq!(d.code, "invalid-value");
         assert_eq!(slice, "L4");
         assert!(d.help.as_deref().unwrap_or("").contains("L1, L2, L3"));
@@ -227,7 +240,11 @@ mod tests {
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
         for pair in names.windows(2) {
             let refs = vec![format!("*{}", pair[0]); 10].join(", ");
-            text.push_str(&format!("        {}: &{} [{refs}]\n", pair[1].to_uppercase(), pair[1]));
+            text.push_str(&format!(
+                "        {}: &{} [{refs}]\n",
+                pair[1].to_uppercase(),
+                pair[1]
+            ));
         }
         let d = *parse(&text).expect_err("refused");
         assert_eq!(d.code, "yaml-limits", "{d:?}");

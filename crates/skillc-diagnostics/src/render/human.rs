@@ -9,7 +9,12 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Renders every diagnostic; `color` selects ANSI colours (for terminals), `width` the wrap width.
-pub fn render_human(map: &SourceMap, diagnostics: &[Diagnostic], color: bool, width: usize) -> String {
+pub fn render_human(
+    map: &SourceMap,
+    diagnostics: &[Diagnostic],
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -159,14 +164,16 @@ impl miette::Diagnostic for View {
         if self.source.is_none() || self.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, (span, msg))| {
-            let ss = SourceSpan::new((span.start as usize).into(), span.len() as usize);
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(msg.clone(), ss)
-            } else {
-                LabeledSpan::new_with_span(msg.clone(), ss)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (span, msg))| {
+                let ss = SourceSpan::new((span.start as usize).into(), span.len() as usize);
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(msg.clone(), ss)
+                } else {
+                    LabeledSpan::new_with_span(msg.clone(), ss)
+                }
+            },
+        )))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {

@@ -4,19 +4,19 @@
 use skillc_diagnostics::{Diagnostic, FileId, Span};
 use skillc_expr::{Expr, Origin, Type, TypeEnv, parse, typecheck};
 
-pub const FILE: FileId = FileId(7);
+pub(crate) const FILE: FileId = FileId(7);
 /// Every exact-origin test puts the expression at this byte offset.
-pub const BASE: u32 = 100;
+pub(crate) const BASE: u32 = 100;
 
-pub fn origin(text: &str) -> Origin {
+pub(crate) fn origin(text: &str) -> Origin {
     Origin::exact(FILE, BASE, text.len())
 }
 
-pub fn ok(text: &str) -> Expr {
+pub(crate) fn ok(text: &str) -> Expr {
     parse(text, &origin(text)).unwrap_or_else(|d| panic!("{text:?} should parse: {d:?}"))
 }
 
-pub fn err(text: &str) -> Diagnostic {
+pub(crate) fn err(text: &str) -> Diagnostic {
     match parse(text, &origin(text)) {
         Ok(e) => panic!("{text:?} should not parse, got {e}"),
         Err(d) => d,
@@ -24,7 +24,7 @@ pub fn err(text: &str) -> Diagnostic {
 }
 
 /// The local (expression-relative) byte range of a span.
-pub fn local(span: Option<Span>) -> (u32, u32) {
+pub(crate) fn local(span: Option<Span>) -> (u32, u32) {
     let s = span.expect("a span");
     assert_eq!(s.file, FILE);
     (s.start - BASE, s.end - BASE)
@@ -32,14 +32,14 @@ pub fn local(span: Option<Span>) -> (u32, u32) {
 
 /// A skill with parameters `lock: string`, `port: int`, `grace: duration`, `peer: service`.
 #[derive(Debug, Clone)]
-pub struct Env {
-    pub params: Vec<(&'static str, Type)>,
-    pub service: bool,
-    pub allow_params: bool,
+pub(crate) struct Env {
+    pub(crate) params: Vec<(&'static str, Type)>,
+    pub(crate) service: bool,
+    pub(crate) allow_params: bool,
 }
 
 impl Env {
-    pub fn skill() -> Self {
+    pub(crate) fn skill() -> Self {
         Self {
             params: vec![
                 ("lock", Type::String),
@@ -52,7 +52,7 @@ impl Env {
         }
     }
 
-    pub fn probe() -> Self {
+    pub(crate) fn probe() -> Self {
         Self {
             params: Vec::new(),
             service: true,
@@ -63,7 +63,10 @@ impl Env {
 
 impl TypeEnv for Env {
     fn param_type(&self, name: &str) -> Option<Type> {
-        self.params.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
     }
     fn param_names(&self) -> Vec<String> {
         self.params.iter().map(|(n, _)| (*n).to_owned()).collect()
@@ -77,6 +80,6 @@ impl TypeEnv for Env {
 }
 
 /// Parses (must succeed) and type checks as a bool condition.
-pub fn check(text: &str, env: &Env) -> Vec<Diagnostic> {
+pub(crate) fn check(text: &str, env: &Env) -> Vec<Diagnostic> {
     typecheck(&ok(text), env, Type::Bool)
 }

@@ -12,7 +12,9 @@ pub struct FamilyDecl {
     /// Family name (id syntax), unique among loaded families.
     pub name: Sp<Id>,
     /// Semantic version, e.g. `1.2.0`.
-    #[schemars(regex(pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"))]
+    #[schemars(regex(
+        pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+    ))]
     pub version: Sp<String>,
     /// What the family is for.
     pub description: Sp<String>,

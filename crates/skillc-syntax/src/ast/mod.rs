@@ -13,7 +13,7 @@ mod skill;
 pub use action::{ActionDecl, ParamDecl, ParamType, ScalarValue};
 pub use common::{Capability, DurationText, ExprText, Id, Layer, Reference, Risk, Scope};
 pub use family::FamilyDecl;
-pub use policy::{Outcome, Approve, Policy, PolicyRule, RuleMatch};
+pub use policy::{Approve, Outcome, Policy, PolicyRule, RuleMatch};
 pub use service::{CalendarEntry, KeepAlive, Readiness, Run, Schedule, Service, SessionType};
 pub use skill::{AppliesTo, LoopSpec, OnFailure, Skill, SkillSeverity, Step, WithValue};
 

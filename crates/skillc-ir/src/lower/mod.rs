@@ -1,0 +1,36 @@
+//! Syntax tree → IR. Resolves every reference across families and reports what does not resolve.
+//!
+//! Passes: families and imports; declarations (ids of services, actions, skills; duplicates);
+//! bodies (services, actions, skills, policies), which may reference any declared id.
+
+mod actions;
+mod args;
+mod context;
+mod declare;
+mod expr;
+mod families;
+mod placeholders;
+mod policy;
+mod refs;
+mod schedule;
+mod services;
+mod skills;
+mod steps;
+
+use crate::model::Ir;
+use context::Cx;
+use skillc_diagnostics::Diagnostic;
+use skillc_syntax::Loaded;
+
+/// Builds the IR from loaded families. Always returns an IR (possibly partial) and every
+/// diagnostic found; the IR may be used only when no diagnostic is an error.
+pub fn lower(loaded: &Loaded) -> (Ir, Vec<Diagnostic>) {
+    let mut cx = Cx::new(&loaded.sources);
+    let fams = families::lower_families(&mut cx, loaded);
+    let decls = declare::declare(&mut cx, &fams);
+    services::lower_services(&mut cx, &decls);
+    actions::lower_actions(&mut cx, &decls);
+    skills::lower_skills(&mut cx, &decls);
+    policy::lower_policies(&mut cx, &decls);
+    (cx.ir, cx.diags)
+}

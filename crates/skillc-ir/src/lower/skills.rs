@@ -1,0 +1,228 @@
+//! Pass 3c: skills — parameters, selectors, expressions, steps, on-failure.
+
+use super::args::ArgScope;
+use super::context::Cx;
+use super::declare::{Decls, Item};
+use super::expr::Env;
+use super::refs::Reach;
+use super::steps::lower_steps;
+use crate::model::{AppliesTo, ArgValue, FamilyId, OnFailure, Param, ServiceId, Skill, Spanned};
+use crate::rules;
+use indexmap::IndexMap;
+use skillc_diagnostics::{Diagnostic, FileId};
+use skillc_expr::{Expr, ExprKind};
+use skillc_syntax::Sp;
+use skillc_syntax::ast::{self, Id, ParamDecl, ParamType, ScalarValue};
+use std::collections::HashSet;
+
+pub(crate) fn lower_params(
+    cx: &mut Cx<'_>,
+    _family: FamilyId,
+    file: FileId,
+    params: Option<&IndexMap<Sp<Id>, Sp<ParamDecl>>>,
+) -> Vec<Param> {
+    let mut out = Vec::new();
+    for (name, decl) in params.into_iter().flatten() {
+        cx.check_id(file, name, "parameter");
+        let default = decl.default.as_ref().and_then(|d| {
+            let span = d.span(file);
+            let value = match (decl.ty.value, &d.value) {
+                (ParamType::Bool, ScalarValue::Bool(b)) => Some(ArgValue::Bool(*b)),
+                (ParamType::Int, ScalarValue::Int(i)) => Some(ArgValue::Int(*i)),
+                (
+                    ParamType::String | ParamType::Path | ParamType::Service,
+                    ScalarValue::String(s),
+                ) => {
+                    cx.check_placeholders(s, span, &[]);
+                    Some(ArgValue::String(s.clone()))
+                }
+                (ParamType::Duration, ScalarValue::String(s)) => {
+                    let text = Sp::new(ast::DurationText(s.clone()), d.start, d.end);
+                    cx.duration(file, &text)
+                        .map(|v| ArgValue::Duration(v.value))
+                }
+                (ty, _) => {
+                    cx.emit(
+                        Diagnostic::error(
+                            rules::ACTION_ARGUMENT.id,
+                            format!("default does not fit type `{}`", ty.as_str()),
+                        )
+                        .at(span, "wrong type")
+                        .with_help(format!(
+                            "write a {} default, or change `type:`",
+                            ty.as_str()
+                        )),
+                    );
+                    None
+                }
+            };
+            value.map(|v| Spanned::new(v, span))
+        });
+        out.push(Param {
+            name: Spanned::new(name.value.0.clone(), name.span(file)),
+            ty: decl.ty.value,
+            default,
+        });
+    }
+    out
+}
+
+pub(crate) fn lower_skills(cx: &mut Cx<'_>, decls: &Decls<'_>) {
+    for item in &decls.skills {
+        let skill = lower_skill(cx, item);
+        cx.ir.skills.push(skill);
+    }
+    let targets: Vec<Vec<ServiceId>> = (0..cx.ir.skills.len()).map(|i| select(cx, i)).collect();
+    for (skill, t) in cx.ir.skills.iter_mut().zip(targets) {
+        skill.targets = t;
+    }
+}
+
+fn lower_skill(cx: &mut Cx<'_>, item: &Item<'_, ast::Skill>) -> Skill {
+    let (file, fam, s) = (item.file, item.family, &item.body.value);
+    let params = lower_params(cx, fam, file, s.params.as_ref());
+    let env = Env {
+        params: Some(&params),
+    };
+    let detect = cx.expr(fam, file, &s.detect, &env);
+    let (verify, verify_defaulted) = match &s.verify {
+        Some(v) => (cx.expr(fam, file, v, &env), false),
+        None => (default_verify(item.key.span(file)), true),
+    };
+    let names: Vec<String> = params.iter().map(|p| p.name.value.clone()).collect();
+    let scope = ArgScope {
+        family: fam,
+        file,
+        params: &names,
+    };
+    let mut seen = HashSet::new();
+    let diagnose = lower_steps(
+        cx,
+        &scope,
+        &env,
+        s.diagnose.as_deref().unwrap_or_default(),
+        &mut seen,
+    );
+    let remediate = lower_steps(cx, &scope, &env, &s.remediate, &mut seen);
+    let on_failure = match &s.on_failure {
+        None => Spanned::new(OnFailure::Escalate, item.key.span(file)),
+        Some(o) => {
+            let span = o.span(file);
+            let v = match &o.value {
+                ast::OnFailure::Escalate => OnFailure::Escalate,
+                ast::OnFailure::Stop => OnFailure::Stop,
+                ast::OnFailure::Next(next) => {
+                    match cx.resolve_skill(fam, next.value.as_str(), next.span(file)) {
+                        Some(id) => OnFailure::Next(id),
+                        None => OnFailure::Escalate,
+                    }
+                }
+            };
+            Spanned::new(v, span)
+        }
+    };
+    let a = &s.applies_to.value;
+    let applies_to = AppliesTo {
+        services: a.services.as_ref().map(|refs| {
+            refs.iter()
+                .filter_map(|r| {
+                    let span = r.span(file);
+                    cx.resolve_service(fam, r.value.as_str(), span, Reach::ImportsAndImporters)
+                        .map(|id| Spanned::new(id, span))
+                })
+                .collect()
+        }),
+        families: a.families.as_ref().map(|names| {
+            names
+                .iter()
+                .filter_map(|n| {
+                    let span = n.span(file);
+                    cx.resolve_family(n.value.as_str(), span)
+                        .map(|id| Spanned::new(id, span))
+                })
+                .collect()
+        }),
+        layers: a
+            .layers
+            .as_ref()
+            .map(|v| v.iter().map(|l| l.value).collect()),
+        scopes: a
+            .scopes
+            .as_ref()
+            .map(|v| v.iter().map(|l| l.value).collect()),
+        tags: a
+            .tags
+            .as_ref()
+            .map(|v| v.iter().map(|t| t.value.clone()).collect()),
+        span: s.applies_to.span(file),
+    };
+    Skill {
+        id: Spanned::new(item.key.value.0.clone(), item.key.span(file)),
+        family: fam,
+        title: s.title.value.clone(),
+        description: s.description.as_ref().map(|d| d.value.clone()),
+        severity: s.severity.value,
+        applies_to,
+        params,
+        detect,
+        diagnose,
+        remediate,
+        verify,
+        verify_defaulted,
+        on_failure,
+        timeout: s.timeout.as_ref().and_then(|t| cx.duration(file, t)),
+        targets: Vec::new(),
+    }
+}
+
+/// `ready(service)`, blamed on the skill's key.
+fn default_verify(span: skillc_diagnostics::Span) -> Expr {
+    Expr {
+        kind: ExprKind::Call(skillc_expr::Call {
+            name: "ready".to_owned(),
+            name_span: span,
+            args: vec![Expr {
+                kind: ExprKind::Service,
+                span,
+            }],
+        }),
+        span,
+    }
+}
+
+/// The services a skill applies to: those of its own family and of every family importing it,
+/// filtered by the selector.
+fn select(cx: &Cx<'_>, index: usize) -> Vec<ServiceId> {
+    let skill = &cx.ir.skills[index];
+    let fam = skill.family;
+    let a = &skill.applies_to;
+    cx.ir
+        .service_ids()
+        .filter(|&sid| {
+            let svc = cx.ir.service(sid);
+            let visible = svc.family == fam
+                || cx
+                    .ir
+                    .family(svc.family)
+                    .imports
+                    .iter()
+                    .any(|i| i.value == fam);
+            visible
+                && a.services
+                    .as_ref()
+                    .is_none_or(|v| v.iter().any(|s| s.value == sid))
+                && a.families
+                    .as_ref()
+                    .is_none_or(|v| v.iter().any(|f| f.value == svc.family))
+                && a.layers
+                    .as_ref()
+                    .is_none_or(|v| v.contains(&svc.layer.value))
+                && a.scopes
+                    .as_ref()
+                    .is_none_or(|v| v.contains(&svc.scope.value))
+                && a.tags
+                    .as_ref()
+                    .is_none_or(|v| svc.tags.iter().any(|t| v.contains(&t.value)))
+        })
+        .collect()
+}

@@ -1,0 +1,40 @@
+//! Rules reported while building the IR. One rule per file; the doc comment is the rule's page.
+
+mod action_argument;
+mod duplicate_id;
+mod invalid_duration;
+mod invalid_id;
+mod invalid_placeholder;
+mod invalid_schedule;
+mod invalid_step;
+mod invalid_umask;
+mod invalid_version;
+mod missing_label;
+mod unresolved_reference;
+
+pub use action_argument::ACTION_ARGUMENT;
+pub use duplicate_id::DUPLICATE_ID;
+pub use invalid_duration::INVALID_DURATION;
+pub use invalid_id::INVALID_ID;
+pub use invalid_placeholder::INVALID_PLACEHOLDER;
+pub use invalid_schedule::INVALID_SCHEDULE;
+pub use invalid_step::INVALID_STEP;
+pub use invalid_umask::INVALID_UMASK;
+pub use invalid_version::INVALID_VERSION;
+pub use missing_label::MISSING_LABEL;
+pub use unresolved_reference::UNRESOLVED_REFERENCE;
+
+/// Every rule of the lowering stage.
+pub const RULES: &[skillc_diagnostics::RuleInfo] = &[
+    DUPLICATE_ID,
+    UNRESOLVED_REFERENCE,
+    INVALID_ID,
+    INVALID_DURATION,
+    INVALID_STEP,
+    ACTION_ARGUMENT,
+    INVALID_SCHEDULE,
+    INVALID_PLACEHOLDER,
+    INVALID_UMASK,
+    INVALID_VERSION,
+    MISSING_LABEL,
+];

@@ -1,0 +1,75 @@
+//! The command line (clap derive).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skillc",
+    version,
+    about = "Compiler and static analyzer for declarative remediation skills",
+    long_about = "skillc checks skill families (YAML descriptions of launchd services and the ways they fail) \
+and compiles them into launchd property lists and policy-gated remediation scripts.",
+    after_help = "Exit codes: 0 no error, 1 findings, 2 usage error or unreadable input, 3 internal error."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check skill families and report every finding.
+    Check(CheckArgs),
+    /// Write the JSON Schema of skill files.
+    Schema(SchemaArgs),
+    /// Print the page of a rule: what it checks, why, a bad and a good example.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Families to check: directories (searched for family.yaml) or files of a family.
+    #[arg(default_value = "skills")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub(crate) color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Rendered diagnostics with source snippets.
+    Human,
+    /// One `path:line:col: severity: message [rule]` line per finding.
+    Short,
+    /// One JSON document: {"version": 1, "diagnostics": [...], "summary": {...}}.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemaArgs {
+    /// Directory to write `skillc.schema.json` into; prints to stdout when absent.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExplainArgs {
+    /// Rule id, e.g. `unknown-key`; `--list` shows them all.
+    #[arg(required_unless_present = "list")]
+    pub(crate) rule: Option<String>,
+    /// List every rule with its default severity and summary.
+    #[arg(long)]
+    pub(crate) list: bool,
+}

@@ -1,0 +1,16 @@
+//! One module per subcommand.
+
+mod check;
+mod explain;
+mod schema;
+
+use crate::cli::{Cli, Command};
+
+/// Runs a command and returns the process exit code.
+pub(crate) fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    }
+}

@@ -1,0 +1,17 @@
+//! Every rule skillc knows, from every stage.
+
+use skillc_diagnostics::RuleInfo;
+
+/// All rules: load, expression, lowering, analysis.
+pub(crate) fn all_rules() -> Vec<&'static RuleInfo> {
+    skillc_syntax::rules::RULES
+        .iter()
+        .chain(skillc_expr::RULES)
+        .chain(skillc_ir::rules::RULES)
+        .chain(skillc_analysis::RULES)
+        .collect()
+}
+
+pub(crate) fn find(id: &str) -> Option<&'static RuleInfo> {
+    all_rules().into_iter().find(|r| r.id == id)
+}
