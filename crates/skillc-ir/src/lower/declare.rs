@@ -110,7 +110,7 @@ pub(crate) fn declare<'l>(cx: &mut Cx<'_>, fams: &[FamilyInput<'l>]) -> Decls<'l
     decls
 }
 
-/// Checks the id and registers it; false when it is a duplicate (reported) or invalid.
+/// Checks the id and registers it; false when it is a duplicate (reported).
 fn declare_one(
     cx: &mut Cx<'_>,
     first_span: &mut HashMap<(&str, String), Span>,
@@ -118,7 +118,8 @@ fn declare_one(
     file: FileId,
     key: &Sp<Id>,
 ) -> bool {
-    let valid = cx.check_id(file, key, what);
+    // An invalid id is reported but still declared, so references to it do not cascade.
+    cx.check_id(file, key, what);
     let span = key.span(file);
     let name = key.value.0.clone();
     if let Some(&first) = first_span.get(&(what, name.clone())) {
@@ -126,5 +127,5 @@ fn declare_one(
         return false;
     }
     first_span.insert((what, name), span);
-    valid
+    true
 }

@@ -4,8 +4,9 @@ declare_rule! {
     /// # duplicate-id
     ///
     /// ## What it does
-    /// Reports a service, action, skill, step, family or policy defined twice: in two files of a
-    /// family, twice in one skill, or two families of the same name. Both places are shown.
+    /// Reports a service, action, skill, policy or family defined twice (in two files of a family,
+    /// or two loaded families of one name), and a step id used twice in one skill. Both places are
+    /// shown.
     ///
     /// ## Why
     /// Sections of the same name are merged across the files of a family; a second definition would
@@ -31,17 +32,12 @@ declare_rule! {
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
     ///   web-down:
-    ///     title: Duplicate
-    ///     severity: low
-    ///     applies_to: { services: [web] }
-    ///     detect: 'false'
-    ///     remediate: [{ id: noop, action: notify, with: { message: x } }]
-    ///   web-down2:
     ///     title: The web server does not answer
     ///     severity: medium
     ///     applies_to: { services: [web] }
     ///     detect: '!ready(service)'
     ///     remediate:
+    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
     ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
     /// policy:
     ///   rules:

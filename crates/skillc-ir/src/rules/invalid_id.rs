@@ -20,7 +20,7 @@ declare_rule! {
     ///   description: Demo family.
     ///   label_prefix: org.example
     /// services:
-    ///   Web_Server:
+    ///   web:
     ///     description: A web server.
     ///     layer: L3
     ///     scope: session
@@ -37,7 +37,7 @@ declare_rule! {
     ///     applies_to: { services: [web] }
     ///     detect: '!ready(service)'
     ///     remediate:
-    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
+    ///       - { id: Restart_Now, action: launchctl.kickstart, with: { target: service, kill: true } }
     /// policy:
     ///   rules:
     ///     - { match: {}, outcome: confirm }
