@@ -1,13 +1,11 @@
 //! load → lower → analyze, shared by every command that checks.
 
 use skillc_diagnostics::{Diagnostic, Severity, SourceMap, Summary};
-use skillc_ir::Ir;
 use std::path::PathBuf;
 
 /// The outcome of checking some paths.
 pub(crate) struct Checked {
     pub(crate) sources: SourceMap,
-    pub(crate) ir: Ir,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) summary: Summary,
     /// Paths that do not exist or hold no family (usage errors).
@@ -41,7 +39,6 @@ pub(crate) fn check(paths: &[PathBuf]) -> Checked {
     };
     Checked {
         sources,
-        ir,
         diagnostics,
         summary,
         path_errors: loaded.path_errors,

@@ -17,20 +17,16 @@ pub(crate) fn run(args: &ExplainArgs) -> u8 {
         return exit::OK;
     }
     let id = args.rule.as_deref().unwrap_or_default();
-    match registry::find(id) {
-        Some(rule) => {
-            print!("{}", rule.page());
-            exit::OK
-        }
-        None => {
-            let all = registry::all_rules();
-            match did_you_mean(id, all.iter().map(|r| r.id)) {
-                Some(s) => eprintln!("skillc: error: unknown rule `{id}`; did you mean `{s}`?"),
-                None => eprintln!(
-                    "skillc: error: unknown rule `{id}`; `skillc explain --list` shows every rule"
-                ),
-            }
-            exit::USAGE
-        }
+    if let Some(rule) = registry::find(id) {
+        print!("{}", rule.page());
+        return exit::OK;
     }
+    let all = registry::all_rules();
+    match did_you_mean(id, all.iter().map(|r| r.id)) {
+        Some(s) => eprintln!("skillc: error: unknown rule `{id}`; did you mean `{s}`?"),
+        None => eprintln!(
+            "skillc: error: unknown rule `{id}`; `skillc explain --list` shows every rule"
+        ),
+    }
+    exit::USAGE
 }

@@ -54,7 +54,10 @@ pub struct Summary {
     pub families: usize,
 }
 
-fn resolve(map: &SourceMap, span: Span) -> Option<(String, (u32, u32), (u32, u32))> {
+/// File path, start (line, column), end (line, column).
+type Resolved = (String, (u32, u32), (u32, u32));
+
+fn resolve(map: &SourceMap, span: Span) -> Option<Resolved> {
     let file = map.get(span.file)?;
     Some((
         file.path.clone(),

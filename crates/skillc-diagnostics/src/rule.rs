@@ -131,7 +131,7 @@ mod tests {
             DEMO.example("Good").as_deref(),
             Some("family: { name: good }\n")
         );
-        assert!(DEMO.configurable);
+        assert_eq!(DEMO.stage, crate::Stage::Analysis);
         assert_eq!(DEMO.default_severity, crate::Severity::Warning);
     }
 }

@@ -39,6 +39,7 @@ impl Span {
     }
 
     /// The sub-span `[from, to)` counted from this span's start, clamped to it.
+    #[must_use]
     pub fn sub(&self, from: usize, to: usize) -> Self {
         let len = self.len() as usize;
         let from = from.min(len);

@@ -5,7 +5,9 @@ pub fn did_you_mean<'a, I>(input: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (input.chars().count() / 3).max(2);
+    let n = input.chars().count();
+    // Two-character inputs (`L4`) are too short for an edit to mean a typo.
+    let limit = if n <= 2 { 0 } else { (n / 3).max(1) };
     candidates
         .into_iter()
         .map(|c| {
@@ -44,5 +46,7 @@ mod tests {
         assert_eq!(did_you_mean("requries", names), Some("requires"));
         assert_eq!(did_you_mean("want", names), Some("wants"));
         assert_eq!(did_you_mean("zzzzzzzz", names), None);
+        assert_eq!(did_you_mean("L4", ["L1", "L2", "L3"]), None);
+        assert_eq!(did_you_mean("l2", ["L1", "L2", "L3"]), Some("L2"));
     }
 }

@@ -62,7 +62,7 @@ fn read_source(
     sources: &mut SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> (FileId, bool) {
-    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let size = fs::metadata(path).map_or(0, |m| m.len());
     if size > MAX_FILE_BYTES {
         let id = sources.add(display(path), "");
         diags.push(

@@ -54,10 +54,19 @@ fn error_message(e: &Error) -> String {
         return msg.clone();
     }
     let full = e.without_snippet().to_string();
-    match full.rfind(" at line ") {
-        Some(i) => full[..i].to_owned(),
-        None => full,
+    // Drop the trailing " at line N, column M": spans carry the position.
+    if let Some(i) = full.rfind(" at line ") {
+        let tail = &full[i + " at line ".len()..];
+        let is_position = tail.split_once(", column ").is_some_and(|(l, c)| {
+            !l.is_empty()
+                && !c.is_empty()
+                && l.chars().chain(c.chars()).all(|ch| ch.is_ascii_digit())
+        });
+        if is_position {
+            return full[..i].to_owned();
+        }
     }
+    full
 }
 
 fn error_span(e: &Error, source: &SourceFile, file: FileId) -> Span {
@@ -76,7 +85,7 @@ fn error_span(e: &Error, source: &SourceFile, file: FileId) -> Span {
     Span::new(file, start as usize, start as usize)
 }
 
-/// `unknown field `x`, expected one of a, b` → ("x", ["a", "b"]).
+/// Splits "unknown field `x`, expected one of a, b" into the name and the expected names.
 fn split_unknown<'m>(msg: &'m str, prefix: &str) -> Option<(&'m str, Vec<&'m str>)> {
     let rest = msg.strip_prefix(prefix)?;
     let end = rest.find('`')?;
@@ -94,6 +103,34 @@ fn split_unknown<'m>(msg: &'m str, prefix: &str) -> Option<(&'m str, Vec<&'m str
         })
         .unwrap_or_default();
     Some((name, expected))
+}
+
+/// For an error inside a block mapping, the key that owns the mapping: the nearest line above
+/// with less indentation. Returns its span and name.
+fn parent_key(source: &SourceFile, file: FileId, at: Span) -> Option<(Span, Option<String>)> {
+    let text: &str = &source.text;
+    let line_start = text[..at.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let indent = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+    if at.start as usize != line_start + indent {
+        return None; // flow style or mid-line: keep the parser's position
+    }
+    let mut end = line_start;
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end - 1];
+        let trimmed = line.trim_start_matches(' ');
+        let line_indent = line.len() - trimmed.len();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') && line_indent < indent {
+            let key = trimmed.trim_start_matches("- ").split(':').next()?.trim();
+            let key_start = start + line.find(key)?;
+            return Some((
+                Span::new(file, key_start, key_start + key.len()),
+                Some(key.to_owned()),
+            ));
+        }
+        end = start;
+    }
+    None
 }
 
 fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
@@ -123,14 +160,16 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        return Diagnostic::error(
-            rules::MISSING_KEY.id,
-            format!("missing required key `{name}`"),
-        )
-        .at(span, format!("this mapping needs `{name}`"))
-        .with_help(format!(
-            "add `{name}:`; see docs/language.md for what it means"
-        ));
+        let (at, owner) = parent_key(source, file, span).unwrap_or((span, None));
+        let message = match owner {
+            Some(owner) => format!("`{owner}` is missing the required key `{name}`"),
+            None => format!("missing required key `{name}`"),
+        };
+        return Diagnostic::error(rules::MISSING_KEY.id, message)
+            .at(at, format!("needs `{name}`"))
+            .with_help(format!(
+                "add `{name}:`; see docs/language.md for what it means"
+            ));
     }
     if msg.starts_with("duplicate mapping key") {
         let key = msg
@@ -141,13 +180,17 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
             .at(span, "defined again here")
             .with_help("a key may appear once per mapping; merge the two entries");
     }
-    if msg.contains("budget breached") || msg.contains("alias") && msg.contains("limit") {
+    if msg.contains("budget breached")
+        || msg.contains("recursion limit")
+        || msg.contains("depth")
+        || msg.contains("alias") && msg.contains("limit")
+    {
         return Diagnostic::error(
             rules::YAML_LIMITS.id,
             "the file exceeds skillc's YAML limits",
         )
         .at(span, "limit reached here")
-        .with_note(msg)
+        .with_note(msg.split_whitespace().collect::<Vec<_>>().join(" "))
         .with_help("skill files are small; remove alias chains or very deep nesting");
     }
     if msg.starts_with("invalid type")

@@ -148,9 +148,9 @@ fn convert(
             cx.resolve_service(scope.family, s, span, Reach::Imports)
                 .map(|id| ArgValue::Target(Target::Service(id)))
         }
-        (ArgType::Risk, WithValue::String(s)) => match Risk::ALL.iter().find(|r| r.as_str() == s) {
-            Some(r) => Some(ArgValue::Risk(*r)),
-            None => {
+        (ArgType::Risk, WithValue::String(s)) => {
+            let found = Risk::ALL.iter().find(|r| r.as_str() == s).copied();
+            if found.is_none() {
                 arg_error(
                     cx,
                     format!("`{s}` is not a risk"),
@@ -158,9 +158,9 @@ fn convert(
                     "unknown risk",
                     "one of: read_only, reversible, disruptive, destructive".to_owned(),
                 );
-                None
             }
-        },
+            found.map(ArgValue::Risk)
+        }
         (ArgType::Duration, WithValue::String(s)) => match parse_duration(s) {
             Ok(d) => Some(ArgValue::Duration(d)),
             Err(why) => {

@@ -24,8 +24,10 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub(crate) fn new(sources: &'a SourceMap) -> Self {
-        let mut ir = Ir::default();
-        ir.actions = builtin_actions();
+        let ir = Ir {
+            actions: builtin_actions(),
+            ..Ir::default()
+        };
         let action_by_name = ir
             .actions
             .iter()

@@ -117,7 +117,7 @@ pub(crate) fn expand_cron(text: &str) -> Result<Vec<Calendar>, String> {
     let month = cron_field(fields[3], 1, 12, "month")?;
     let weekday = cron_field(fields[4], 0, 7, "day-of-week")?;
     let mut out = Vec::new();
-    let day_sets: Vec<(Option<Vec<u32>>, Option<Vec<u32>>)> = match (&day, &weekday) {
+    let day_sets: Vec<DaySets> = match (&day, &weekday) {
         (Some(_), Some(_)) => vec![(day.clone(), None), (None, weekday.clone())],
         _ => vec![(day.clone(), weekday.clone())],
     };
@@ -149,6 +149,9 @@ pub(crate) fn expand_cron(text: &str) -> Result<Vec<Calendar>, String> {
     out.dedup();
     Ok(out)
 }
+
+/// Day-of-month values and day-of-week values of one expansion (`None` = every).
+type DaySets = (Option<Vec<u32>>, Option<Vec<u32>>);
 
 fn options(values: Option<&Vec<u32>>) -> Vec<Option<u32>> {
     match values {

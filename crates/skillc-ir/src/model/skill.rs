@@ -78,12 +78,9 @@ impl Step {
         out.push(self);
         match &self.kind {
             StepKind::Action { .. } => {}
-            StepKind::Sequence(steps) | StepKind::Parallel(steps) => {
-                for s in steps {
-                    s.walk(out);
-                }
-            }
-            StepKind::Loop { steps, .. } => {
+            StepKind::Sequence(steps)
+            | StepKind::Parallel(steps)
+            | StepKind::Loop { steps, .. } => {
                 for s in steps {
                     s.walk(out);
                 }

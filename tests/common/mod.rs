@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[derive(Debug)]
 pub struct Run {
     pub code: i32,
     pub stdout: String,
@@ -60,4 +61,39 @@ pub fn codes(json: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|d| d["code"].as_str().expect("code").to_owned())
         .collect()
+}
+
+/// Whether an external tool works here. When it does not, tests print a notice and skip, unless
+/// `SKILLC_REQUIRE_TOOLS=1` (CI), where a missing tool fails the test.
+pub fn tool_available(name: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(name)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "{name} is required (SKILLC_REQUIRE_TOOLS=1) but not usable"
+        );
+        eprintln!("notice: {name} not available; skipping this check");
+    }
+    ok
+}
+
+/// Every `*.yaml` file under `dir`, sorted.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read_dir") {
+            let p = entry.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
 }

@@ -1,0 +1,260 @@
+//! `skillc check` as CI and pre-commit hooks use it: exit codes, JSON contract, every error of a
+//! run reported with exact positions.
+
+mod common;
+
+use common::{check_json, codes, skillc, tree};
+use serde_json::Value;
+
+const FAMILY: &str =
+    "family:\n  name: shop\n  version: 1.0.0\n  description: A shop.\n  label_prefix: org.shop\n";
+
+const SERVICES: &str = r#"services:
+  db:
+    description: Database.
+    layer: L1
+    scope: daemon
+    run: { program: /usr/local/bin/db }
+    readiness: { probe: 'tcp("127.0.0.1:5432")' }
+  db:
+    description: The same id again.
+    layer: L1
+    scope: daemon
+    run: { program: /usr/local/bin/db2 }
+  api:
+    description: API.
+    layer: L2
+    scope: daemon
+    run: { program: /usr/local/bin/api }
+    requires: [db, cache]
+    readiness: { probe: 'http("http://127.0.0.1/health") == "200"' }
+"#;
+
+fn corpus() -> tempfile::TempDir {
+    tree(&[
+        ("shop/family.yaml", FAMILY),
+        // one structural error per file
+        (
+            "shop/typo.yaml",
+            "services:\n  web:\n    description: Web.\n    layr: L3\n",
+        ),
+        (
+            "shop/enum.yaml",
+            "services:\n  web2:\n    description: Web.\n    layer: L3\n    scope: sesion\n",
+        ),
+        (
+            "shop/duration.yaml",
+            "services:\n  web3:\n    description: Web.\n    layer: L3\n    scope: session\n    run:\n      program: /bin/web\n      throttle: 10 seconds\n",
+        ),
+        ("shop/semantic.yaml", SERVICES),
+    ])
+}
+
+fn find<'a>(json: &'a Value, code: &str) -> &'a Value {
+    json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {json:#}"))
+}
+
+fn pos(d: &Value) -> (String, u64, u64) {
+    (
+        d["file"].as_str().expect("file").to_owned(),
+        d["line"].as_u64().expect("line"),
+        d["column"].as_u64().expect("column"),
+    )
+}
+
+#[test]
+fn shipped_skills_are_clean() {
+    let run = skillc(&["check", "skills", "examples/minimal"], &common::repo());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("no findings"), "{}", run.stdout);
+}
+
+#[test]
+fn every_error_of_a_run_is_reported_with_its_position() {
+    let dir = corpus();
+    let (code, json) = check_json(dir.path(), &["shop"]);
+    assert_eq!(code, 1);
+    // Each file's structural error ...
+    assert_eq!(
+        pos(find(&json, "unknown-key")),
+        ("shop/typo.yaml".into(), 4, 5)
+    );
+    assert_eq!(find(&json, "unknown-key")["help"], "did you mean `layer`?");
+    assert_eq!(
+        pos(find(&json, "invalid-value")),
+        ("shop/enum.yaml".into(), 5, 12)
+    );
+    // ... the duplicate YAML key stops semantic.yaml; a duplicate id across files is separate
+    assert_eq!(
+        pos(find(&json, "duplicate-key")),
+        ("shop/semantic.yaml".into(), 8, 3)
+    );
+    assert_eq!(
+        pos(find(&json, "invalid-duration")),
+        ("shop/duration.yaml".into(), 8, 17)
+    );
+    let d = find(&json, "invalid-duration");
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(8), Some(27))
+    );
+}
+
+#[test]
+fn semantic_errors_in_one_file_are_all_reported() {
+    // Without the YAML-level duplicate, the file parses and every semantic error shows.
+    let semantic = SERVICES.replacen(
+        "  db:\n    description: The same id again.",
+        "  dbx:\n    description: The same id again.",
+        1,
+    );
+    let dir = tree(&[
+        ("shop/family.yaml", FAMILY),
+        ("shop/semantic.yaml", &semantic),
+        (
+            "shop/more.yaml",
+            "services:\n  dbx:\n    description: Defined in a second file.\n    layer: L1\n    scope: daemon\n    run: { program: /bin/x }\n",
+        ),
+    ]);
+    let (code, json) = check_json(dir.path(), &["shop"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&json),
+        vec!["duplicate-id", "unresolved-reference", "expr-type-mismatch"],
+        "{json:#}"
+    );
+    let dup = find(&json, "duplicate-id");
+    assert_eq!(pos(dup), ("shop/semantic.yaml".into(), 8, 3));
+    assert_eq!(dup["labels"][0]["file"], "shop/more.yaml");
+    assert_eq!(dup["labels"][0]["line"], 2);
+    let unresolved = find(&json, "unresolved-reference");
+    assert_eq!(pos(unresolved), ("shop/semantic.yaml".into(), 18, 20));
+    assert!(
+        unresolved["message"]
+            .as_str()
+            .expect("msg")
+            .contains("`cache`")
+    );
+    // The type error points inside the quoted expression, at the string literal.
+    let ty = find(&json, "expr-type-mismatch");
+    assert_eq!(ty["line"], 19);
+    assert_eq!(ty["labels"].as_array().map(Vec::len), Some(1));
+    let literal_col = semantic
+        .lines()
+        .nth(18)
+        .expect("line 19")
+        .find("\"200\"")
+        .expect("literal")
+        + 1;
+    assert_eq!(
+        ty["labels"][0]["column"].as_u64(),
+        Some(literal_col as u64),
+        "{ty:#}"
+    );
+}
+
+#[test]
+fn json_output_follows_the_contract() {
+    let dir = corpus();
+    let (_, json) = check_json(dir.path(), &["shop"]);
+    assert_eq!(json["version"], 1);
+    let diags = json["diagnostics"].as_array().expect("array");
+    for d in diags {
+        for key in [
+            "code",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "labels",
+            "help",
+        ] {
+            assert!(d.get(key).is_some(), "{key} missing in {d}");
+        }
+        assert!(["error", "warning", "info"].contains(&d["severity"].as_str().expect("severity")));
+    }
+    let keys: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().map(str::to_owned),
+                d["line"].as_u64(),
+                d["column"].as_u64(),
+                d["code"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(
+        keys, sorted,
+        "diagnostics are sorted by file, line, column, code"
+    );
+    assert_eq!(json["summary"]["errors"].as_u64(), Some(diags.len() as u64));
+    assert_eq!(json["summary"]["families"], 1);
+    assert_eq!(json["summary"]["files"], 5);
+}
+
+#[test]
+fn short_format_is_one_line_per_finding() {
+    let dir = corpus();
+    let run = skillc(&["check", "--format", "short", "shop"], dir.path());
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l == "shop/typo.yaml:4:5: error: unknown key `layr` [unknown-key]"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.lines().count(), 4);
+}
+
+#[test]
+fn exit_code_two_for_usage_errors_and_missing_paths() {
+    let dir = corpus();
+    let run = skillc(&["check", "does-not-exist"], dir.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("does-not-exist: no such file or directory"),
+        "{}",
+        run.stderr
+    );
+    let run = skillc(&["check", "--format", "xml", "shop"], dir.path());
+    assert_eq!(run.code, 2);
+    let empty = tree(&[("notes/readme.yaml", "a: 1\n")]);
+    let run = skillc(&["check", "notes"], empty.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no skill family here"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_argument_checks_its_family() {
+    let dir = corpus();
+    let (code, json) = check_json(dir.path(), &["shop/typo.yaml"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["summary"]["files"], 5, "the whole family is loaded");
+}
+
+#[test]
+fn version_and_help_work() {
+    let run = skillc(&["--version"], &common::repo());
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("skillc "));
+    let run = skillc(&["help"], &common::repo());
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("check"));
+}
