@@ -236,6 +236,11 @@ mod tests {
     }
 
     #[test]
+    fn every_minute_is_one_empty_entry() {
+        assert_eq!(expand_cron("* * * * *"), Ok(vec![Calendar::default()]));
+    }
+
+    #[test]
     fn rejects_bad_fields_and_explosions() {
         for bad in [
             "0 7 * *",
@@ -244,7 +249,7 @@ mod tests {
             "0 7 * * 8",
             "a * * * *",
             "*/0 * * * *",
-            "* * * * *",
+            "*/1 */1 * * *",
         ] {
             assert!(expand_cron(bad).is_err(), "{bad}");
         }
