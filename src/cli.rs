@@ -21,6 +21,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Check skill families and report every finding.
     Check(CheckArgs),
+    /// Check, then compile into launchd plists, readiness gates and install scripts.
+    Build(BuildArgs),
     /// Write the JSON Schema of skill files.
     Schema(SchemaArgs),
     /// Print the page of a rule: what it checks, why, a bad and a good example.
@@ -32,12 +34,24 @@ pub(crate) struct CheckArgs {
     /// Families to check: directories (searched for family.yaml) or files of a family.
     #[arg(default_value = "skills")]
     pub(crate) paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub(crate) format: Format,
+    /// Output format; `github` is the default when GITHUB_ACTIONS=true, else `human`.
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<Format>,
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub(crate) color: Color,
+    /// Print the time spent in each phase (load, lower, analyze, emit) to stderr.
+    #[arg(long)]
+    pub(crate) timings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) check: CheckArgs,
+    /// Output directory; replaced atomically. Refused when it holds anything but a skillc build.
+    #[arg(long, default_value = "build")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,6 +62,23 @@ pub(crate) enum Format {
     Short,
     /// One JSON document: {"version": 1, "diagnostics": [...], "summary": {...}}.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+impl CheckArgs {
+    /// The format asked for, or the one the environment implies.
+    pub(crate) fn format(&self) -> Format {
+        self.format.unwrap_or_else(|| {
+            if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+                Format::Github
+            } else {
+                Format::Human
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

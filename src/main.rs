@@ -1,10 +1,14 @@
 //! `skillc`: compiler and static analyzer for declarative remediation skills.
 
+mod build;
 mod cli;
 mod commands;
+mod config;
 mod exit;
 mod pipeline;
 mod registry;
+mod rules;
+mod suppress;
 
 use clap::Parser;
 use std::process::ExitCode;

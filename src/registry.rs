@@ -9,6 +9,8 @@ pub(crate) fn all_rules() -> Vec<&'static RuleInfo> {
         .chain(skillc_expr::RULES)
         .chain(skillc_ir::rules::RULES)
         .chain(skillc_analysis::RULES)
+        .chain(skillc_backend_launchd::RULES)
+        .chain(crate::rules::RULES)
         .collect()
 }
 

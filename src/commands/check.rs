@@ -1,20 +1,51 @@
 //! `skillc check`.
 
 use crate::cli::{CheckArgs, Color, Format};
+use crate::pipeline::Checked;
+use crate::registry;
 use crate::{exit, pipeline};
-use skillc_diagnostics::{render_human, render_json, render_short};
+use skillc_diagnostics::{
+    SarifTool, render_github, render_human, render_json, render_sarif, render_short,
+};
 use std::io::{IsTerminal, Write};
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
     let checked = pipeline::check(&args.paths);
-    if !checked.path_errors.is_empty() {
-        for e in &checked.path_errors {
+    if let Some(code) = report(args, &checked) {
+        return code;
+    }
+    if args.timings {
+        eprint!("{}", checked.timings.render());
+    }
+    if checked.fails() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+/// Prints the findings in the requested format. Returns an exit code when the run must stop
+/// (usage errors, broken stdout).
+pub(crate) fn report(args: &CheckArgs, checked: &Checked) -> Option<u8> {
+    if !checked.usage_errors.is_empty() {
+        for e in &checked.usage_errors {
             eprintln!("skillc: error: {e}");
         }
-        return exit::USAGE;
+        return Some(exit::USAGE);
     }
-    let out = match args.format {
+    let out = match args.format() {
         Format::Json => render_json(&checked.sources, &checked.diagnostics, &checked.summary),
+        Format::Github => render_github(&checked.sources, &checked.diagnostics),
+        Format::Sarif => render_sarif(
+            &checked.sources,
+            &checked.diagnostics,
+            &registry::all_rules(),
+            SarifTool {
+                version: env!("CARGO_PKG_VERSION"),
+                information_uri: env!("CARGO_PKG_REPOSITORY"),
+                rules_base_uri: concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules"),
+            },
+        ),
         Format::Short => render_short(&checked.sources, &checked.diagnostics),
         Format::Human => {
             let color = match args.color {
@@ -35,37 +66,38 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         .and_then(|()| stdout.flush())
         .is_err()
     {
-        return exit::INTERNAL;
+        return Some(exit::INTERNAL);
     }
-    if checked.has_errors() {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    }
+    None
 }
 
-fn plural(n: usize, word: &str) -> String {
+fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {word}")
+        format!("1 {one}")
     } else {
-        format!("{n} {word}s")
+        format!("{n} {many}")
     }
 }
 
 fn summary_line(s: &skillc_diagnostics::Summary) -> String {
     let scope = format!(
         "{} in {}",
-        plural(s.files, "file"),
-        plural(s.families, "family").replace("familys", "families")
+        plural(s.files, "file", "files"),
+        plural(s.families, "family", "families")
     );
+    let suppressed = if s.suppressed > 0 {
+        format!(", {} suppressed", s.suppressed)
+    } else {
+        String::new()
+    };
     if s.errors + s.warnings + s.infos == 0 {
-        format!("skillc: no findings ({scope})\n")
+        format!("skillc: no findings ({scope}{suppressed})\n")
     } else {
         format!(
-            "skillc: {}, {}, {} ({scope})\n",
-            plural(s.errors, "error"),
-            plural(s.warnings, "warning"),
-            plural(s.infos, "note")
+            "skillc: {}, {}, {} ({scope}{suppressed})\n",
+            plural(s.errors, "error", "errors"),
+            plural(s.warnings, "warning", "warnings"),
+            plural(s.infos, "note", "notes")
         )
     }
 }

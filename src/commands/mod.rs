@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod build;
 mod check;
 mod explain;
 mod schema;
@@ -10,6 +11,7 @@ use crate::cli::{Cli, Command};
 pub(crate) fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
     }

@@ -12,7 +12,8 @@ mod suggest;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use render::{
-    LineCol, RenderedDiagnostic, Summary, render_human, render_json, render_short, to_rendered,
+    LineCol, RenderedDiagnostic, SarifTool, Summary, render_github, render_human, render_json,
+    render_sarif, render_short, to_rendered,
 };
 pub use rule::{RuleInfo, Stage};
 pub use source::{FileId, SourceFile, SourceMap, Span};

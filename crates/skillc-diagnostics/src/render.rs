@@ -1,10 +1,14 @@
 //! Renderers: human (miette, fixed theme), short (one line per finding) and JSON.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
+pub use github::render_github;
 pub use human::render_human;
 pub use json::render_json;
+pub use sarif::{SarifTool, render_sarif};
 
 use crate::{Diagnostic, SourceMap, Span};
 use serde::Serialize;

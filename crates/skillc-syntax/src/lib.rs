@@ -10,10 +10,12 @@ mod load;
 pub mod rules;
 mod schema;
 mod sp;
+mod suppress;
 mod yaml;
 
 pub use discover::{FamilyDir, discover};
 pub use load::{Loaded, LoadedFamily, MAX_FILE_BYTES, ParsedFile, load_paths};
 pub use schema::{json_schema, json_schema_string};
 pub use sp::Sp;
+pub use suppress::{Suppression, find_suppressions};
 pub use yaml::parse_document;

@@ -41,6 +41,9 @@ skillc_diagnostics::declare_rule! {
 ///       - { id: move-lock, action: fs.move_aside, with: { path: "{param.lock}" } }
 ///     verify: ready(service)
 ///     on_failure: escalate
+/// policy:
+///   rules:
+///     - { match: {}, outcome: confirm }
 /// ```
 ///
 /// ## Good
@@ -72,6 +75,9 @@ skillc_diagnostics::declare_rule! {
 ///       - { id: move-lock, action: fs.move_aside, with: { path: "{param.lock}" } }
 ///     verify: ready(service)
 ///     on_failure: escalate
+/// policy:
+///   rules:
+///     - { match: {}, outcome: confirm }
 /// ```
 ///
 /// ## How to fix

@@ -1,0 +1,112 @@
+//! The launchd backend of skillc: property lists, readiness gates, install and uninstall scripts,
+//! and the `launchd-*` analyzer rules.
+//!
+//! Output layout per family (paths relative to the output root, `/`-separated):
+//!
+//! | path | what |
+//! |---|---|
+//! | `<family>/LaunchDaemons/<Label>.plist` | `scope: daemon` services |
+//! | `<family>/LaunchAgents/<Label>.plist` | `scope: session` services |
+//! | `<family>/gates/<service-id>.sh` | readiness gate of each service with `requires` (executable) |
+//! | `<family>/install.sh`, `<family>/uninstall.sh` | installers (executable) |
+//!
+//! Installed paths: daemons in `/Library/LaunchDaemons`, agents in `/Library/LaunchAgents`, gates
+//! in [`GATE_ROOT`]`/<family>/gates/<service-id>.sh` (the path the plist's `ProgramArguments[0]`
+//! names). Run [`check`] first: [`emit`] assumes a checked IR ([`build`] does both).
+
+mod gate;
+mod install;
+mod keys;
+mod plist_gen;
+mod resolve;
+pub mod rules;
+
+pub use gate::{GATE_EXIT_INTERNAL, GATE_EXIT_NOT_READY, GATE_EXIT_USAGE, gate_script};
+pub use install::{
+    AGENT_DIR, DAEMON_DIR, EXIT_CANTCREAT, EXIT_CONFIG, EXIT_NOPERM, EXIT_TEMPFAIL,
+    EXIT_UNAVAILABLE, EXIT_USAGE, install_order, install_script, uninstall_script,
+};
+pub use keys::{DEPRECATED_KEYS, DISCOURAGED_KEYS, KeyType, OWNED_KEYS, RAW_KEYS};
+pub use plist_gen::{AGENT_PATH, DAEMON_PATH, plist_value, to_xml};
+pub use resolve::{
+    DEFAULT_BUDGET_SECS, GATE_ROOT, backoff_cap_secs, gate_path, has_gate, wait_budget_secs,
+};
+
+use skillc_diagnostics::{Diagnostic, RuleInfo};
+use skillc_ir::{Ir, Scope};
+
+/// Every `launchd-*` rule with its `skillc explain` page.
+pub const RULES: &[RuleInfo] = rules::RULES;
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub executable: bool,
+}
+
+/// Runs every `launchd-*` rule over a lowered IR.
+pub fn check(ir: &Ir) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::run_all(ir, &mut out);
+    out
+}
+
+/// Every output file of every family, sorted by path; the same IR gives the same bytes.
+///
+/// Assumes `check(ir)` reported no error. Even so it never writes a plist that XML cannot hold:
+/// a service with an XML-illegal string gets no plist (`launchd-xml-illegal-char` reports it).
+pub fn emit(ir: &Ir) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for id in ir.service_ids() {
+        let s = ir.service(id);
+        let family = &ir.family(s.family).name.value;
+        if rules::xml_findings(s).is_empty() {
+            let dir = match s.scope.value {
+                Scope::Daemon => "LaunchDaemons",
+                Scope::Session => "LaunchAgents",
+            };
+            files.push(OutputFile {
+                path: format!("{family}/{dir}/{}.plist", s.label.value),
+                bytes: to_xml(&plist_value(ir, id)),
+                executable: false,
+            });
+        }
+        if has_gate(s) {
+            files.push(OutputFile {
+                path: format!("{family}/gates/{}.sh", s.id.value),
+                bytes: gate_script(ir, id).into_bytes(),
+                executable: true,
+            });
+        }
+    }
+    for (i, fam) in ir.families.iter().enumerate() {
+        let fid = skillc_ir::FamilyId(u32::try_from(i).unwrap_or(u32::MAX));
+        if !ir.services.iter().any(|s| s.family == fid) {
+            continue;
+        }
+        files.push(OutputFile {
+            path: format!("{}/install.sh", fam.name.value),
+            bytes: install_script(ir, fid).into_bytes(),
+            executable: true,
+        });
+        files.push(OutputFile {
+            path: format!("{}/uninstall.sh", fam.name.value),
+            bytes: uninstall_script(ir, fid).into_bytes(),
+            executable: true,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// [`check`], then [`emit`] when no finding is an error.
+pub fn build(ir: &Ir) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let diags = check(ir);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(emit(ir))
+}

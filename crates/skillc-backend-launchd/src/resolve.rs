@@ -1,0 +1,115 @@
+//! Service facts the backend derives from the IR: domains, gate paths, budgets, the resolver the
+//! probe compiler uses.
+
+use skillc_ir::{Ir, KeepAlive, Scope, Service, ServiceId};
+use skillc_sh::{Domain, Probe, Resolver, Target};
+use std::time::Duration;
+
+/// Where gates are installed: `<GATE_ROOT>/<family>/gates/<service-id>.sh`.
+pub const GATE_ROOT: &str = "/usr/local/libexec/skillc";
+
+/// Budget used for a dependency that has neither `start_timeout` nor readiness.
+pub const DEFAULT_BUDGET_SECS: u64 = 60;
+
+/// Whole seconds, rounded up, at least `min`.
+pub(crate) fn ceil_secs(d: Duration, min: u64) -> u64 {
+    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    ms.div_ceil(1000).max(min)
+}
+
+pub(crate) fn domain(s: &Service) -> Domain {
+    match s.scope.value {
+        Scope::Daemon => Domain::System,
+        Scope::Session => Domain::Gui,
+    }
+}
+
+/// Absolute path the gate of `id` is installed to.
+pub fn gate_path(ir: &Ir, id: ServiceId) -> String {
+    let s = ir.service(id);
+    format!(
+        "{GATE_ROOT}/{}/gates/{}.sh",
+        ir.family(s.family).name.value,
+        s.id.value
+    )
+}
+
+/// Whether the service is started through a readiness gate (it has hard dependencies).
+pub fn has_gate(s: &Service) -> bool {
+    !s.requires.is_empty()
+}
+
+pub(crate) fn keeps_alive(s: &Service) -> bool {
+    matches!(
+        s.run.keep_alive.value,
+        KeepAlive::Always | KeepAlive::OnFailure
+    )
+}
+
+/// How long a gate waits for dependency `dep`: its `start_timeout` when declared, else its
+/// readiness `retries × (interval + timeout)`, else [`DEFAULT_BUDGET_SECS`].
+pub fn wait_budget_secs(dep: &Service) -> u64 {
+    if let Some(t) = &dep.run.start_timeout {
+        return ceil_secs(t.value, 1);
+    }
+    match &dep.readiness {
+        Some(r) => {
+            let per = r.interval.value + r.timeout.value;
+            ceil_secs(per.saturating_mul(r.retries.value), 1)
+        }
+        None => DEFAULT_BUDGET_SECS,
+    }
+}
+
+/// The longest sleep between two probes of `dep`: its readiness interval (at least 1 s).
+pub fn backoff_cap_secs(dep: &Service) -> u64 {
+    dep.readiness
+        .as_ref()
+        .map_or(5, |r| ceil_secs(r.interval.value, 1))
+}
+
+/// Resolves service references for the probe compiler; indices are `ServiceId` indices.
+pub(crate) struct IrResolver<'a> {
+    pub(crate) ir: &'a Ir,
+}
+
+impl Resolver for IrResolver<'_> {
+    fn target(&self, id: usize) -> Option<Target> {
+        let s = self.ir.services.get(id)?;
+        Some(Target {
+            label: s.label.value.clone(),
+            domain: domain(s),
+            name: self.ir.service_name(ServiceId(u32::try_from(id).ok()?)),
+            readiness: s.readiness.as_ref().map(|r| Probe {
+                expr: r.probe.clone(),
+                timeout_secs: ceil_secs(r.timeout.value, 1),
+            }),
+        })
+    }
+
+    fn resolve(&self, from: usize, reference: &str) -> Option<usize> {
+        if let Some(bus) = reference.strip_prefix("bus:") {
+            return self.bus_provider(bus);
+        }
+        let from_family = self.ir.services.get(from)?.family;
+        let (family, id) = match reference.split_once('/') {
+            Some((fam, id)) => {
+                let f = self.ir.families.iter().position(|f| f.name.value == fam)?;
+                (f, id)
+            }
+            None => (from_family.index(), reference),
+        };
+        self.ir
+            .services
+            .iter()
+            .position(|s| s.family.index() == family && s.id.value == id)
+    }
+
+    fn bus_provider(&self, name: &str) -> Option<usize> {
+        self.ir.services.iter().position(|s| {
+            s.bus
+                .as_ref()
+                .is_some_and(|b| b.value.eq_ignore_ascii_case(name))
+        })
+    }
+}

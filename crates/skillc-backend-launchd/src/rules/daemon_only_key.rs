@@ -1,0 +1,111 @@
+use skillc_diagnostics::declare_rule;
+
+declare_rule! {
+    /// # launchd-daemon-only-key
+    ///
+    /// ## What it does
+    /// Reports `run.user` and `run.group` on a `scope: session` service (a LaunchAgent).
+    ///
+    /// ## Why
+    /// `UserName` and `GroupName` apply only to jobs in the privileged system domain; an agent
+    /// always runs as the logged-in user, so the setting is silently ignored and the service does not
+    /// run as the account it claims.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// family:
+    ///   name: demo
+    ///   version: 1.0.0
+    ///   description: Demo family.
+    ///   label_prefix: org.example
+    /// services:
+    ///   web:
+    ///     description: A web server.
+    ///     layer: L3
+    ///     scope: session
+    ///     capabilities: [serve_api]
+    ///     run:
+    ///       program: /usr/local/bin/web
+    ///       throttle: 10s
+    ///       user: _web
+    ///     readiness:
+    ///       probe: 'tcp("127.0.0.1:8080")'
+    /// skills:
+    ///   web-down:
+    ///     title: The web server does not answer
+    ///     severity: medium
+    ///     applies_to: { services: [web] }
+    ///     detect: '!ready(service)'
+    ///     remediate:
+    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
+    /// policy:
+    ///   rules:
+    ///     - { match: {}, outcome: confirm }
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// family:
+    ///   name: demo
+    ///   version: 1.0.0
+    ///   description: Demo family.
+    ///   label_prefix: org.example
+    /// services:
+    ///   web:
+    ///     description: A web server.
+    ///     layer: L3
+    ///     scope: session
+    ///     capabilities: [serve_api]
+    ///     run:
+    ///       program: /usr/local/bin/web
+    ///       throttle: 10s
+    ///     readiness:
+    ///       probe: 'tcp("127.0.0.1:8080")'
+    /// skills:
+    ///   web-down:
+    ///     title: The web server does not answer
+    ///     severity: medium
+    ///     applies_to: { services: [web] }
+    ///     detect: '!ready(service)'
+    ///     remediate:
+    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
+    /// policy:
+    ///   rules:
+    ///     - { match: {}, outcome: confirm }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove `user`/`group`, or make the service a `scope: daemon` if it must run as that account.
+    pub const DAEMON_ONLY_KEY = {
+        id: "launchd-daemon-only-key",
+        severity: Error,
+        stage: Analysis,
+        summary: "`user` or `group` is set on a session service.",
+    }
+}
+
+pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
+    for s in &ir.services {
+        if s.scope.value != skillc_ir::Scope::Session {
+            continue;
+        }
+        for (field, v) in [("user", &s.run.user), ("group", &s.run.group)] {
+            if let Some(v) = v {
+                out.push(
+                    skillc_diagnostics::Diagnostic::error(
+                        DAEMON_ONLY_KEY.id,
+                        format!(
+                            "`run.{field}` is set on the session service `{}`",
+                            s.id.value
+                        ),
+                    )
+                    .at(v.span, "only daemons can run as another account")
+                    .with_label(s.scope.span, "a LaunchAgent runs as the logged-in user")
+                    .with_help(format!(
+                        "remove `{field}`, or make the service `scope: daemon`"
+                    )),
+                );
+            }
+        }
+    }
+}

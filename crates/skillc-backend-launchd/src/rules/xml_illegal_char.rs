@@ -1,0 +1,167 @@
+use skillc_diagnostics::declare_rule;
+
+declare_rule! {
+    /// # launchd-xml-illegal-char
+    ///
+    /// ## What it does
+    /// Reports any string that reaches a property list (label, program, arguments, environment
+    /// names and values, paths, user, group, bus name, escape-hatch keys and values) that holds a
+    /// control character other than tab, newline and carriage return, or U+FFFE / U+FFFF. The finding
+    /// points at the YAML value. Such a service gets no plist.
+    ///
+    /// ## Why
+    /// XML 1.0 has no way to write these characters, not even as `&#1;`. Some writers emit them
+    /// raw anyway: Python's plistlib then rejects the file, libplist silently strips the character,
+    /// and launchd reports `Invalid property list`, so the job never loads.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// family:
+    ///   name: demo
+    ///   version: 1.0.0
+    ///   description: Demo family.
+    ///   label_prefix: org.example
+    /// services:
+    ///   web:
+    ///     description: A web server.
+    ///     layer: L3
+    ///     scope: session
+    ///     capabilities: [serve_api]
+    ///     run:
+    ///       program: /usr/local/bin/web
+    ///       throttle: 10s
+    ///       env: { BANNER: "ding\a" }
+    ///     readiness:
+    ///       probe: 'tcp("127.0.0.1:8080")'
+    /// skills:
+    ///   web-down:
+    ///     title: The web server does not answer
+    ///     severity: medium
+    ///     applies_to: { services: [web] }
+    ///     detect: '!ready(service)'
+    ///     remediate:
+    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
+    /// policy:
+    ///   rules:
+    ///     - { match: {}, outcome: confirm }
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// family:
+    ///   name: demo
+    ///   version: 1.0.0
+    ///   description: Demo family.
+    ///   label_prefix: org.example
+    /// services:
+    ///   web:
+    ///     description: A web server.
+    ///     layer: L3
+    ///     scope: session
+    ///     capabilities: [serve_api]
+    ///     run:
+    ///       program: /usr/local/bin/web
+    ///       throttle: 10s
+    ///     readiness:
+    ///       probe: 'tcp("127.0.0.1:8080")'
+    /// skills:
+    ///   web-down:
+    ///     title: The web server does not answer
+    ///     severity: medium
+    ///     applies_to: { services: [web] }
+    ///     detect: '!ready(service)'
+    ///     remediate:
+    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
+    /// policy:
+    ///   rules:
+    ///     - { match: {}, outcome: confirm }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove the control character; pass binary data through a file instead.
+    pub const XML_ILLEGAL_CHAR = {
+        id: "launchd-xml-illegal-char",
+        severity: Error,
+        stage: Analysis,
+        summary: "A string that goes into a plist holds a character XML 1.0 cannot represent.",
+    }
+}
+
+/// The first character XML 1.0 cannot hold, if any.
+pub fn xml_illegal(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    })
+}
+
+fn json_illegal(v: &serde_json::Value) -> Option<char> {
+    use serde_json::Value as J;
+    match v {
+        J::String(s) => xml_illegal(s),
+        J::Array(a) => a.iter().find_map(json_illegal),
+        J::Object(o) => o
+            .iter()
+            .find_map(|(k, v)| xml_illegal(k).or_else(|| json_illegal(v))),
+        J::Null | J::Bool(_) | J::Number(_) => None,
+    }
+}
+
+/// Every (what, first illegal char, span) of the strings of a service that reach its plist.
+pub(crate) fn findings(s: &skillc_ir::Service) -> Vec<(String, char, skillc_diagnostics::Span)> {
+    let mut out = Vec::new();
+    let r = &s.run;
+    let mut one = |what: &str, v: &skillc_ir::Spanned<String>| {
+        if let Some(c) = xml_illegal(&v.value) {
+            out.push((what.to_owned(), c, v.span));
+        }
+    };
+    one("label", &s.label);
+    one("run.program", &r.program);
+    for a in &r.args {
+        one("run.args", a);
+    }
+    for (k, v) in &r.env {
+        one("run.env name", k);
+        one("run.env value", v);
+    }
+    for (what, v) in [
+        ("run.working_dir", &r.working_dir),
+        ("run.user", &r.user),
+        ("run.group", &r.group),
+        ("run.stdout", &r.stdout),
+        ("run.stderr", &r.stderr),
+        ("bus", &s.bus),
+    ] {
+        if let Some(v) = v {
+            one(what, v);
+        }
+    }
+    for (k, _) in &r.launchd {
+        one("run.launchd key", k);
+    }
+    for (_, v) in &r.launchd {
+        if let Some(c) = json_illegal(&v.value) {
+            out.push(("run.launchd value".to_owned(), c, v.span));
+        }
+    }
+    out
+}
+
+pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
+    for s in &ir.services {
+        for (what, c, span) in findings(s) {
+            out.push(
+                skillc_diagnostics::Diagnostic::error(
+                    XML_ILLEGAL_CHAR.id,
+                    format!(
+                        "`{what}` of `{}` holds U+{:04X}, which XML 1.0 cannot represent",
+                        s.id.value,
+                        u32::from(c)
+                    ),
+                )
+                .at(span, "goes into the plist")
+                .with_help("remove the control character; no plist is written for this service"),
+            );
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Helpers shared by the backend's integration tests.
+
+#![allow(dead_code, unreachable_pub)]
+
+use skillc_diagnostics::Diagnostic;
+use skillc_ir::Ir;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Loads and lowers every family under `paths`; returns the IR and every diagnostic so far.
+pub fn load(paths: &[PathBuf]) -> (Ir, Vec<Diagnostic>) {
+    let loaded = skillc_syntax::load_paths(paths);
+    assert!(loaded.path_errors.is_empty(), "{:?}", loaded.path_errors);
+    let (ir, mut diags) = skillc_ir::lower(&loaded);
+    diags.extend(loaded.diagnostics.iter().cloned());
+    (ir, diags)
+}
+
+/// The shipped families, which must lower without errors.
+pub fn shipped() -> Ir {
+    let (ir, diags) = load(&[repo().join("skills")]);
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    ir
+}
+
+/// One family made of `family.yaml` = `text`, in a temp dir.
+pub fn family(text: &str) -> (tempfile::TempDir, Ir, Vec<Diagnostic>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fam = dir.path().join("fam");
+    std::fs::create_dir_all(&fam).expect("mkdir");
+    std::fs::write(fam.join("family.yaml"), text).expect("write");
+    let (ir, diags) = load(&[fam]);
+    (dir, ir, diags)
+}
+
+/// Whether an external tool is on PATH. When it is absent, prints a notice and returns false,
+/// unless `SKILLC_REQUIRE_TOOLS=1`, which makes the test fail.
+pub fn have_tool(name: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg("command -v \"$1\" >/dev/null 2>&1")
+        .arg("sh")
+        .arg(name)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "`{name}` is required (SKILLC_REQUIRE_TOOLS=1) but not on PATH"
+        );
+        eprintln!("notice: `{name}` not on PATH; skipping the checks that need it");
+    }
+    found
+}
+
+/// Writes the output files under `root`, with the executable bit where asked.
+pub fn write_tree(root: &Path, files: &[skillc_backend_launchd::OutputFile]) {
+    use std::os::unix::fs::PermissionsExt;
+    for f in files {
+        let p = root.join(&f.path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, &f.bytes).expect("write");
+        let mode = if f.executable { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+}

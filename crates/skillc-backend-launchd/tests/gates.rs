@@ -1,0 +1,467 @@
+//! Gates and installers run for real: `sh`, `dash` and `bash --posix` when present, with a shim
+//! for macOS `nc -z -G <secs> -- host port` (Linux has no such nc).
+
+mod common;
+
+use skillc_backend_launchd::{GATE_EXIT_NOT_READY, emit, gate_script};
+use skillc_ir::{Ir, ServiceId};
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const NC_SHIM: &str = r#"#!/bin/sh
+# Test shim: emulates macOS `nc -z -G <secs> [--] host port` (connect only, exit 0 on success).
+exec python3 -c '
+import socket, sys
+args = sys.argv[1:]
+timeout = 1.0
+while args and args[0].startswith("-") and args[0] != "--":
+    flag = args.pop(0)
+    if flag == "-G":
+        timeout = float(args.pop(0))
+    elif flag != "-z":
+        sys.exit(2)
+if args and args[0] == "--":
+    args.pop(0)
+host, port = args
+try:
+    socket.create_connection((host, int(port)), timeout).close()
+except OSError:
+    sys.exit(1)
+' "$@"
+"#;
+
+fn shells() -> Vec<Vec<&'static str>> {
+    let mut out = vec![vec!["sh"]];
+    for (name, extra) in [("dash", None), ("bash", Some("--posix"))] {
+        if Command::new("sh")
+            .args(["-c", &format!("command -v {name} >/dev/null")])
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            let mut v = vec![name];
+            v.extend(extra);
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn two_services(port: u16, start_timeout: &str, args: &str) -> String {
+    format!(
+        r#"family:
+  name: demo
+  version: 1.0.0
+  description: Demo family.
+  label_prefix: org.example
+services:
+  db:
+    description: A database.
+    layer: L1
+    scope: daemon
+    capabilities: [storage]
+    run:
+      program: /usr/local/bin/db
+      start_timeout: {start_timeout}
+    readiness:
+      probe: 'tcp("127.0.0.1:{port}")'
+      timeout: 1s
+      interval: 1s
+      retries: 3
+  app:
+    description: An application.
+    layer: L1
+    scope: daemon
+    capabilities: [storage]
+    run:
+      program: /usr/local/bin/app
+      args: {args}
+    requires: [db]
+"#
+    )
+}
+
+fn service(ir: &Ir, id: &str) -> ServiceId {
+    ir.service_ids()
+        .find(|&s| ir.service(s).id.value == id)
+        .expect("service")
+}
+
+struct Gate {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    script: PathBuf,
+}
+
+impl Gate {
+    fn new(yaml: &str) -> Self {
+        let (_tmp, ir, diags) = common::family(yaml);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+        let errors: Vec<_> = skillc_backend_launchd::check(&ir)
+            .into_iter()
+            .filter(skillc_diagnostics::Diagnostic::is_error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().to_path_buf();
+        std::fs::create_dir(root.join("bin")).expect("mkdir");
+        let nc = root.join("bin/nc");
+        std::fs::write(&nc, NC_SHIM).expect("write");
+        std::fs::set_permissions(&nc, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let gate = root.join("gate.sh");
+        std::fs::write(&gate, gate_script(&ir, service(&ir, "app"))).expect("write");
+        Self {
+            _dir: dir,
+            root,
+            script: gate,
+        }
+    }
+
+    /// Runs the gate under `shell` with the program: python3 writing its argv as JSON.
+    fn run(&self, shell: &[&str], marker: &Path, args: &[&str]) -> (Output, Duration) {
+        let python = String::from_utf8(
+            Command::new("sh")
+                .args(["-c", "command -v python3"])
+                .output()
+                .expect("python3")
+                .stdout,
+        )
+        .expect("utf-8");
+        let path = format!(
+            "{}:{}",
+            self.root.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let start = Instant::now();
+        let out = Command::new(shell[0])
+            .args(&shell[1..])
+            .arg(&self.script)
+            .arg(python.trim())
+            .arg("-c")
+            .arg("import json, sys; open(sys.argv[1], 'w').write(json.dumps(sys.argv[2:]))")
+            .arg(marker)
+            .args(args)
+            .env("PATH", path)
+            .output()
+            .expect("run gate");
+        (out, start.elapsed())
+    }
+}
+
+const HOSTILE: &[&str] = &[
+    "it's",
+    "$(touch /tmp/skillc-gate-pwned)",
+    "`id`",
+    "two\nlines",
+    "--dash",
+    "-",
+    "*",
+    "",
+    "a \"b\" c",
+    "${HOME}",
+];
+
+#[test]
+fn gate_waits_for_a_listener_that_appears_late_then_execs_with_args_unchanged() {
+    for shell in shells() {
+        let port = free_port();
+        let gate = Gate::new(&two_services(port, "8s", "[]"));
+        let marker = gate.root.join("marker.json");
+        let listener = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(1500));
+            let l = TcpListener::bind(("127.0.0.1", port)).expect("bind late");
+            std::thread::sleep(Duration::from_secs(8));
+            drop(l);
+        });
+        let (out, took) = gate.run(&shell, &marker, HOSTILE);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "{shell:?}: {:?}\n{stderr}",
+            out.status
+        );
+        assert!(
+            took >= Duration::from_millis(1400),
+            "{shell:?} did not wait: {took:?}"
+        );
+        assert!(
+            stderr.contains("waiting for demo/db (org.example.db)"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("ready: demo/db"), "{stderr}");
+        let argv: Vec<String> =
+            serde_json::from_str(&std::fs::read_to_string(&marker).expect("marker")).expect("json");
+        assert_eq!(argv, HOSTILE, "{shell:?}");
+        assert!(!Path::new("/tmp/skillc-gate-pwned").exists());
+        drop(listener);
+    }
+}
+
+#[test]
+fn gate_gives_up_within_its_budget_with_exit_75() {
+    for shell in shells() {
+        let port = free_port();
+        let gate = Gate::new(&two_services(port, "2s", "[]"));
+        let marker = gate.root.join("marker.json");
+        let (out, took) = gate.run(&shell, &marker, &["x"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(GATE_EXIT_NOT_READY),
+            "{shell:?}: {stderr}"
+        );
+        assert!(
+            took >= Duration::from_secs(1),
+            "{shell:?} gave up early: {took:?}"
+        );
+        assert!(
+            took < Duration::from_secs(8),
+            "{shell:?} overran its budget: {took:?}"
+        );
+        assert!(
+            stderr.contains("not ready: demo/db (org.example.db)"),
+            "{stderr}"
+        );
+        assert!(!marker.exists(), "the program must not run");
+    }
+}
+
+#[test]
+fn gate_without_a_program_exits_64() {
+    let gate = Gate::new(&two_services(free_port(), "2s", "[]"));
+    let out = Command::new("sh").arg(&gate.script).output().expect("run");
+    assert_eq!(out.status.code(), Some(64));
+}
+
+#[test]
+fn hostile_strings_reach_the_plist_literally() {
+    let port = free_port();
+    let args = r#"["it's", "$(id)", "`id`", "a\nb", "--x", "<&>", "]]>", "tab\tcr\r"]"#;
+    let yaml = two_services(port, "2s", args);
+    let (_t, ir, diags) = common::family(&yaml);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    let id = service(&ir, "app");
+    let files = emit(&ir);
+    let f = files
+        .iter()
+        .find(|f| f.path == "demo/LaunchDaemons/org.example.app.plist")
+        .expect("plist");
+    let v = plist::Value::from_reader_xml(std::io::Cursor::new(&f.bytes)).expect("parse");
+    let argv: Vec<&str> = v.as_dictionary().expect("dict")["ProgramArguments"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_string().expect("string"))
+        .collect();
+    assert_eq!(
+        argv,
+        [
+            "/usr/local/libexec/skillc/demo/gates/app.sh",
+            "/usr/local/bin/app",
+            "it's",
+            "$(id)",
+            "`id`",
+            "a\nb",
+            "--x",
+            "<&>",
+            "]]>",
+            "tab\tcr\r"
+        ]
+    );
+    // plistlib (expat) agrees, including the carriage return.
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import plistlib,sys,json; print(json.dumps(plistlib.loads(sys.stdin.buffer.read())['ProgramArguments']))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().expect("stdin").write_all(&f.bytes)?;
+            c.wait_with_output()
+        })
+        .expect("python3");
+    let py: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(py, argv);
+    assert_eq!(ir.service(id).run.args.len(), 8);
+}
+
+fn all_scripts() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = emit(&common::shipped())
+        .into_iter()
+        .filter(|f| f.executable)
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    let (_t, ir, _) = common::family(&two_services(7000, "2s", r#"["$(x)", "it's"]"#));
+    out.extend(
+        emit(&ir)
+            .into_iter()
+            .filter(|f| f.executable)
+            .map(|f| (f.path, f.bytes)),
+    );
+    out
+}
+
+#[test]
+fn every_script_parses_in_every_shell() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, bytes) in all_scripts() {
+        assert!(bytes.starts_with(b"#!/bin/sh\n"), "{path}");
+        let p = dir.path().join("s.sh");
+        std::fs::write(&p, &bytes).expect("write");
+        for shell in shells() {
+            let out = Command::new(shell[0])
+                .args(&shell[1..])
+                .arg("-n")
+                .arg(&p)
+                .output()
+                .expect("sh -n");
+            assert!(
+                out.status.success(),
+                "{shell:?} -n {path}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn shellcheck_is_clean_on_every_script() {
+    if !common::have_tool("shellcheck") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, bytes) in all_scripts() {
+        let p = dir.path().join(path.replace('/', "_"));
+        std::fs::write(&p, &bytes).expect("write");
+        let out = Command::new("shellcheck")
+            .args(["-s", "sh"])
+            .arg(&p)
+            .output()
+            .expect("shellcheck");
+        assert!(
+            out.status.success(),
+            "{path}:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn install_dry_run_plans_in_dependency_order_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::write_tree(dir.path(), &emit(&common::shipped()));
+    let out = Command::new("sh")
+        .arg(dir.path().join("foundation-core/install.sh"))
+        .arg("--dry-run")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = String::from_utf8_lossy(&out.stdout);
+    let pos = |label: &str| {
+        plan.find(&format!(
+            "bootstrap system /Library/LaunchDaemons/{label}.plist"
+        ))
+        .unwrap_or_else(|| panic!("{label} not bootstrapped in:\n{plan}"))
+    };
+    // requires: identity → bus; storage → bus; scheduler → bus, identity, storage; ...
+    assert!(pos("org.sovereign.busd") < pos("org.sovereign.identity"));
+    assert!(pos("org.sovereign.identity") < pos("org.sovereign.secrets"));
+    assert!(pos("org.sovereign.storage") < pos("org.sovereign.scheduler"));
+    assert!(pos("org.sovereign.skills-engine") < pos("org.sovereign.control-api"));
+    assert!(pos("org.sovereign.control-api") < pos("org.sovereign.mobile-gateway"));
+    assert!(plan.contains("would run: launchctl enable system/org.sovereign.busd"));
+    assert!(!plan.contains(" load ") && !plan.contains("unload"));
+    assert!(!Path::new("/Library/LaunchDaemons/org.sovereign.busd.plist").exists());
+
+    let un = Command::new("sh")
+        .arg(dir.path().join("foundation-core/uninstall.sh"))
+        .arg("--dry-run")
+        .output()
+        .expect("run");
+    assert!(un.status.success());
+    let bad = Command::new("sh")
+        .arg(dir.path().join("foundation-core/install.sh"))
+        .arg("--apply-everything")
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(64));
+}
+
+#[test]
+fn staged_install_is_atomic_idempotent_and_uninstall_removes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stage = tempfile::tempdir().expect("stage");
+    common::write_tree(dir.path(), &emit(&common::shipped()));
+    let install = dir.path().join("foundation-core/install.sh");
+    let run = |script: &Path| {
+        let out = Command::new("sh")
+            .arg(script)
+            .env("SKILLC_DESTDIR", stage.path())
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = run(&install);
+    assert!(first.contains("install: "), "{first}");
+    let plist = stage
+        .path()
+        .join("Library/LaunchDaemons/org.sovereign.busd.plist");
+    let gate = stage
+        .path()
+        .join("usr/local/libexec/skillc/foundation-core/gates/identity.sh");
+    assert_eq!(
+        std::fs::read(&plist).expect("plist"),
+        std::fs::read(
+            dir.path()
+                .join("foundation-core/LaunchDaemons/org.sovereign.busd.plist")
+        )
+        .expect("src")
+    );
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode(&plist), 0o644);
+    assert_eq!(mode(&gate), 0o755);
+    assert!(
+        stage
+            .path()
+            .join("Library/LaunchAgents/org.sovereign.session-agent.plist")
+            .exists()
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(stage.path().join("Library/LaunchDaemons"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("skillc-tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    let second = run(&install);
+    assert!(
+        !second.contains("install: "),
+        "second run changed files:\n{second}"
+    );
+    assert!(second.contains("unchanged: "));
+
+    run(&dir.path().join("foundation-core/uninstall.sh"));
+    assert!(!plist.exists() && !gate.exists());
+}

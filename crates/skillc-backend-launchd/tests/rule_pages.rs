@@ -1,0 +1,78 @@
+//! Every `launchd-*` page: the Bad example lowers cleanly and triggers only its rule; the Good
+//! example triggers nothing (neither a lowering diagnostic nor a launchd rule).
+
+mod common;
+
+use skillc_backend_launchd::{RULES, check};
+use skillc_diagnostics::Stage;
+
+#[test]
+fn pages_are_complete_and_ids_unique() {
+    let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), RULES.len());
+    for r in RULES {
+        assert!(r.id.starts_with("launchd-"), "{}", r.id);
+        assert_eq!(r.stage, Stage::Analysis);
+        let page = r.page();
+        assert!(page.starts_with(&format!("# {}\n", r.id)), "{}", r.id);
+        for section in [
+            "## What it does",
+            "## Why",
+            "## Bad",
+            "## Good",
+            "## How to fix",
+        ] {
+            assert!(page.contains(section), "{}: {section}", r.id);
+        }
+    }
+}
+
+#[test]
+fn bad_examples_trigger_only_their_rule_and_good_examples_are_clean() {
+    for r in RULES {
+        let bad = r
+            .example("Bad")
+            .unwrap_or_else(|| panic!("{}: no Bad", r.id));
+        let (_t, ir, diags) = common::family(&bad);
+        assert!(
+            diags.is_empty(),
+            "{}: Bad example does not lower cleanly: {diags:#?}",
+            r.id
+        );
+        let found: Vec<&str> = check(&ir).iter().map(|d| d.code).collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|c| *c == r.id),
+            "{}: Bad example gave {found:?}",
+            r.id
+        );
+        let d = &check(&ir)[0];
+        assert_eq!(d.severity, r.default_severity, "{}", r.id);
+        assert!(d.span.is_some(), "{}: finding without a location", r.id);
+
+        let good = r
+            .example("Good")
+            .unwrap_or_else(|| panic!("{}: no Good", r.id));
+        let (_t, ir, diags) = common::family(&good);
+        assert!(diags.is_empty(), "{}: Good example: {diags:#?}", r.id);
+        let found: Vec<&str> = check(&ir).iter().map(|d| d.code).collect();
+        assert!(found.is_empty(), "{}: Good example gave {found:?}", r.id);
+    }
+}
+
+#[test]
+fn shipped_families_only_warn_about_their_escape_hatch() {
+    let ir = common::shipped();
+    let found: Vec<(&str, String)> = check(&ir)
+        .into_iter()
+        .map(|d| (d.code, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "launchd-raw-key",
+            "raw launchd key `ProcessType` is copied into the plist unchecked".to_owned()
+        )]
+    );
+}

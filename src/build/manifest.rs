@@ -1,0 +1,53 @@
+//! `manifest.json`: every file with its sha256, the skillc version and the hash of the input.
+
+use super::OutputFile;
+use sha2::{Digest, Sha256};
+use skillc_diagnostics::SourceMap;
+
+pub(crate) const MANIFEST_FILE: &str = "manifest.json";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The manifest for `files`; `sources` are the inputs (hashed by path and content, in path order,
+/// so the hash does not depend on discovery order).
+pub(crate) fn manifest(files: &[OutputFile], sources: &SourceMap) -> OutputFile {
+    let mut inputs: Vec<(&str, &str)> = sources
+        .files()
+        .map(|(_, f)| (f.path.as_str(), &*f.text))
+        .collect();
+    inputs.sort_unstable();
+    let mut h = Sha256::new();
+    for (path, text) in &inputs {
+        h.update((path.len() as u64).to_le_bytes());
+        h.update(path.as_bytes());
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    let entries: Vec<serde_json::Value> = files
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "path": f.path,
+                "sha256": hex(&Sha256::digest(&f.bytes)),
+                "executable": f.executable,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "generator": "skillc",
+        "skillc_version": env!("CARGO_PKG_VERSION"),
+        "manifest_version": 1,
+        "input_sha256": hex(&h.finalize()),
+        "input_files": inputs.len(),
+        "files": entries,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    bytes.push(b'\n');
+    OutputFile {
+        path: MANIFEST_FILE.to_owned(),
+        bytes,
+        executable: false,
+    }
+}

@@ -1,0 +1,275 @@
+//! Writing the output tree atomically: everything goes into a staging directory next to the
+//! target, which then replaces the previous tree by rename. A failure at any point before the swap
+//! leaves the previous tree as it was; the staging directory is removed.
+
+use super::{MANIFEST_FILE, OutputFile};
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug)]
+pub(crate) enum WriteError {
+    /// The target exists and is not something skillc may replace.
+    Refused(String),
+    Io(String),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::Refused(m) | WriteError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Whether `dir` may be replaced: absent, empty, or a previous skillc build (its manifest says so).
+fn replaceable(dir: &Path) -> Result<(), WriteError> {
+    let meta = match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(WriteError::Io(format!("{}: {e}", dir.display()))),
+        Ok(m) => m,
+    };
+    if !meta.is_dir() {
+        return Err(WriteError::Refused(format!(
+            "{} exists and is not a directory; refusing to replace it",
+            dir.display()
+        )));
+    }
+    let empty = fs::read_dir(dir)
+        .map_err(|e| WriteError::Io(format!("{}: {e}", dir.display())))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    let manifest = fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap_or_default();
+    let ours = serde_json::from_str::<serde_json::Value>(&manifest)
+        .is_ok_and(|v| v["generator"] == "skillc");
+    if ours {
+        Ok(())
+    } else {
+        Err(WriteError::Refused(format!(
+            "{} is not empty and holds no skillc manifest.json; refusing to replace it (choose another --out)",
+            dir.display()
+        )))
+    }
+}
+
+/// A relative path made only of normal components (no `..`, no root, no empty parts).
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    ok.then(|| p.to_path_buf())
+}
+
+fn staging_name(out: &Path, what: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "build".into(), |n| n.to_string_lossy().into_owned());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.skillc-{what}-{}", std::process::id()))
+}
+
+/// Writes `files` as the tree `out`, replacing a previous build. `write_file` performs each file
+/// write (tests inject failures through it).
+pub(crate) fn write_tree(
+    out: &Path,
+    files: &[OutputFile],
+    write_file: &mut dyn FnMut(&Path, &[u8]) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    replaceable(out)?;
+    let io_err = |what: &Path, e: io::Error| WriteError::Io(format!("{}: {e}", what.display()));
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+    }
+    let staging = staging_name(out, "new");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir(&staging).map_err(|e| io_err(&staging, e))?;
+    let result = fill(&staging, files, write_file).and_then(|()| swap(&staging, out));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill(
+    staging: &Path,
+    files: &[OutputFile],
+    write_file: &mut dyn FnMut(&Path, &[u8]) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    for f in files {
+        let rel = safe_relative(&f.path).ok_or_else(|| {
+            WriteError::Io(format!(
+                "refusing to write outside the output tree: {}",
+                f.path
+            ))
+        })?;
+        let path = staging.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)
+                .map_err(|e| WriteError::Io(format!("{}: {e}", dir.display())))?;
+        }
+        write_file(&path, &f.bytes)
+            .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
+        set_mode(&path, f.executable)
+            .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, executable: bool) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(
+        path,
+        fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }),
+    )
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: bool) -> io::Result<()> {
+    Ok(())
+}
+
+/// Replaces `out` by `staging`. The old tree is moved aside first and restored if the second
+/// rename fails.
+fn swap(staging: &Path, out: &Path) -> Result<(), WriteError> {
+    let old = staging_name(out, "old");
+    let _ = fs::remove_dir_all(&old);
+    let had_old = fs::symlink_metadata(out).is_ok();
+    if had_old {
+        fs::rename(out, &old).map_err(|e| WriteError::Io(format!("{}: {e}", out.display())))?;
+    }
+    if let Err(e) = fs::rename(staging, out) {
+        if had_old {
+            let _ = fs::rename(&old, out);
+        }
+        return Err(WriteError::Io(format!("{}: {e}", out.display())));
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// The normal file writer.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    fs::write(path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+            executable: false,
+        }
+    }
+
+    fn manifest() -> OutputFile {
+        file(MANIFEST_FILE, "{\"generator\": \"skillc\"}\n")
+    }
+
+    fn read(dir: &Path) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).expect("read_dir") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p
+                        .strip_prefix(dir)
+                        .expect("prefix")
+                        .to_string_lossy()
+                        .into_owned();
+                    out.push((rel, fs::read_to_string(&p).expect("read")));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_failure_midway_leaves_the_previous_tree_intact() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("build");
+        let first = vec![file("a/x.plist", "one"), file("b.sh", "two"), manifest()];
+        write_tree(&out, &first, &mut write_file).expect("first build");
+        let before = read(&out);
+
+        let second = vec![
+            file("a/x.plist", "ONE"),
+            file("b.sh", "TWO"),
+            file("c.sh", "3"),
+            manifest(),
+        ];
+        let mut written = 0;
+        let mut failing = |p: &Path, b: &[u8]| {
+            written += 1;
+            if written == 2 {
+                return Err(io::Error::other("disk full (injected)"));
+            }
+            fs::write(p, b)
+        };
+        let err = write_tree(&out, &second, &mut failing).expect_err("injected failure");
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert_eq!(read(&out), before, "previous tree unchanged");
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .expect("ls")
+            .map(|e| e.expect("e").file_name())
+            .collect();
+        assert_eq!(
+            leftovers,
+            vec![std::ffi::OsString::from("build")],
+            "no staging left behind"
+        );
+
+        write_tree(&out, &second, &mut write_file).expect("second build");
+        assert_eq!(read(&out).len(), 4);
+        assert_eq!(
+            fs::read_to_string(out.join("a/x.plist")).expect("read"),
+            "ONE"
+        );
+    }
+
+    #[test]
+    fn refuses_to_replace_foreign_directories_and_files() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let home_like = tmp.path().join("documents");
+        fs::create_dir(&home_like).expect("mkdir");
+        fs::write(home_like.join("thesis.txt"), "precious").expect("write");
+        let err = write_tree(&home_like, &[manifest()], &mut write_file).expect_err("refused");
+        assert!(matches!(err, WriteError::Refused(_)), "{err}");
+        assert_eq!(
+            fs::read_to_string(home_like.join("thesis.txt")).expect("kept"),
+            "precious"
+        );
+
+        let a_file = tmp.path().join("file");
+        fs::write(&a_file, "x").expect("write");
+        let err = write_tree(&a_file, &[manifest()], &mut write_file).expect_err("refused");
+        assert!(err.to_string().contains("not a directory"), "{err}");
+    }
+
+    #[test]
+    fn never_writes_outside_the_tree() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("build");
+        for bad in ["../escape", "/abs", "a/../../b", ""] {
+            let err = write_tree(&out, &[file(bad, "x")], &mut write_file).expect_err(bad);
+            assert!(err.to_string().contains("outside"), "{bad}: {err}");
+        }
+        assert!(!tmp.path().join("escape").exists());
+        assert!(!out.exists());
+    }
+}

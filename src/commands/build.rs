@@ -1,0 +1,47 @@
+//! `skillc build`: check, and only when there is no error, emit the output tree atomically.
+
+use super::check::report;
+use crate::build::{WriteError, emit, manifest, write_tree};
+use crate::cli::{BuildArgs, Format};
+use crate::{exit, pipeline};
+use std::time::Instant;
+
+pub(crate) fn run(args: &BuildArgs) -> u8 {
+    let mut checked = pipeline::check(&args.check.paths);
+    if let Some(code) = report(&args.check, &checked) {
+        return code;
+    }
+    if checked.has_errors() {
+        eprintln!("skillc: build refused: fix the errors above; nothing was written");
+        return exit::FINDINGS;
+    }
+    let t = Instant::now();
+    let mut files = emit(&checked.ir);
+    files.push(manifest(&files, &checked.sources));
+    let result = write_tree(&args.out, &files, &mut crate::build::write_file);
+    checked.timings.emit = t.elapsed();
+    if args.check.timings {
+        eprint!("{}", checked.timings.render());
+    }
+    match result {
+        Ok(()) => {
+            if args.check.format() == Format::Human {
+                println!(
+                    "skillc: wrote {} files for {} families to {}",
+                    files.len(),
+                    checked.ir.families.len(),
+                    args.out.display()
+                );
+            }
+            exit::OK
+        }
+        Err(e @ WriteError::Refused(_)) => {
+            eprintln!("skillc: error: {e}");
+            exit::USAGE
+        }
+        Err(e @ WriteError::Io(_)) => {
+            eprintln!("skillc: error: build failed, the previous output is unchanged: {e}");
+            exit::USAGE
+        }
+    }
+}

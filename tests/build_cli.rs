@@ -1,0 +1,173 @@
+//! `skillc build`: refuses on errors, writes a complete tree with a manifest, deterministically and
+//! atomically, and never replaces a directory that is not a skillc build.
+
+mod common;
+
+use common::{repo, skillc, tree};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+fn build(out: &Path) -> common::Run {
+    skillc(
+        &[
+            "build",
+            "skills",
+            "examples/minimal",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        &repo(),
+    )
+}
+
+#[test]
+fn builds_the_shipped_families_with_a_manifest() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("build");
+    let run = build(&out);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let files = snapshot(&out);
+    assert!(
+        files
+            .keys()
+            .any(|k| k.starts_with("foundation-core/LaunchDaemons/") && k.ends_with(".plist"))
+    );
+    assert!(
+        files.keys().any(|k| k.starts_with("minimal/LaunchAgents/")),
+        "{:?}",
+        files.keys()
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+    assert_eq!(manifest["generator"], "skillc");
+    assert_eq!(manifest["skillc_version"], env!("CARGO_PKG_VERSION"));
+    let listed = manifest["files"].as_array().expect("files");
+    assert_eq!(
+        listed.len(),
+        files.len() - 1,
+        "every file but the manifest is listed"
+    );
+    for entry in listed {
+        let path = entry["path"].as_str().expect("path");
+        let bytes = &files[path];
+        let digest = sha256_hex(bytes);
+        assert_eq!(entry["sha256"], digest, "{path}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(out.join(path))
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(
+                mode,
+                if entry["executable"] == true {
+                    0o755
+                } else {
+                    0o644
+                },
+                "{path}"
+            );
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().expect("stdin").write_all(bytes)?;
+            c.wait_with_output()
+        })
+        .expect("python3");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert_eq!(build(&a).code, 0);
+    assert_eq!(build(&b).code, 0);
+    assert_eq!(snapshot(&a), snapshot(&b));
+    // Rebuilding over a previous build replaces it and gives the same tree.
+    assert_eq!(build(&a).code, 0);
+    assert_eq!(snapshot(&a), snapshot(&b));
+}
+
+#[test]
+fn errors_refuse_the_build_and_keep_the_previous_tree() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("build");
+    assert_eq!(build(&out).code, 0);
+    let before = snapshot(&out);
+    let broken = tree(&[(
+        "fam/family.yaml",
+        "family: { name: fam, version: 1.0.0, description: d, label_prefix: org.x }\nservices:\n  a:\n    description: d\n    layer: L1\n    scope: daemon\n    run: { program: /bin/a }\n    requires: [nope]\n",
+    )]);
+    let run = skillc(
+        &["build", "fam", "--out", out.to_str().expect("utf8")],
+        broken.path(),
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(snapshot(&out), before);
+    let fresh = tmp.path().join("never");
+    let run = skillc(
+        &["build", "fam", "--out", fresh.to_str().expect("utf8")],
+        broken.path(),
+    );
+    assert_eq!(run.code, 1);
+    assert!(!fresh.exists(), "no partial output");
+}
+
+#[test]
+fn refuses_to_replace_a_file_or_a_foreign_directory() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("out");
+    std::fs::write(&file, "not a dir").expect("write");
+    let run = build(&file);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a directory"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), "not a dir");
+
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).expect("mkdir");
+    std::fs::write(docs.join("notes.txt"), "mine").expect("write");
+    let run = build(&docs);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("refusing to replace"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(docs.join("notes.txt")).expect("kept"),
+        "mine"
+    );
+}

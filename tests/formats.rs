@@ -1,0 +1,116 @@
+//! Machine formats for CI: SARIF 2.1.0 (parsed with serde-sarif's types and validated against the
+//! OASIS schema), GitHub annotations (chosen automatically under GitHub Actions), short lines.
+
+mod common;
+
+use common::{repo, skillc, tool_available, tree};
+use std::process::Command;
+
+const BAD: &str = "family:\n  name: shop\n  version: 1.0.0\n  description: A shop.\n  label_prefix: org.shop\nservices:\n  api:\n    description: API, with a \"quoted\" word.\n    layer: L2\n    scope: daemon\n    run: { program: /usr/local/bin/api }\n    requires: [databse]\n";
+
+#[test]
+fn sarif_parses_with_serde_sarif_and_has_rules_and_fingerprints() {
+    let dir = tree(&[("shop/family.yaml", BAD)]);
+    let run = skillc(&["check", "--format", "sarif", "shop"], dir.path());
+    assert_eq!(run.code, 1);
+    let log: serde_sarif::sarif::Sarif =
+        serde_json::from_str(&run.stdout).expect("valid SARIF types");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["version"], "2.1.0");
+    let run0 = &log.runs[0];
+    let rules = run0.tool.driver.rules.as_ref().expect("rules");
+    assert!(rules.len() > 20);
+    let results = run0.results.as_ref().expect("results");
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r.rule_id.as_deref(), Some("unresolved-reference"));
+    let idx = usize::try_from(r.rule_index.expect("index")).expect("index");
+    assert_eq!(rules[idx].id, "unresolved-reference");
+    assert!(
+        rules[idx]
+            .help
+            .as_ref()
+            .expect("help")
+            .text
+            .contains("## Bad")
+    );
+    assert!(
+        rules[idx]
+            .help_uri
+            .as_deref()
+            .expect("uri")
+            .ends_with("/unresolved-reference.md")
+    );
+    let region =
+        json["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"].clone();
+    assert_eq!(
+        (region["startLine"].as_i64(), region["startColumn"].as_i64()),
+        (Some(12), Some(16))
+    );
+    assert_eq!(
+        json["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "shop/family.yaml"
+    );
+    let fp = r.partial_fingerprints.as_ref().expect("fingerprints")["skillc/v1"].clone();
+
+    // The fingerprint survives lines added above the finding.
+    let shifted = BAD.replacen("services:", "# a comment\n\nservices:", 1);
+    let dir = tree(&[("shop/family.yaml", &shifted)]);
+    let json: serde_json::Value =
+        serde_json::from_str(&skillc(&["check", "--format", "sarif", "shop"], dir.path()).stdout)
+            .expect("json");
+    assert_eq!(
+        json["runs"][0]["results"][0]["partialFingerprints"]["skillc/v1"],
+        fp
+    );
+    assert_eq!(
+        json["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        14
+    );
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    if !tool_available("python3", &["-c", "import jsonschema"]) {
+        return;
+    }
+    let dir = tree(&[("shop/family.yaml", BAD)]);
+    let out = dir.path().join("out.sarif");
+    let run = skillc(&["check", "--format", "sarif", "shop"], dir.path());
+    std::fs::write(&out, run.stdout).expect("write");
+    let check = Command::new("python3")
+        .arg("-c")
+        .arg("import json,sys,jsonschema; s=json.load(open(sys.argv[1])); jsonschema.validators.validator_for(s).check_schema(s); jsonschema.validate(json.load(open(sys.argv[2])), s); print('valid')")
+        .arg(repo().join("tests/fixtures/sarif-2.1.0.schema.json"))
+        .arg(&out)
+        .output()
+        .expect("python3");
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn github_annotations_are_the_default_under_github_actions() {
+    let dir = tree(&[("shop/family.yaml", BAD)]);
+    let out = Command::new(env!("CARGO_BIN_EXE_skillc"))
+        .args(["check", "shop"])
+        .current_dir(dir.path())
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.starts_with("::error file=shop/family.yaml,line=12,col=16,endLine=12,endColumn=23,title=skillc unresolved-reference::unknown service `databse`"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "newlines inside messages are escaped"
+    );
+}
