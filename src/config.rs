@@ -131,13 +131,13 @@ mod tests {
     #[test]
     fn reads_levels_and_fail_on() {
         let (_d, p) = write(
-            "fail-on = \"warning\"\n[rules]\nraw-shell = \"off\"\nuncovered-service = \"error\"\n",
+            "fail-on = \"warning\"\n[rules]\nlaunchd-raw-key = \"off\"\nlaunchd-throttle-too-low = \"error\"\n",
         );
         let c = load(&p).expect("valid");
         assert!(c.fail_on_warning);
-        assert_eq!(c.severity("raw-shell", Severity::Warning), None);
+        assert_eq!(c.severity("launchd-raw-key", Severity::Warning), None);
         assert_eq!(
-            c.severity("uncovered-service", Severity::Warning),
+            c.severity("launchd-throttle-too-low", Severity::Warning),
             Some(Severity::Error)
         );
         assert_eq!(
@@ -151,12 +151,12 @@ mod tests {
         let (_d, p) = write("fail_on = \"warning\"\n");
         let e = load(&p).expect_err("unknown key");
         assert!(e.contains(":1:1") && e.contains("fail_on"), "{e}");
-        let (_d, p) = write("[rules]\nraw-shel = \"off\"\n");
+        let (_d, p) = write("[rules]\nlaunchd-raw-ky = \"off\"\n");
         let e = load(&p).expect_err("unknown rule");
-        assert!(e.contains("did you mean `raw-shell`?"), "{e}");
+        assert!(e.contains("did you mean `launchd-raw-key`?"), "{e}");
         let (_d, p) = write("[rules]\nyaml-syntax = \"off\"\n");
         assert!(load(&p).expect_err("locked").contains("cannot be changed"));
-        let (_d, p) = write("[rules]\nraw-shell = \"loud\"\n");
+        let (_d, p) = write("[rules]\nlaunchd-raw-key = \"loud\"\n");
         assert!(load(&p).is_err());
     }
 }

@@ -64,7 +64,7 @@ fn bad_configs_are_usage_errors() {
             "did you mean `launchd-raw-key`?",
         ),
         ("[rules]\nyaml-syntax = \"off\"\n", "cannot be changed"),
-        ("[rules]\nraw-shell = \"quiet\"\n", "skillc.toml:2:13"),
+        ("[rules]\nlaunchd-raw-key = \"quiet\"\n", "skillc.toml:2:19"),
     ] {
         let dir = tree(&[("fam/family.yaml", &family("")), ("skillc.toml", text)]);
         let run = skillc(&["check", "fam"], dir.path());

@@ -25,7 +25,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
-    ///     # skillc: ignore[raw-shell]
+    ///     # skillc: ignore[launchd-raw-key]
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -73,7 +73,7 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Write why the finding is acceptable after the bracket: `# skillc: ignore[raw-shell] the
+    /// Write why the finding is acceptable after the bracket: `# skillc: ignore[launchd-raw-key] the
     /// vendor tool needs a pipe`.
     pub(crate) const SUPPRESSION_REASON = {
         id: "suppression-reason",

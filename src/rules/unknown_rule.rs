@@ -28,7 +28,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
-    ///     # skillc: ignore[raw-shel] legacy script, tracked in OPS-12
+    ///     # skillc: ignore[launchd-raw-ky] legacy script, tracked in OPS-12
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:

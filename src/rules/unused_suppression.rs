@@ -27,7 +27,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
-    ///     # skillc: ignore[raw-shell] legacy script, tracked in OPS-12
+    ///     # skillc: ignore[launchd-raw-key] legacy script, tracked in OPS-12
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
