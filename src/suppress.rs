@@ -14,10 +14,10 @@ pub(crate) fn apply(
 ) -> (Vec<Diagnostic>, usize) {
     let mut kept: Vec<Diagnostic> = Vec::new();
     let suppressions = find_suppressions(sources);
-    let mut used = vec![vec![false; 0]; suppressions.len()];
-    for (i, s) in suppressions.iter().enumerate() {
-        used[i] = vec![false; s.rules.len()];
-    }
+    let mut used: Vec<Vec<bool>> = suppressions
+        .iter()
+        .map(|s| vec![false; s.rules.len()])
+        .collect();
     let mut suppressed = 0;
     let mut extra = Vec::new();
     for (i, s) in suppressions.iter().enumerate() {
@@ -60,7 +60,7 @@ pub(crate) fn apply(
                     used[i][j] = true;
                 }
                 Some(_) if config.levels.get(rule.as_str()) == Some(&Level::Off) => {
-                    used[i][j] = true
+                    used[i][j] = true;
                 }
                 Some(_) => {}
             }

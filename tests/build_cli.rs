@@ -51,7 +51,7 @@ fn builds_the_shipped_families_with_a_manifest() {
     assert!(
         files
             .keys()
-            .any(|k| k.starts_with("foundation-core/LaunchDaemons/") && k.ends_with(".plist"))
+            .any(|k| k.starts_with("foundation-core/LaunchDaemons/org.sovereign."))
     );
     assert!(
         files.keys().any(|k| k.starts_with("minimal/LaunchAgents/")),

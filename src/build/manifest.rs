@@ -3,11 +3,15 @@
 use super::OutputFile;
 use sha2::{Digest, Sha256};
 use skillc_diagnostics::SourceMap;
+use std::fmt::Write as _;
 
 pub(crate) const MANIFEST_FILE: &str = "manifest.json";
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// The manifest for `files`; `sources` are the inputs (hashed by path and content, in path order,

@@ -4,6 +4,7 @@ use super::to_rendered;
 use crate::{Diagnostic, RuleInfo, Severity, SourceMap};
 use serde_sarif::sarif;
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
 /// Where the rule pages live: `<base>/<rule-id>.md`.
 #[derive(Debug, Clone, Copy)]
@@ -53,8 +54,10 @@ fn fingerprint(map: &SourceMap, d: &Diagnostic) -> String {
     h.finalize()
         .iter()
         .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn location(
