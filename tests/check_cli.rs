@@ -258,3 +258,33 @@ fn version_and_help_work() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("check"));
 }
+
+#[test]
+fn bus_references_obey_imports() {
+    let a = "family: { name: a, version: 1.0.0, description: d, label_prefix: org.a }\nservices:\n  x:\n    description: d\n    layer: L1\n    scope: daemon\n    bus: org.a.x\n    run: { program: /bin/x }\n    readiness: { probe: 'bus(\"org.a.x\")' }\n";
+    let b = "family: { name: b, version: 1.0.0, description: d, label_prefix: org.b }\nservices:\n  y:\n    description: d\n    layer: L1\n    scope: daemon\n    run: { program: /bin/y }\n    requires: [\"bus:ORG.A.X\"]\n";
+    let dir = tree(&[("a/family.yaml", a), ("b/family.yaml", b)]);
+    let (code, json) = check_json(dir.path(), &["a", "b"]);
+    assert_eq!(code, 1);
+    let d = find(&json, "unresolved-reference");
+    assert_eq!(pos(d), ("b/family.yaml".into(), 8, 16));
+    assert!(
+        d["message"]
+            .as_str()
+            .expect("msg")
+            .contains("does not import"),
+        "{d}"
+    );
+
+    let b_imports = b.replacen(
+        "label_prefix: org.b }",
+        "label_prefix: org.b, imports: [a] }",
+        1,
+    );
+    let dir = tree(&[("a/family.yaml", a), ("b/family.yaml", &b_imports)]);
+    let (_, json) = check_json(dir.path(), &["a", "b"]);
+    assert!(
+        !codes(&json).contains(&"unresolved-reference".to_owned()),
+        "{json:#}"
+    );
+}

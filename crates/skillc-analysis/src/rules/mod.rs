@@ -1,8 +1,242 @@
-//! The analysis rules, one per file.
+//! The analysis rules, one per file. [`Ctx`] holds the maps every rule shares, built once per run.
+
+mod bus_name_conflict;
+mod capability_violation;
+mod dependency_cycle;
+mod diagnose_not_read_only;
+mod label_conflict;
+mod layer_violation;
+mod missing_readiness;
+mod policy_ambiguous;
+mod policy_uncovered;
+mod policy_unsatisfiable;
+mod privilege_escalation;
+mod raw_shell;
+mod readiness_timing;
+mod remediation_cascade;
+mod scope_violation;
+mod self_dependency;
+mod unbounded_loop;
+mod uncovered_service;
+mod unreachable_skill;
+mod unverified_remediation;
 
 use skillc_diagnostics::{Diagnostic, RuleInfo};
-use skillc_ir::Ir;
+use skillc_ir::{
+    FamilyId, Ir, Layer, Risk, Scope, Service, ServiceId, Skill, Step, StepKind, Target,
+};
+use std::collections::HashMap;
 
-pub(crate) const ALL: &[RuleInfo] = &[];
+pub(crate) const ALL: &[RuleInfo] = &[
+    dependency_cycle::DEPENDENCY_CYCLE,
+    self_dependency::SELF_DEPENDENCY,
+    layer_violation::LAYER_VIOLATION,
+    scope_violation::SCOPE_VIOLATION,
+    missing_readiness::MISSING_READINESS,
+    readiness_timing::READINESS_TIMING,
+    bus_name_conflict::BUS_NAME_CONFLICT,
+    label_conflict::LABEL_CONFLICT,
+    capability_violation::CAPABILITY_VIOLATION,
+    unverified_remediation::UNVERIFIED_REMEDIATION,
+    unbounded_loop::UNBOUNDED_LOOP,
+    unreachable_skill::UNREACHABLE_SKILL,
+    uncovered_service::UNCOVERED_SERVICE,
+    remediation_cascade::REMEDIATION_CASCADE,
+    policy_uncovered::POLICY_UNCOVERED,
+    policy_ambiguous::POLICY_AMBIGUOUS,
+    policy_unsatisfiable::POLICY_UNSATISFIABLE,
+    privilege_escalation::PRIVILEGE_ESCALATION,
+    diagnose_not_read_only::DIAGNOSE_NOT_READ_ONLY,
+    raw_shell::RAW_SHELL,
+];
 
-pub(crate) fn run_all(_ir: &Ir, _out: &mut Vec<Diagnostic>) {}
+pub(crate) fn run_all(ir: &Ir, out: &mut Vec<Diagnostic>) {
+    let cx = Ctx::new(ir);
+    dependency_cycle::check(&cx, out);
+    self_dependency::check(&cx, out);
+    layer_violation::check(&cx, out);
+    scope_violation::check(&cx, out);
+    missing_readiness::check(&cx, out);
+    readiness_timing::check(&cx, out);
+    bus_name_conflict::check(&cx, out);
+    label_conflict::check(&cx, out);
+    capability_violation::check(&cx, out);
+    unverified_remediation::check(&cx, out);
+    unbounded_loop::check(&cx, out);
+    unreachable_skill::check(&cx, out);
+    uncovered_service::check(&cx, out);
+    remediation_cascade::check(&cx, out);
+    policy_uncovered::check(&cx, out);
+    policy_ambiguous::check(&cx, out);
+    policy_unsatisfiable::check(&cx, out);
+    privilege_escalation::check(&cx, out);
+    diagnose_not_read_only::check(&cx, out);
+    raw_shell::check(&cx, out);
+}
+
+/// At most this many services are named (and labelled) in one finding; the rest are counted.
+pub(crate) const MAX_LISTED: usize = 8;
+
+/// What every rule shares: the IR and lookups built once.
+pub(crate) struct Ctx<'a> {
+    pub(crate) ir: &'a Ir,
+    by_name: HashMap<(FamilyId, &'a str), ServiceId>,
+    by_bus: HashMap<String, ServiceId>,
+    /// Name services `family/id` (several families loaded) or just `id` (one family).
+    qualify: bool,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(ir: &'a Ir) -> Self {
+        let mut by_name = HashMap::with_capacity(ir.services.len());
+        let mut by_bus = HashMap::new();
+        for sid in ir.service_ids() {
+            let s = ir.service(sid);
+            by_name.insert((s.family, s.id.value.as_str()), sid);
+            if let Some(b) = &s.bus {
+                by_bus.entry(b.value.to_lowercase()).or_insert(sid);
+            }
+        }
+        Self {
+            ir,
+            by_name,
+            by_bus,
+            qualify: ir.families.len() > 1,
+        }
+    }
+
+    pub(crate) fn svc(&self, id: ServiceId) -> &'a Service {
+        self.ir.service(id)
+    }
+
+    /// A service's name as shown in messages.
+    pub(crate) fn name(&self, id: ServiceId) -> String {
+        if self.qualify {
+            self.ir.service_name(id)
+        } else {
+            self.ir.service(id).id.value.clone()
+        }
+    }
+
+    /// A skill's name as shown in messages.
+    pub(crate) fn skill_name(&self, skill: &Skill) -> String {
+        if self.qualify {
+            format!(
+                "{}/{}",
+                self.ir.family(skill.family).name.value,
+                skill.id.value
+            )
+        } else {
+            skill.id.value.clone()
+        }
+    }
+
+    /// A service reference as written in family `from` (`id`, `family/id`, `bus:name`). Lowering
+    /// already reported the ones that do not resolve.
+    pub(crate) fn resolve(&self, from: FamilyId, text: &str) -> Option<ServiceId> {
+        if let Some(bus) = text.strip_prefix("bus:") {
+            return self.by_bus.get(&bus.to_lowercase()).copied();
+        }
+        let (fam, id) = match text.split_once('/') {
+            Some((f, id)) => (
+                self.ir
+                    .families
+                    .iter()
+                    .position(|x| x.name.value == f)
+                    .map(|i| FamilyId(u32::try_from(i).unwrap_or(u32::MAX)))?,
+                id,
+            ),
+            None => (from, text),
+        };
+        self.by_name.get(&(fam, id)).copied()
+    }
+
+    /// The service a step acts on when its skill is applied to `applied`.
+    pub(crate) fn step_target(target: Target, applied: ServiceId) -> ServiceId {
+        match target {
+            Target::Applied => applied,
+            Target::Service(s) => s,
+        }
+    }
+}
+
+/// The risk policy rules are matched against: one level up for a daemon or an L1 target.
+pub(crate) fn effective_risk(risk: Risk, target: &Service) -> Risk {
+    if target.scope.value == Scope::Daemon || target.layer.value == Layer::L1 {
+        risk.raised()
+    } else {
+        risk
+    }
+}
+
+/// Calls `f` on every step, depth first.
+pub(crate) fn walk<'s>(steps: &'s [Step], f: &mut impl FnMut(&'s Step)) {
+    for s in steps {
+        f(s);
+        match &s.kind {
+            StepKind::Action { .. } => {}
+            StepKind::Sequence(inner) | StepKind::Parallel(inner) => walk(inner, f),
+            StepKind::Loop { steps, .. } => walk(steps, f),
+        }
+    }
+}
+
+/// Every step of a skill, diagnose first.
+pub(crate) fn all_steps(skill: &Skill) -> Vec<&Step> {
+    let mut out = Vec::new();
+    walk(&skill.diagnose, &mut |s| out.push(s));
+    walk(&skill.remediate, &mut |s| out.push(s));
+    out
+}
+
+/// `a, b, c` (backquoted), at most [`MAX_LISTED`] names, then `and N more`.
+pub(crate) fn list(names: &[String]) -> String {
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(MAX_LISTED)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if names.len() > MAX_LISTED {
+        shown.push(format!("and {} more", names.len() - MAX_LISTED));
+    }
+    shown.join(", ")
+}
+
+/// `s` when `n` is not one.
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A shortest cycle through `start` that stays inside one strongly connected component
+/// (`inside`), found breadth first; `succ` lists a node's successors in a stable order. The
+/// result starts at `start` and does not repeat it at the end.
+pub(crate) fn cycle_through(
+    start: usize,
+    inside: &[bool],
+    succ: impl Fn(usize) -> Vec<usize>,
+) -> Vec<usize> {
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        for m in succ(n) {
+            if !inside[m] {
+                continue;
+            }
+            if m == start {
+                let mut path = vec![n];
+                let mut cur = n;
+                while cur != start {
+                    cur = parent[&cur];
+                    path.push(cur);
+                }
+                path.reverse();
+                return path;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(m) {
+                e.insert(n);
+                queue.push_back(m);
+            }
+        }
+    }
+    vec![start]
+}

@@ -16,6 +16,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) diags: Vec<Diagnostic>,
     pub(crate) family_by_name: HashMap<String, FamilyId>,
     pub(crate) service_by_name: HashMap<(FamilyId, String), ServiceId>,
+    /// The declaring family of each service id (known before service bodies are built).
+    pub(crate) service_family: Vec<FamilyId>,
     /// Lower-cased bus name → service.
     pub(crate) service_by_bus: HashMap<String, ServiceId>,
     pub(crate) action_by_name: HashMap<(Option<FamilyId>, String), ActionId>,
@@ -40,6 +42,7 @@ impl<'a> Cx<'a> {
             diags: Vec::new(),
             family_by_name: HashMap::new(),
             service_by_name: HashMap::new(),
+            service_family: Vec::new(),
             service_by_bus: HashMap::new(),
             action_by_name,
             skill_by_name: HashMap::new(),

@@ -48,6 +48,7 @@ pub(crate) fn declare<'l>(cx: &mut Cx<'_>, fams: &[FamilyInput<'l>]) -> Decls<'l
                 }
                 let id = ServiceId::from_index(decls.services.len());
                 cx.service_by_name.insert((fam.id, key.value.0.clone()), id);
+                cx.service_family.push(fam.id);
                 if let Some(bus) = &body.bus {
                     cx.service_by_bus
                         .entry(bus.value.to_lowercase())

@@ -58,6 +58,21 @@ impl Cx<'_> {
     ) -> Option<ServiceId> {
         if let Some(bus) = text.strip_prefix("bus:") {
             if let Some(&id) = self.service_by_bus.get(&bus.to_lowercase()) {
+                if let Some(&owner) = self.service_family.get(id.index())
+                    && !self.may_reach(from, owner, reach)
+                {
+                    let (fam, from_name) = (
+                        self.ir.family(owner).name.value.clone(),
+                        self.ir.family(from).name.value.clone(),
+                    );
+                    self.unresolved(
+                        format!("bus name `{bus}` belongs to family `{fam}`, which `{from_name}` does not import"),
+                        span,
+                        "not visible from here",
+                        Some(format!("add `{fam}` to `imports:` in {from_name}'s family.yaml")),
+                    );
+                    return None;
+                }
                 return Some(id);
             }
             let buses: Vec<String> = self
