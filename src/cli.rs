@@ -23,6 +23,8 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Check, then compile into launchd plists, readiness gates and install scripts.
     Build(BuildArgs),
+    /// Draw the service dependency graph, or print the start order.
+    Graph(GraphArgs),
     /// Write the JSON Schema of skill files.
     Schema(SchemaArgs),
     /// Print the page of a rule: what it checks, why, a bad and a good example.
@@ -86,6 +88,26 @@ pub(crate) enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GraphArgs {
+    /// Families to draw.
+    #[arg(default_value = "skills")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Graph format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub(crate) format: GraphFormat,
+    /// Print the start order (one `family/service` per line, dependencies first) instead.
+    #[arg(long)]
+    pub(crate) order: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod explain;
+mod graph;
 mod schema;
 
 use crate::cli::{Cli, Command};
@@ -12,6 +13,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
