@@ -31,6 +31,34 @@ impl Cx<'_> {
         self.emit(d);
     }
 
+    /// Splits `family/id` (or a bare `id`, meaning `from`'s own) and checks that `from` may see the
+    /// family; reports an unknown or unimported family.
+    fn split_qualified<'t>(
+        &mut self,
+        from: FamilyId,
+        text: &'t str,
+        span: Span,
+        reach: Reach,
+    ) -> Option<(FamilyId, &'t str)> {
+        let Some((fam, id)) = text.split_once('/') else {
+            return Some((from, text));
+        };
+        let fid = self.resolve_family(fam, span)?;
+        if !self.may_reach(from, fid, reach) {
+            let from_name = self.ir.family(from).name.value.clone();
+            self.unresolved(
+                format!("family `{fam}` is not imported by `{from_name}`"),
+                span,
+                "not visible from here",
+                Some(format!(
+                    "add `{fam}` to `imports:` in {from_name}'s family.yaml"
+                )),
+            );
+            return None;
+        }
+        Some((fid, id))
+    }
+
     /// A family by name, reported when unknown.
     pub(crate) fn resolve_family(&mut self, name: &str, span: Span) -> Option<FamilyId> {
         if let Some(&id) = self.family_by_name.get(name) {
@@ -92,25 +120,7 @@ impl Cx<'_> {
             );
             return None;
         }
-        let (family, id) = match text.split_once('/') {
-            Some((fam, id)) => {
-                let fid = self.resolve_family(fam, span)?;
-                if !self.may_reach(from, fid, reach) {
-                    let from_name = self.ir.family(from).name.value.clone();
-                    self.unresolved(
-                        format!("family `{fam}` is not imported by `{from_name}`"),
-                        span,
-                        "not visible from here",
-                        Some(format!(
-                            "add `{fam}` to `imports:` in {from_name}'s family.yaml"
-                        )),
-                    );
-                    return None;
-                }
-                (fid, id)
-            }
-            None => (from, text),
-        };
+        let (family, id) = self.split_qualified(from, text, span, reach)?;
         if let Some(&sid) = self.service_by_name.get(&(family, id.to_owned())) {
             return Some(sid);
         }
@@ -180,25 +190,7 @@ impl Cx<'_> {
         if let Some(&id) = self.action_by_name.get(&(None, name.to_owned())) {
             return Some(id);
         }
-        let (family, id) = match name.split_once('/') {
-            Some((fam, id)) => {
-                let fid = self.resolve_family(fam, span)?;
-                if !self.may_reach(from, fid, Reach::Imports) {
-                    let from_name = self.ir.family(from).name.value.clone();
-                    self.unresolved(
-                        format!("family `{fam}` is not imported by `{from_name}`"),
-                        span,
-                        "not visible from here",
-                        Some(format!(
-                            "add `{fam}` to `imports:` in {from_name}'s family.yaml"
-                        )),
-                    );
-                    return None;
-                }
-                (fid, id)
-            }
-            None => (from, name),
-        };
+        let (family, id) = self.split_qualified(from, name, span, Reach::Imports)?;
         if let Some(&aid) = self.action_by_name.get(&(Some(family), id.to_owned())) {
             return Some(aid);
         }
