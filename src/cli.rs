@@ -120,9 +120,13 @@ pub(crate) struct SchemaArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExplainArgs {
     /// Rule id, e.g. `unknown-key`; `--list` shows them all.
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present_any = ["list", "out"])]
     pub(crate) rule: Option<String>,
     /// List every rule with its default severity and summary.
     #[arg(long)]
     pub(crate) list: bool,
+    /// Write every page as `DIR/<rule>.md` plus an index `DIR/README.md` (the committed copy is
+    /// `docs/rules/`).
+    #[arg(long, conflicts_with_all = ["rule", "list"])]
+    pub(crate) out: Option<PathBuf>,
 }

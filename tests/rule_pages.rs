@@ -102,3 +102,37 @@ fn explain_suggests_close_rule_ids() {
         run.stderr
     );
 }
+
+#[test]
+fn committed_rule_docs_are_fresh() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = skillc(
+        &["explain", "--out", dir.path().to_str().expect("utf8")],
+        &common::repo(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let committed = common::repo().join("docs/rules");
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    names.sort();
+    let mut committed_names: Vec<_> = std::fs::read_dir(&committed)
+        .expect("docs/rules exists")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    committed_names.sort();
+    assert_eq!(
+        names, committed_names,
+        "docs/rules is stale: run `cargo run -- explain --out docs/rules`"
+    );
+    for name in names {
+        let fresh = std::fs::read_to_string(dir.path().join(&name)).expect("fresh");
+        let old = std::fs::read_to_string(committed.join(&name)).expect("committed");
+        assert!(
+            fresh == old,
+            "docs/rules/{} is stale: run `cargo run -- explain --out docs/rules`",
+            name.to_string_lossy()
+        );
+    }
+}

@@ -30,12 +30,23 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
-    /// The page as markdown, with the one leading space of each doc-comment line removed.
+    /// The page as markdown: the doc comment (one leading space of each line removed), then a
+    /// generated "How to suppress" section.
     pub fn page(&self) -> String {
         let mut out = String::new();
         for line in self.doc.lines() {
             out.push_str(line.strip_prefix(' ').unwrap_or(line));
             out.push('\n');
+        }
+        out.push_str("\n## How to suppress\n");
+        if self.configurable {
+            out.push_str(&format!(
+                "Put `# skillc: ignore[{id}] <reason>` on the line of the finding, or alone on the line\njust above it; the reason is required. To change the rule's level for a whole repository, set\n`{id} = \"off\"` (or `\"info\"`, `\"warning\"`, `\"error\"`) under `[rules]` in `skillc.toml`.\nDefault level: {level}.\n",
+                id = self.id,
+                level = self.default_severity.as_str()
+            ));
+        } else {
+            out.push_str("This rule cannot be suppressed or reconfigured: it reports input skillc cannot compile.\nFix the input.\n");
         }
         out
     }
