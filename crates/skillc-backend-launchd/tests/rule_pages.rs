@@ -23,6 +23,7 @@ fn pages_are_complete_and_ids_unique() {
             "## Bad",
             "## Good",
             "## How to fix",
+            "## How to suppress",
         ] {
             assert!(page.contains(section), "{}: {section}", r.id);
         }

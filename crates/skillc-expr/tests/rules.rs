@@ -69,7 +69,8 @@ fn every_rule_has_a_complete_page() {
                 "## Why",
                 "## Bad",
                 "## Good",
-                "## How to fix"
+                "## How to fix",
+                "## How to suppress"
             ],
             "{}",
             rule.id
