@@ -50,6 +50,25 @@ pub(crate) const ALL: &[RuleInfo] = &[
     raw_shell::RAW_SHELL,
 ];
 
+/// The strongly connected components with more than one node, each sorted, in sorted order: the
+/// cycles of a graph whose node indices are service indices.
+pub(crate) fn cycles<E>(g: &petgraph::graph::DiGraph<(), E>) -> Vec<Vec<usize>> {
+    let mut sccs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(g)
+        .into_iter()
+        .filter(|c| c.len() > 1)
+        .map(|c| {
+            let mut v: Vec<usize> = c
+                .into_iter()
+                .map(petgraph::graph::NodeIndex::index)
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    sccs.sort();
+    sccs
+}
+
 pub(crate) fn run_all(ir: &Ir, out: &mut Vec<Diagnostic>) {
     let cx = Ctx::new(ir);
     dependency_cycle::check(&cx, out);

@@ -1,5 +1,4 @@
 use super::{Ctx, cycle_through};
-use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use skillc_diagnostics::{Diagnostic, Span, declare_rule};
 use skillc_ir::{Risk, ServiceId, StepKind, Target};
@@ -170,16 +169,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let sid = |i: usize| ServiceId(u32::try_from(i).unwrap_or(u32::MAX));
     let mut inside = vec![false; ir.services.len()];
-    let mut sccs: Vec<Vec<usize>> = tarjan_scc(&g)
-        .into_iter()
-        .filter(|c| c.len() > 1)
-        .map(|c| {
-            let mut v: Vec<usize> = c.into_iter().map(NodeIndex::index).collect();
-            v.sort_unstable();
-            v
-        })
-        .collect();
-    sccs.sort();
+    let sccs = super::cycles(&g);
     for scc in sccs {
         for &n in &scc {
             inside[n] = true;
