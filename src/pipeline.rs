@@ -78,14 +78,15 @@ pub(crate) fn check(paths: &[PathBuf]) -> Checked {
 
     // Analysis needs a whole IR: with errors from earlier stages it would report their echoes.
     let t = Instant::now();
-    if !diagnostics.iter().any(Diagnostic::is_error) {
+    let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
+    if analyzed {
         diagnostics.extend(skillc_analysis::analyze(&ir));
         diagnostics.extend(skillc_backend_launchd::check(&ir));
     }
     timings.analyze = t.elapsed();
 
     let sources = loaded.sources;
-    let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config);
+    let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config, analyzed);
     sort(&sources, &mut diagnostics);
     let mut summary = summarize(&diagnostics, sources.len(), loaded.families.len());
     summary.suppressed = suppressed;

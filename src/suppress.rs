@@ -7,10 +7,14 @@ use skillc_diagnostics::{Diagnostic, SourceMap, did_you_mean};
 use skillc_syntax::find_suppressions;
 
 /// Returns the findings that remain and how many were suppressed by comments.
+///
+/// `analyzed` says whether every rule ran: when an error stopped the pipeline early, a
+/// suppression may be unused only because its rule never ran, so none is reported unused.
 pub(crate) fn apply(
     sources: &SourceMap,
     diagnostics: Vec<Diagnostic>,
     config: &Config,
+    analyzed: bool,
 ) -> (Vec<Diagnostic>, usize) {
     let mut kept: Vec<Diagnostic> = Vec::new();
     let suppressions = find_suppressions(sources);
@@ -89,7 +93,7 @@ pub(crate) fn apply(
         }
     }
     for (i, s) in suppressions.iter().enumerate() {
-        if s.reason.is_none() {
+        if s.reason.is_none() || !analyzed {
             continue;
         }
         for (j, (rule, span)) in s.rules.iter().enumerate() {

@@ -28,6 +28,7 @@ const RULES: &[(&str, &str)] = &[
     ("privilege-escalation", "error"),
     ("diagnose-not-read-only", "error"),
     ("raw-shell", "warning"),
+    ("service-field-unset", "error"),
 ];
 
 fn diags(json: &Value) -> &Vec<Value> {

@@ -69,11 +69,18 @@ fn shipped_families_only_warn_about_their_escape_hatch() {
         .into_iter()
         .map(|d| (d.code, d.message))
         .collect();
+    // Both escape hatches carry a suppression with a reason in the YAML.
     assert_eq!(
         found,
-        [(
-            "launchd-raw-key",
-            "raw launchd key `ProcessType` is copied into the plist unchecked".to_owned()
-        )]
+        [
+            (
+                "launchd-raw-key",
+                "raw launchd key `LowPriorityIO` is copied into the plist unchecked".to_owned()
+            ),
+            (
+                "launchd-raw-key",
+                "raw launchd key `ProcessType` is copied into the plist unchecked".to_owned()
+            )
+        ]
     );
 }

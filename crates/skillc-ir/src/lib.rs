@@ -11,4 +11,5 @@ pub mod model;
 pub mod rules;
 
 pub use lower::lower;
+pub use lower::placeholders::{SERVICE_FIELDS, placeholders};
 pub use model::*;

@@ -16,6 +16,7 @@ mod readiness_timing;
 mod remediation_cascade;
 mod scope_violation;
 mod self_dependency;
+mod service_field_unset;
 mod unbounded_loop;
 mod uncovered_service;
 mod unreachable_skill;
@@ -48,6 +49,7 @@ pub(crate) const ALL: &[RuleInfo] = &[
     privilege_escalation::PRIVILEGE_ESCALATION,
     diagnose_not_read_only::DIAGNOSE_NOT_READ_ONLY,
     raw_shell::RAW_SHELL,
+    service_field_unset::SERVICE_FIELD_UNSET,
 ];
 
 /// The strongly connected components with more than one node, each sorted, in sorted order: the
@@ -91,6 +93,7 @@ pub(crate) fn run_all(ir: &Ir, out: &mut Vec<Diagnostic>) {
     privilege_escalation::check(&cx, out);
     diagnose_not_read_only::check(&cx, out);
     raw_shell::check(&cx, out);
+    service_field_unset::check(&cx, out);
 }
 
 /// At most this many services are named (and labelled) in one finding; the rest are counted.

@@ -20,9 +20,13 @@ pub fn load(paths: &[PathBuf]) -> (Ir, Vec<Diagnostic>) {
     (ir, diags)
 }
 
-/// The shipped families, which must lower without errors.
+/// The shipped families and the examples users copy, which must lower without errors.
 pub fn shipped() -> Ir {
-    let (ir, diags) = load(&[repo().join("skills")]);
+    let (ir, diags) = load(&[
+        repo().join("skills"),
+        repo().join("examples/minimal"),
+        repo().join("examples/quickstart"),
+    ]);
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     ir

@@ -9,7 +9,7 @@ mod context;
 mod declare;
 mod expr;
 mod families;
-mod placeholders;
+pub(crate) mod placeholders;
 mod policy;
 mod refs;
 mod schedule;

@@ -5,7 +5,7 @@ use crate::rules;
 use skillc_diagnostics::{Diagnostic, Span, did_you_mean};
 
 /// Service fields a placeholder may read.
-pub(crate) const SERVICE_FIELDS: &[&str] = &[
+pub const SERVICE_FIELDS: &[&str] = &[
     "id",
     "label",
     "bus",
@@ -16,7 +16,7 @@ pub(crate) const SERVICE_FIELDS: &[&str] = &[
 ];
 
 /// The placeholders of a string, in order, with their byte range inside it.
-pub(crate) fn placeholders(s: &str) -> Vec<(&str, usize, usize)> {
+pub fn placeholders(s: &str) -> Vec<(&str, usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(open) = s[i..].find('{') {
