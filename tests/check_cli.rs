@@ -288,3 +288,25 @@ fn bus_references_obey_imports() {
         "{json:#}"
     );
 }
+
+#[test]
+fn a_file_that_does_not_parse_causes_no_echo_errors() {
+    let dir = tree(&[
+        ("shop/family.yaml", FAMILY),
+        (
+            "shop/services.yaml",
+            "services:\n  db:\n    description: \"unclosed\n",
+        ),
+        (
+            "shop/api.yaml",
+            "services:\n  api:\n    description: API.\n    layer: L2\n    scope: daemon\n    run: { program: /bin/api }\n    requires: [db]\n",
+        ),
+    ]);
+    let (code, json) = check_json(dir.path(), &["shop"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&json),
+        ["yaml-syntax"],
+        "only the cause, not `db` unresolved: {json:#}"
+    );
+}

@@ -206,7 +206,15 @@ fn collect_files(
             }
             collect_files(root, &entry, files, unreadable, visited);
         } else if is_yaml(&entry) {
-            files.push(entry);
+            if meta.is_file() {
+                files.push(entry);
+            } else {
+                // A FIFO would block the read forever, a device would never end.
+                unreadable.push((
+                    entry,
+                    "not a regular file (a FIFO, socket or device)".to_owned(),
+                ));
+            }
         }
     }
 }

@@ -56,6 +56,22 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// Reads at most [`MAX_FILE_BYTES`] + 1 bytes, so the limit holds even when the reported size is
+/// wrong (special files, files growing while read).
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than the {MAX_FILE_BYTES}-byte limit"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads a file into the source map; returns `None` (with a diagnostic) when it cannot be used.
 fn read_source(
     path: &Path,
@@ -75,7 +91,7 @@ fn read_source(
         );
         return (id, false);
     }
-    match fs::read(path) {
+    match read_bounded(path) {
         Err(e) => {
             let id = sources.add(display(path), "");
             diags.push(

@@ -7,7 +7,7 @@ use crate::rules;
 use skillc_diagnostics::{Diagnostic, FileId, SourceMap, Span};
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{DurationText, Id};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 pub(crate) struct Cx<'a> {
@@ -22,6 +22,9 @@ pub(crate) struct Cx<'a> {
     pub(crate) service_by_bus: HashMap<String, ServiceId>,
     pub(crate) action_by_name: HashMap<(Option<FamilyId>, String), ActionId>,
     pub(crate) skill_by_name: HashMap<(FamilyId, String), SkillId>,
+    /// Families with a file that did not parse: a name missing from them may be declared in that
+    /// file, so it is not reported (the syntax error is; its echoes would only add noise).
+    pub(crate) incomplete: HashSet<FamilyId>,
 }
 
 impl<'a> Cx<'a> {
@@ -46,6 +49,7 @@ impl<'a> Cx<'a> {
             service_by_bus: HashMap::new(),
             action_by_name,
             skill_by_name: HashMap::new(),
+            incomplete: HashSet::new(),
         }
     }
 

@@ -14,7 +14,14 @@ pub(crate) struct FamilyInput<'l> {
 
 pub(crate) fn lower_families<'l>(cx: &mut Cx<'_>, loaded: &'l Loaded) -> Vec<FamilyInput<'l>> {
     let mut out = Vec::new();
-    for lf in &loaded.families {
+    // Ids follow family names, not directory names, so that which of two clashing items counts as
+    // "first" (and so every finding) does not depend on where the families live on disk.
+    let mut ordered: Vec<&LoadedFamily> = loaded.families.iter().collect();
+    ordered.sort_by(|a, b| {
+        let name = |f: &LoadedFamily| f.decl.as_ref().map(|d| d.name.value.0.clone());
+        name(a).cmp(&name(b)).then_with(|| a.root.cmp(&b.root))
+    });
+    for lf in ordered {
         // A family whose family.yaml did not parse was already reported; lowering its files
         // would only cascade into unresolved references.
         let Some(decl) = &lf.decl else { continue };
@@ -52,6 +59,9 @@ pub(crate) fn lower_families<'l>(cx: &mut Cx<'_>, loaded: &'l Loaded) -> Vec<Fam
             files: lf.files.iter().map(|f| f.file).collect(),
             policy: None,
         });
+        if lf.broken_files > 0 {
+            cx.incomplete.insert(id);
+        }
         out.push(FamilyInput { id, loaded: lf });
     }
     for fam in &out {

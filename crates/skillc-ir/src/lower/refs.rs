@@ -112,6 +112,9 @@ impl Cx<'_> {
             let help = did_you_mean(bus, buses.iter().map(String::as_str))
                 .map(|s| format!("did you mean `bus:{s}`?"))
                 .or_else(|| Some("no loaded service declares this `bus:` name".to_owned()));
+            if !self.incomplete.is_empty() {
+                return None; // it may be declared in a file that did not parse
+            }
             self.unresolved(
                 format!("no service has the bus name `{bus}`"),
                 span,
@@ -123,6 +126,9 @@ impl Cx<'_> {
         let (family, id) = self.split_qualified(from, text, span, reach)?;
         if let Some(&sid) = self.service_by_name.get(&(family, id.to_owned())) {
             return Some(sid);
+        }
+        if self.incomplete.contains(&family) {
+            return None;
         }
         let fam_name = self.ir.family(family).name.value.clone();
         let own: Vec<String> = self
@@ -162,6 +168,9 @@ impl Cx<'_> {
         if let Some(&id) = self.skill_by_name.get(&(family, name.to_owned())) {
             return Some(id);
         }
+        if self.incomplete.contains(&family) {
+            return None;
+        }
         let own: Vec<String> = self
             .skill_by_name
             .keys()
@@ -193,6 +202,9 @@ impl Cx<'_> {
         let (family, id) = self.split_qualified(from, name, span, Reach::Imports)?;
         if let Some(&aid) = self.action_by_name.get(&(Some(family), id.to_owned())) {
             return Some(aid);
+        }
+        if self.incomplete.contains(&family) {
+            return None;
         }
         let mut candidates: Vec<String> = builtin_names().map(str::to_owned).collect();
         candidates.extend(

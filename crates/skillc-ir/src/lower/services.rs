@@ -152,6 +152,30 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
                 None
             }
         });
+    for (name, _) in r.env.iter().flatten() {
+        let ok = name
+            .value
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            cx.emit(
+                Diagnostic::error(
+                    rules::INVALID_ENV_NAME.id,
+                    format!(
+                        "`{}` is not a portable environment variable name",
+                        name.value.escape_debug()
+                    ),
+                )
+                .at(name.span(file), "not a variable name")
+                .with_help(
+                    "use letters, digits and `_`, not starting with a digit, e.g. `LOG_LEVEL`",
+                ),
+            );
+        }
+    }
     let throttle = r.throttle.as_ref().and_then(|t| cx.duration(file, t));
     let start_timeout = r.start_timeout.as_ref().and_then(|t| cx.duration(file, t));
     Run {

@@ -3,6 +3,7 @@
 mod action_argument;
 mod duplicate_id;
 mod invalid_duration;
+mod invalid_env_name;
 mod invalid_id;
 mod invalid_placeholder;
 mod invalid_schedule;
@@ -15,6 +16,7 @@ mod unresolved_reference;
 pub use action_argument::ACTION_ARGUMENT;
 pub use duplicate_id::DUPLICATE_ID;
 pub use invalid_duration::INVALID_DURATION;
+pub use invalid_env_name::INVALID_ENV_NAME;
 pub use invalid_id::INVALID_ID;
 pub use invalid_placeholder::INVALID_PLACEHOLDER;
 pub use invalid_schedule::INVALID_SCHEDULE;
@@ -30,6 +32,7 @@ pub const RULES: &[skillc_diagnostics::RuleInfo] = &[
     UNRESOLVED_REFERENCE,
     INVALID_ID,
     INVALID_DURATION,
+    INVALID_ENV_NAME,
     INVALID_STEP,
     ACTION_ARGUMENT,
     INVALID_SCHEDULE,
