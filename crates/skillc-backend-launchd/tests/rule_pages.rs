@@ -75,11 +75,11 @@ fn shipped_families_only_warn_about_their_escape_hatch() {
         [
             (
                 "launchd-raw-key",
-                "raw launchd key `LowPriorityIO` is copied into the plist unchecked".to_owned()
+                "raw launchd key `ProcessType` is copied into the plist unchecked".to_owned()
             ),
             (
                 "launchd-raw-key",
-                "raw launchd key `ProcessType` is copied into the plist unchecked".to_owned()
+                "raw launchd key `LowPriorityIO` is copied into the plist unchecked".to_owned()
             )
         ]
     );
