@@ -139,6 +139,48 @@ impl fmt::Display for Duration {
 }
 
 impl Expr {
+    /// The same tree with every span moved to `origin`: an expression parsed once at
+    /// `Origin::exact(_, 0, len)` stands for the same text anywhere (parse caches use this).
+    #[must_use]
+    pub fn rebased(&self, origin: &crate::Origin) -> Expr {
+        let at = |s: Span| origin.span(s.start as usize, s.end as usize);
+        let kind = match &self.kind {
+            ExprKind::Not(e) => ExprKind::Not(Box::new(e.rebased(origin))),
+            ExprKind::Logic {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => ExprKind::Logic {
+                op: *op,
+                op_span: at(*op_span),
+                lhs: Box::new(lhs.rebased(origin)),
+                rhs: Box::new(rhs.rebased(origin)),
+            },
+            ExprKind::Compare {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => ExprKind::Compare {
+                op: *op,
+                op_span: at(*op_span),
+                lhs: Box::new(lhs.rebased(origin)),
+                rhs: Box::new(rhs.rebased(origin)),
+            },
+            ExprKind::Call(c) => ExprKind::Call(Call {
+                name: c.name.clone(),
+                name_span: at(c.name_span),
+                args: c.args.iter().map(|a| a.rebased(origin)).collect(),
+            }),
+            leaf => leaf.clone(),
+        };
+        Expr {
+            kind,
+            span: at(self.span),
+        }
+    }
+
     /// Calls `f` on this node and every node below it, parents before children, left to right.
     pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         f(self);

@@ -386,3 +386,22 @@ fn visit_goes_parents_first_left_to_right() {
         ]
     );
 }
+
+#[test]
+fn rebasing_a_cached_parse_equals_parsing_in_place() {
+    use skillc_diagnostics::{FileId, Span};
+    use skillc_expr::{Origin, parse};
+    let text = r#"!ready(service) && (http("http://x") == 200 || file_exists("/a"))"#;
+    let cached = parse(text, &Origin::exact(FileId(0), 0, text.len())).expect("parses");
+    let here = Origin::exact(FileId(7), 120, text.len());
+    assert_eq!(cached.rebased(&here), parse(text, &here).expect("parses"));
+    let inexact = Origin {
+        file: FileId(7),
+        content_start: None,
+        scalar: Span::new(FileId(7), 100, 190),
+    };
+    assert_eq!(
+        cached.rebased(&inexact),
+        parse(text, &inexact).expect("parses")
+    );
+}

@@ -38,18 +38,87 @@ pub struct Loaded {
     pub path_errors: Vec<String>,
 }
 
-/// Finds and reads every family under `paths`.
+/// Finds and reads every family under `paths`. Files are read in order, parsed in parallel (one
+/// thread per core: parsing dominates a check), and assembled in order, so the result does not
+/// depend on scheduling.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     let (dirs, path_errors) = discover(paths);
     let mut loaded = Loaded {
         path_errors,
         ..Loaded::default()
     };
-    for dir in dirs {
-        let fam = load_family(&dir, &mut loaded.sources, &mut loaded.diagnostics);
+    let read: Vec<Vec<(FileId, bool)>> = dirs
+        .iter()
+        .map(|dir| {
+            dir.files
+                .iter()
+                .map(|path| read_source(path, &mut loaded.sources, &mut loaded.diagnostics))
+                .collect()
+        })
+        .collect();
+    let wanted: Vec<FileId> = read
+        .iter()
+        .flatten()
+        .filter(|(_, ok)| *ok)
+        .map(|(id, _)| *id)
+        .collect();
+    let mut parsed = parse_all(&loaded.sources, &wanted);
+    for (dir, files) in dirs.iter().zip(read) {
+        let fam = assemble_family(
+            dir,
+            &files,
+            &mut parsed,
+            &mut loaded.sources,
+            &mut loaded.diagnostics,
+        );
         loaded.families.push(fam);
     }
     loaded
+}
+
+type Parsed = Result<Document, Box<Diagnostic>>;
+
+/// Parses `files` on every core; the result is indexed by `FileId`.
+fn parse_all(sources: &SourceMap, files: &[FileId]) -> Vec<Option<Parsed>> {
+    let mut out: Vec<Option<Parsed>> = (0..sources.len()).map(|_| None).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 8);
+    let parse = |id: FileId| {
+        sources
+            .get(id)
+            .map(|source| (id, yaml::parse_document(source, id)))
+    };
+    if threads == 1 || files.len() < 2 {
+        for (id, r) in files.iter().filter_map(|&id| parse(id)) {
+            out[id.0 as usize] = Some(r);
+        }
+        return out;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<(FileId, Parsed)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&id) = files.get(i) else { break };
+                        mine.extend(parse(id));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    for (id, r) in results.into_iter().flatten() {
+        out[id.0 as usize] = Some(r);
+    }
+    out
 }
 
 fn display(path: &Path) -> String {
@@ -129,8 +198,10 @@ fn read_source(
     }
 }
 
-fn load_family(
+fn assemble_family(
     dir: &FamilyDir,
+    files: &[(FileId, bool)],
+    parsed: &mut [Option<Parsed>],
     sources: &mut SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> LoadedFamily {
@@ -141,20 +212,21 @@ fn load_family(
         files: Vec::new(),
         broken_files: 0,
     };
-    for (i, path) in dir.files.iter().enumerate() {
+    for (i, &(id, readable)) in files.iter().enumerate() {
         let is_family_yaml = i == 0;
-        let (id, readable) = read_source(path, sources, diags);
         if is_family_yaml {
             family.family_file = id;
         }
-        if !readable {
+        let result = if readable {
+            parsed[id.0 as usize].take()
+        } else {
+            None
+        };
+        let Some(result) = result else {
             family.broken_files += 1;
             continue;
-        }
-        let Some(source) = sources.get(id) else {
-            continue;
         };
-        match yaml::parse_document(source, id) {
+        match result {
             Ok(mut doc) => {
                 if is_family_yaml {
                     family.decl = doc.family.take();

@@ -25,6 +25,8 @@ pub(crate) struct Cx<'a> {
     /// Families with a file that did not parse: a name missing from them may be declared in that
     /// file, so it is not reported (the syntax error is; its echoes would only add noise).
     pub(crate) incomplete: HashSet<FamilyId>,
+    /// Expressions parsed at offset 0, by text (see `Cx::parse_cached`).
+    pub(crate) expr_cache: HashMap<String, skillc_expr::Expr>,
 }
 
 impl<'a> Cx<'a> {
@@ -50,6 +52,7 @@ impl<'a> Cx<'a> {
             action_by_name,
             skill_by_name: HashMap::new(),
             incomplete: HashSet::new(),
+            expr_cache: HashMap::new(),
         }
     }
 

@@ -28,6 +28,7 @@ pub fn lower(loaded: &Loaded) -> (Ir, Vec<Diagnostic>) {
     let mut cx = Cx::new(&loaded.sources);
     let fams = families::lower_families(&mut cx, loaded);
     let decls = declare::declare(&mut cx, &fams);
+    expr::prefill_cache(&mut cx, &decls);
     services::lower_services(&mut cx, &decls);
     actions::lower_actions(&mut cx, &decls);
     skills::lower_skills(&mut cx, &decls);
