@@ -23,6 +23,8 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Check, then compile into launchd plists, readiness gates and install scripts.
     Build(BuildArgs),
+    /// Mint an approval token for one plan of one skill on one target.
+    Approve(ApproveArgs),
     /// Draw the service dependency graph, or print the start order.
     Graph(GraphArgs),
     /// Write the JSON Schema of skill files.
@@ -88,6 +90,25 @@ pub(crate) enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ApproveArgs {
+    /// The approver's key file (first line: the key, e.g. from `openssl rand -hex 32`; mode 0600).
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// The skill, `family/skill`.
+    #[arg(long)]
+    pub(crate) skill: String,
+    /// The target service, `family/service`.
+    #[arg(long)]
+    pub(crate) target: String,
+    /// The plan hash the remediation script printed in plan mode.
+    #[arg(long)]
+    pub(crate) plan_hash: String,
+    /// How long the token stays valid, e.g. `15m` (at most 24h).
+    #[arg(long, default_value = "15m")]
+    pub(crate) expires_in: String,
 }
 
 #[derive(Debug, clap::Args)]

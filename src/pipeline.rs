@@ -82,6 +82,7 @@ pub(crate) fn check(paths: &[PathBuf]) -> Checked {
     if analyzed {
         diagnostics.extend(skillc_analysis::analyze(&ir));
         diagnostics.extend(skillc_backend_launchd::check(&ir));
+        diagnostics.extend(skillc_backend_scripts::check(&ir));
     }
     timings.analyze = t.elapsed();
 

@@ -10,6 +10,7 @@ pub(crate) fn all_rules() -> Vec<&'static RuleInfo> {
         .chain(skillc_ir::rules::RULES)
         .chain(skillc_analysis::RULES)
         .chain(skillc_backend_launchd::RULES)
+        .chain(skillc_backend_scripts::RULES)
         .chain(crate::rules::RULES)
         .collect()
 }

@@ -19,6 +19,7 @@ pub(crate) struct OutputFile {
 pub(crate) fn emit(ir: &skillc_ir::Ir) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = skillc_backend_launchd::emit(ir)
         .into_iter()
+        .chain(skillc_backend_scripts::emit(ir))
         .map(|f| OutputFile {
             path: f.path,
             bytes: f.bytes,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod approve;
 mod build;
 mod check;
 mod explain;
@@ -13,6 +14,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Approve(args) => approve::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -1,0 +1,129 @@
+//! The remediation-script backend of skillc: one POSIX sh script per remediation skill and service
+//! it applies to, one doctor per family with services, and the analyzer rules this backend needs.
+//!
+//! Output layout (paths relative to the output root, `/`-separated; every script executable):
+//!
+//! | path | what |
+//! |---|---|
+//! | `<family-of-target>/remediate/<skill-family>--<skill-id>--<service-id>.sh` | skill applied to one service |
+//! | `<family>/doctor.sh` | status of every service of the family in start order; runs the matching skills |
+//!
+//! The scripts live with the family that owns the service (launchd-doctor's generic skills
+//! applied to foundation-core's services land in `foundation-core/remediate/`), next to that
+//! family's plists from the launchd backend. They are self-contained (no shared library): an
+//! operator reads one file. The exit codes are in `EXIT_CODES.md`, the audit record in
+//! `schemas/audit.schema.json`, approval tokens in [`token`].
+//!
+//! Run [`check`] (and the analyzer) first: [`emit`] assumes a checked IR. Should an expression
+//! still not compile, the script for it prints why and exits 70 (`script-expr-unsupported`).
+
+mod doctor;
+mod expr;
+pub mod policy;
+mod resolve;
+pub mod rules;
+mod runtime;
+mod script;
+pub mod token;
+
+pub use doctor::{doctor_script, start_order};
+pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script};
+pub use skillc_backend_launchd::OutputFile;
+pub use token::{APPROVERS_DIR, mint_token};
+
+use skillc_diagnostics::{Diagnostic, RuleInfo};
+use skillc_ir::{Ir, ServiceId, SkillId};
+
+/// Default audit log (JSON lines); `SKILLC_AUDIT_LOG` redirects it (for tests).
+pub const AUDIT_LOG: &str = "/var/log/skillc/audit.jsonl";
+/// Default state directory (locks, used approval tokens); `SKILLC_STATE_DIR` redirects it.
+pub const STATE_DIR: &str = "/var/db/skillc";
+/// The version of the audit record and of the `--json` results.
+pub const AUDIT_SCHEMA_VERSION: u32 = 1;
+/// The JSON Schema of one audit record.
+pub const AUDIT_SCHEMA: &str = include_str!("../schemas/audit.schema.json");
+
+/// Exit codes shared by every generated script (see `EXIT_CODES.md`).
+pub const EXIT_OK: i32 = 0;
+/// Remediation ran (or was attempted) and verification failed: escalate.
+pub const EXIT_VERIFY_FAILED: i32 = 3;
+pub const EXIT_USAGE: i32 = 64;
+pub const EXIT_DATAERR: i32 = 65;
+pub const EXIT_UNAVAILABLE: i32 = 69;
+pub const EXIT_INTERNAL: i32 = 70;
+pub const EXIT_CANTCREAT: i32 = 73;
+/// Another remediation holds the target's lock.
+pub const EXIT_LOCKED: i32 = 75;
+/// Denied, not confirmed, or approval missing / invalid / expired / used: nothing changed.
+pub const EXIT_NOPERM: i32 = 77;
+
+/// Every rule of this backend with its `skillc explain` page.
+pub const RULES: &[RuleInfo] = rules::RULES;
+
+/// Runs this backend's rules over a lowered IR.
+pub fn check(ir: &Ir) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::run_all(ir, &mut out);
+    out
+}
+
+/// Every (skill, service) pair that gets a script, in IR order.
+pub fn skill_runs(ir: &Ir) -> Vec<(SkillId, ServiceId)> {
+    ir.skill_ids()
+        .flat_map(|k| ir.skill(k).targets.iter().map(move |&t| (k, t)))
+        .collect()
+}
+
+/// `<skill-family>--<skill-id>--<service-id>.sh`
+pub fn script_file_name(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
+    let k = ir.skill(skill);
+    format!(
+        "{}--{}--{}.sh",
+        ir.family(k.family).name.value,
+        k.id.value,
+        ir.service(target).id.value
+    )
+}
+
+/// The output path of the script of `skill` applied to `target`.
+pub fn script_path(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
+    format!(
+        "{}/remediate/{}",
+        ir.family(ir.service(target).family).name.value,
+        script_file_name(ir, skill, target)
+    )
+}
+
+/// Every output file, sorted by path; the same IR gives the same bytes.
+pub fn emit(ir: &Ir) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for (skill, target) in skill_runs(ir) {
+        files.push(OutputFile {
+            path: script_path(ir, skill, target),
+            bytes: remediation_script(ir, skill, target).into_bytes(),
+            executable: true,
+        });
+    }
+    for (i, fam) in ir.families.iter().enumerate() {
+        let fid = skillc_ir::FamilyId(u32::try_from(i).unwrap_or(u32::MAX));
+        if !ir.services.iter().any(|s| s.family == fid) {
+            continue;
+        }
+        files.push(OutputFile {
+            path: format!("{}/doctor.sh", fam.name.value),
+            bytes: doctor_script(ir, fid).into_bytes(),
+            executable: true,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// [`check`], then [`emit`] when no finding is an error.
+pub fn build(ir: &Ir) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let diags = check(ir);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(emit(ir))
+}

@@ -1,0 +1,129 @@
+use skillc_diagnostics::{Diagnostic, declare_rule};
+use skillc_ir::Ir;
+use std::collections::BTreeSet;
+
+declare_rule! {
+    /// # script-expr-unsupported
+    ///
+    /// ## What it does
+    /// Reports a `detect`, `verify`, `when`, `until` or `guard` expression of a skill that the
+    /// script backend cannot compile for a service the skill applies to: a run-time parameter
+    /// (one without a default) where only a literal works (`tcp`, `bus`, string comparisons), a
+    /// `tcp` address that is not `host:port`, a reference to an unknown service, and so on.
+    ///
+    /// ## Why
+    /// The remediation script would have to evaluate a condition it cannot express in sh. skillc
+    /// never guesses: such a script only prints the reason and exits 70.
+    ///
+    /// ## Bad
+    /// ```yaml
+    /// family:
+    ///   name: demo
+    ///   version: 1.0.0
+    ///   description: Demo family.
+    ///   label_prefix: org.example
+    /// services:
+    ///   web:
+    ///     description: A web server.
+    ///     layer: L3
+    ///     scope: session
+    ///     capabilities: [serve_api]
+    ///     run:
+    ///       program: /usr/local/bin/web
+    ///       throttle: 10s
+    ///     readiness:
+    ///       probe: 'tcp("127.0.0.1:8080")'
+    /// skills:
+    ///   web-down:
+    ///     title: The web server does not answer
+    ///     severity: medium
+    ///     applies_to: { services: [web] }
+    ///     params:
+    ///       addr: { type: string }
+    ///     detect: '!tcp(param("addr"))'
+    ///     remediate:
+    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
+    /// policy:
+    ///   rules:
+    ///     - { match: {}, outcome: confirm }
+    /// ```
+    ///
+    /// ## Good
+    /// ```yaml
+    /// family:
+    ///   name: demo
+    ///   version: 1.0.0
+    ///   description: Demo family.
+    ///   label_prefix: org.example
+    /// services:
+    ///   web:
+    ///     description: A web server.
+    ///     layer: L3
+    ///     scope: session
+    ///     capabilities: [serve_api]
+    ///     run:
+    ///       program: /usr/local/bin/web
+    ///       throttle: 10s
+    ///     readiness:
+    ///       probe: 'tcp("127.0.0.1:8080")'
+    /// skills:
+    ///   web-down:
+    ///     title: The web server does not answer
+    ///     severity: medium
+    ///     applies_to: { services: [web] }
+    ///     params:
+    ///       addr: { type: string, default: "127.0.0.1:8080" }
+    ///     detect: '!tcp(param("addr"))'
+    ///     remediate:
+    ///       - { id: restart, action: launchctl.kickstart, with: { target: service, kill: true } }
+    /// policy:
+    ///   rules:
+    ///     - { match: {}, outcome: confirm }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give the parameter a default (it is then fixed at compile time and may be used anywhere),
+    /// or write the condition with functions that accept a run-time value (`file_exists`,
+    /// `dir_exists`, `pid_alive`, `log_contains`, `exec`, `free_space`, `port_free`, integer
+    /// comparisons).
+    pub const SCRIPT_EXPR_UNSUPPORTED = {
+        id: "script-expr-unsupported",
+        severity: Error,
+        stage: Analysis,
+        summary: "A skill expression cannot be compiled into its remediation script.",
+    }
+}
+
+pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    // A readiness probe that cannot be compiled is `launchd-probe-unsupported`, reported once at
+    // the probe; a skill inlining it (`ready(service)`) is not reported again.
+    let probes: Vec<_> = ir
+        .services
+        .iter()
+        .filter_map(|s| s.readiness.as_ref().map(|r| r.probe_span))
+        .collect();
+    let in_probe = |span: skillc_diagnostics::Span| {
+        probes
+            .iter()
+            .any(|p| p.file == span.file && p.start <= span.start && span.end <= p.end)
+    };
+    for (skill, target) in crate::skill_runs(ir) {
+        for e in crate::script::compile_errors(ir, skill, target) {
+            if in_probe(e.span) || !seen.insert((e.span, e.message.clone())) {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(
+                    SCRIPT_EXPR_UNSUPPORTED.id,
+                    format!(
+                        "skill `{}` cannot be compiled into a script for `{}`",
+                        ir.skill_name(skill),
+                        ir.service_name(target)
+                    ),
+                )
+                .at(e.span, e.message),
+            );
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Helpers shared by the script backend's integration tests.
+
+#![allow(dead_code, unreachable_pub)]
+
+use skillc_backend_scripts::OutputFile;
+use skillc_diagnostics::Diagnostic;
+use skillc_ir::Ir;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Loads and lowers every family under `paths`; returns the IR and every diagnostic so far.
+pub fn load(paths: &[PathBuf]) -> (Ir, Vec<Diagnostic>) {
+    let loaded = skillc_syntax::load_paths(paths);
+    assert!(loaded.path_errors.is_empty(), "{:?}", loaded.path_errors);
+    let (ir, mut diags) = skillc_ir::lower(&loaded);
+    diags.extend(loaded.diagnostics.iter().cloned());
+    (ir, diags)
+}
+
+/// Loads families that must lower without errors.
+pub fn load_ok(paths: &[PathBuf]) -> Ir {
+    let (ir, diags) = load(paths);
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    ir
+}
+
+pub fn shipped() -> Ir {
+    load_ok(&[repo().join("skills")])
+}
+
+/// Writes `family.yaml` = `text` into `dir/<name>/`.
+pub fn write_family(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let fam = dir.join(name);
+    std::fs::create_dir_all(&fam).expect("mkdir");
+    std::fs::write(fam.join("family.yaml"), text).expect("write");
+    fam
+}
+
+/// One family made of `family.yaml` = `text`, in a temp dir.
+pub fn family(text: &str) -> (tempfile::TempDir, Ir, Vec<Diagnostic>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fam = write_family(dir.path(), "fam", text);
+    let (ir, diags) = load(&[fam]);
+    (dir, ir, diags)
+}
+
+/// Whether an external tool is on PATH; prints a notice when absent, fails under
+/// `SKILLC_REQUIRE_TOOLS=1`.
+pub fn have_tool(name: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg("command -v \"$1\" >/dev/null 2>&1")
+        .arg("sh")
+        .arg(name)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "`{name}` is required (SKILLC_REQUIRE_TOOLS=1) but not on PATH"
+        );
+        eprintln!("notice: `{name}` not on PATH; skipping the checks that need it");
+    }
+    found
+}
+
+/// Writes the output files under `root`, with the executable bit where asked.
+pub fn write_tree(root: &Path, files: &[OutputFile]) {
+    use std::os::unix::fs::PermissionsExt;
+    for f in files {
+        let p = root.join(&f.path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, &f.bytes).expect("write");
+        let mode = if f.executable { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+}
+
+/// The shells scenarios run under: `dash` and `bash --posix` when present, else `sh`.
+pub fn shells() -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    if have_tool("dash") {
+        out.push(vec!["dash".to_owned()]);
+    }
+    if have_tool("bash") {
+        out.push(vec!["bash".to_owned(), "--posix".to_owned()]);
+    }
+    if out.is_empty() {
+        out.push(vec!["sh".to_owned()]);
+    }
+    out
+}
+
+/// A simulated macOS host: a state dir for the fake launchctl, shims on PATH, audit log and
+/// skillc state in the temp dir.
+pub struct Host {
+    pub dir: tempfile::TempDir,
+    pub shell: Vec<String>,
+}
+
+impl Host {
+    pub fn new(shell: &[String]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let harness = crate_dir().join("tests/harness");
+        for tool in ["launchctl", "nc"] {
+            std::os::unix::fs::symlink(harness.join(tool), bin.join(tool)).expect("symlink");
+        }
+        std::fs::create_dir_all(dir.path().join("launchd")).expect("mkdir");
+        Self {
+            dir,
+            shell: shell.to_vec(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn audit_log(&self) -> PathBuf {
+        self.path().join("audit.jsonl")
+    }
+
+    /// Adds (or replaces) a service in the fake launchd: `state` is JSON (see the harness).
+    pub fn service(&self, target: &str, state: &serde_json::Value) {
+        let p = self.path().join("launchd/state.json");
+        let mut all: serde_json::Value = std::fs::read(&p)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_else(|| serde_json::json!({}));
+        all[target] = state.clone();
+        std::fs::write(&p, serde_json::to_vec_pretty(&all).expect("json")).expect("write");
+    }
+
+    pub fn state(&self) -> serde_json::Value {
+        let p = self.path().join("launchd/state.json");
+        serde_json::from_slice(&std::fs::read(p).expect("state")).expect("json")
+    }
+
+    /// The mutating launchctl calls made so far.
+    pub fn mutations(&self) -> Vec<String> {
+        std::fs::read_to_string(self.path().join("launchd/calls.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| {
+                let verb = l.split_whitespace().next().unwrap_or("");
+                !matches!(verb, "print" | "print-disabled" | "list" | "managername")
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
+    pub fn command(&self, script: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.shell[0]);
+        c.args(&self.shell[1..]).arg(script).args(args);
+        let path = format!(
+            "{}:{}",
+            self.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        c.env("PATH", path)
+            .env("SKILLC_FAKE_LAUNCHD", self.path().join("launchd"))
+            .env("SKILLC_AUDIT_LOG", self.audit_log())
+            .env("SKILLC_STATE_DIR", self.path().join("state"))
+            .env("SKILLC_APPROVERS_DIR", self.path().join("approvers"))
+            .env_remove("SKILLC_REQUIRE")
+            .current_dir(self.path())
+            .stdin(std::process::Stdio::null());
+        c
+    }
+
+    pub fn run(&self, script: &Path, args: &[&str]) -> Output {
+        self.command(script, args).output().expect("run script")
+    }
+
+    /// Validates every line of the audit log against the committed schema (python3 jsonschema).
+    pub fn validate_audit(&self) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(self.audit_log()).unwrap_or_default();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+            .collect();
+        if have_tool("python3") {
+            let schema = crate_dir().join("schemas/audit.schema.json");
+            let out = Command::new("python3")
+                .arg("-c")
+                .arg(
+                    "import json, sys, jsonschema\n\
+                     schema = json.load(open(sys.argv[1]))\n\
+                     v = jsonschema.Draft202012Validator(schema)\n\
+                     bad = 0\n\
+                     for n, line in enumerate(open(sys.argv[2]), 1):\n\
+                     \x20   for e in v.iter_errors(json.loads(line)):\n\
+                     \x20       bad += 1; print(n, e.message)\n\
+                     sys.exit(1 if bad else 0)\n",
+                )
+                .arg(schema)
+                .arg(self.audit_log())
+                .output()
+                .expect("python3");
+            assert!(
+                out.status.success(),
+                "audit log does not validate:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        lines
+    }
+}
+
+pub fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}

@@ -1,0 +1,464 @@
+//! End-to-end scenarios: generated scripts run under `dash` and `bash --posix` against a
+//! simulated launchctl (tests/harness/launchctl) and a temporary file system; every audit log
+//! is validated against schemas/audit.schema.json.
+
+mod common;
+
+use common::{Host, text};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// The lab fixture with /ROOT = `root`, plus launchd-doctor; its scripts written under
+/// `root/out`. Returns the output root.
+fn build(root: &Path) -> PathBuf {
+    let yaml = std::fs::read_to_string(common::crate_dir().join("tests/fixtures/lab/family.yaml"))
+        .expect("fixture")
+        .replace("/ROOT", &root.display().to_string());
+    let fam = common::write_family(&root.join("src"), "lab", &yaml);
+    let ir = common::load_ok(&[fam, common::repo().join("skills/launchd-doctor")]);
+    let out = root.join("out");
+    common::write_tree(&out, &skillc_backend_scripts::emit(&ir));
+    for d in ["web", "store", "bin"] {
+        std::fs::create_dir_all(root.join(d)).expect("mkdir");
+    }
+    out
+}
+
+fn uid() -> String {
+    let o = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("id");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+fn web() -> String {
+    format!("gui/{}/org.example.lab.web", uid())
+}
+
+const STORE: &str = "system/org.example.lab.store";
+
+fn script(out: &Path, name: &str) -> PathBuf {
+    out.join("lab/remediate").join(name)
+}
+
+fn scenario(f: impl Fn(&Host, &Path, &Path)) {
+    for shell in common::shells() {
+        let host = Host::new(&shell);
+        let out = build(host.path());
+        f(&host, host.path(), &out);
+        host.validate_audit();
+    }
+}
+
+#[test]
+fn disabled_job_is_enabled_and_verified_plan_changes_nothing_second_apply_is_a_no_op() {
+    scenario(|host, _root, out| {
+        host.service(&web(), &json!({ "disabled": true, "loaded": false }));
+        let s = script(out, "launchd-doctor--job-disabled--web.sh");
+
+        let plan = host.run(&s, &[]);
+        assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+        let stdout = String::from_utf8_lossy(&plan.stdout);
+        assert!(
+            stdout.contains("would_run") && stdout.contains("launchctl enable"),
+            "{stdout}"
+        );
+        assert!(
+            host.mutations().is_empty(),
+            "plan mode changed state: {:?}",
+            host.mutations()
+        );
+        assert_eq!(host.state()[web()]["disabled"], json!(true));
+
+        let apply = host.run(&s, &["--apply"]);
+        assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
+        let st = &host.state()[web()];
+        assert_eq!(st["disabled"], json!(false), "{st}");
+        assert_eq!(st["running"], json!(true), "{st}");
+        assert!(String::from_utf8_lossy(&apply.stdout).contains("verify: passed"));
+        let before = host.mutations().len();
+
+        let again = host.run(&s, &["--apply", "--json"]);
+        assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+        assert_eq!(
+            host.mutations().len(),
+            before,
+            "second --apply changed something"
+        );
+        let result: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json result");
+        assert_eq!(result["status"], json!("healthy"));
+        assert_eq!(result["detected"], json!(false));
+
+        let events: Vec<String> = host
+            .validate_audit()
+            .iter()
+            .map(|r| r["event"].as_str().unwrap_or("").to_owned())
+            .collect();
+        for e in [
+            "run_start",
+            "detect",
+            "plan",
+            "lock_acquired",
+            "decision",
+            "step_start",
+            "step_end",
+            "verify",
+            "run_end",
+        ] {
+            assert!(events.iter().any(|x| x == e), "no {e} in {events:?}");
+        }
+    });
+}
+
+/// A PID that no process has: a child that has exited and been reaped.
+fn dead_pid() -> u32 {
+    let mut c = std::process::Command::new("true").spawn().expect("spawn");
+    let pid = c.id();
+    c.wait().expect("wait");
+    pid
+}
+
+#[test]
+fn stale_lock_is_moved_aside_only_when_its_pid_is_dead() {
+    scenario(|host, root, out| {
+        let s = script(out, "launchd-doctor--stale-lock--web.sh");
+        let lock = root.join("web/lock");
+        host.service(
+            &web(),
+            &json!({ "loaded": true, "running": false, "runs": 3, "last_exit": 1 }),
+        );
+
+        // A live holder: not stale, nothing happens.
+        std::fs::write(&lock, format!("{}\n", std::process::id())).expect("lock");
+        let live = host.run(&s, &["--apply"]);
+        assert_eq!(live.status.code(), Some(0), "{}", text(&live));
+        assert!(lock.exists(), "a live lock was moved");
+        assert!(host.mutations().is_empty(), "{:?}", host.mutations());
+
+        // A dead holder: moved aside (not deleted), the job restarted and verified.
+        std::fs::write(&lock, format!("{}\n", dead_pid())).expect("lock");
+        let dead = host.run(&s, &["--apply"]);
+        assert_eq!(dead.status.code(), Some(0), "{}", text(&dead));
+        assert!(!lock.exists(), "the stale lock is still there");
+        let moved: Vec<_> = std::fs::read_dir(root.join("web"))
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("lock.skillc-"))
+            .collect();
+        assert_eq!(moved.len(), 1, "lock not moved aside");
+        assert_eq!(host.state()[web()]["running"], json!(true));
+    });
+}
+
+#[test]
+fn crash_loop_is_restarted_until_ready() {
+    scenario(|host, _root, out| {
+        let s = script(out, "launchd-doctor--crash-loop--web.sh");
+        host.service(
+            &web(),
+            &json!({ "loaded": true, "running": false, "runs": 40, "last_exit": 1 }),
+        );
+        let o = host.run(&s, &["--apply"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(
+            host.mutations()
+                .iter()
+                .any(|m| m.starts_with("kickstart -k ")),
+            "{:?}",
+            host.mutations()
+        );
+        assert_eq!(host.state()[web()]["running"], json!(true));
+    });
+}
+
+#[test]
+fn a_failure_that_stays_fails_verification_and_names_the_next_skill() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let out = build(host.path());
+    std::fs::write(host.path().join("web/never"), "x").expect("marker");
+    let s = script(&out, "lab--never-fixed--web.sh");
+    let o = host.run(&s, &["--apply", "--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(r["status"], json!("verify_failed"));
+    assert_eq!(
+        r["next_skill"]["script"],
+        json!("lab/remediate/lab--slow-fix--web.sh")
+    );
+    host.validate_audit();
+}
+
+fn plan_hash(host: &Host, s: &Path) -> String {
+    let o = host.run(s, &["--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    r["plan_hash"].as_str().expect("plan_hash").to_owned()
+}
+
+fn approver_key(host: &Host, name: &str, key: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = host.path().join("approvers");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let p = dir.join(format!("{name}.key"));
+    std::fs::write(&p, format!("{key}\n")).expect("key");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+}
+
+#[test]
+fn approval_gate_needs_a_valid_token_which_works_once() {
+    if !common::have_tool("openssl") {
+        return;
+    }
+    scenario(|host, _root, out| {
+        let s = script(out, "launchd-doctor--crash-loop--store.sh");
+        let broken = json!({ "loaded": true, "running": false, "runs": 40, "last_exit": 1 });
+        host.service(STORE, &broken);
+        let key = "6b".repeat(32);
+        approver_key(host, "alice", &key);
+        approver_key(host, "mallory", &"aa".repeat(32));
+
+        // No token: refused, nothing changed.
+        let o = host.run(&s, &["--apply"]);
+        assert_eq!(o.status.code(), Some(77), "{}", text(&o));
+        assert!(host.mutations().is_empty(), "{:?}", host.mutations());
+
+        let hash = plan_hash(host, &s);
+        let future = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time")
+            .as_secs()
+            + 600;
+        let skill = "launchd-doctor/crash-loop";
+        let target = "lab/store";
+        // Wrong plan, expired, a key of nobody in the role, another skill, garbage: all refused.
+        let bad = [
+            skillc_backend_scripts::mint_token(
+                key.as_bytes(),
+                skill,
+                target,
+                &"0".repeat(64),
+                future,
+            ),
+            skillc_backend_scripts::mint_token(key.as_bytes(), skill, target, &hash, 1000),
+            skillc_backend_scripts::mint_token(
+                "aa".repeat(32).as_bytes(),
+                skill,
+                target,
+                &hash,
+                future,
+            ),
+            skillc_backend_scripts::mint_token(
+                key.as_bytes(),
+                "lab/slow-fix",
+                target,
+                &hash,
+                future,
+            ),
+            "skillc1.$(touch /tmp/pwned).1.x".to_owned(),
+        ];
+        let mut args = vec!["--apply"];
+        for b in &bad {
+            args.extend(["--token", b.as_str()]);
+        }
+        let o = host.run(&s, &args);
+        assert_eq!(o.status.code(), Some(77), "{}", text(&o));
+        assert!(host.mutations().is_empty(), "{:?}", host.mutations());
+        let audit = host.validate_audit();
+        for st in ["bad_signature", "expired", "malformed"] {
+            assert!(
+                audit
+                    .iter()
+                    .any(|r| r["event"] == "approval" && r["status"] == st),
+                "{st}"
+            );
+        }
+        // mallory's key is valid but mallory is not in the role.
+        assert!(audit.iter().any(|r| r["status"] == "approval_missing"));
+
+        let token =
+            skillc_backend_scripts::mint_token(key.as_bytes(), skill, target, &hash, future);
+        let ok = host.run(&s, &["--apply", "--token", &token]);
+        assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+        assert_eq!(host.state()[STORE]["running"], json!(true));
+
+        // Broken again: the same token is spent.
+        host.service(STORE, &broken);
+        let n = host.mutations().len();
+        let again = host.run(&s, &["--apply", "--token", &token]);
+        assert_eq!(again.status.code(), Some(77), "{}", text(&again));
+        assert_eq!(host.mutations().len(), n);
+        let audit = host.validate_audit();
+        assert!(
+            audit
+                .iter()
+                .any(|r| r["event"] == "approval" && r["status"] == "used")
+        );
+        assert!(
+            audit
+                .iter()
+                .any(|r| r["event"] == "approval" && r["approver"] == "alice")
+        );
+    });
+}
+
+#[test]
+fn flags_and_environment_only_make_a_run_stricter() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let out = build(host.path());
+    let s = script(&out, "launchd-doctor--job-disabled--web.sh");
+    host.service(&web(), &json!({ "disabled": true, "loaded": false }));
+    // confirm without a terminal: refused.
+    let o = host.run(&s, &["--apply", "--require", "confirm"]);
+    assert_eq!(o.status.code(), Some(77), "{}", text(&o));
+    // deny from the environment; a flag cannot lower it.
+    let o = host
+        .command(&s, &["--apply", "--require", "auto"])
+        .env("SKILLC_REQUIRE", "deny")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(77), "{}", text(&o));
+    let o = host.run(&s, &["--apply", "--require", "bogus"]);
+    assert_eq!(o.status.code(), Some(64), "{}", text(&o));
+    assert!(host.mutations().is_empty(), "{:?}", host.mutations());
+    host.validate_audit();
+}
+
+#[test]
+fn concurrent_runs_on_one_target_one_refuses_and_a_dead_owners_lock_is_reclaimed() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let root = host.path().to_path_buf();
+    let out = build(&root);
+    let s = script(&out, "lab--slow-fix--web.sh");
+    std::fs::write(root.join("web/broken"), "x").expect("marker");
+    let first = host
+        .command(&s, &["--apply"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let lock = root.join("state/locks/org.example.lab.web");
+    for _ in 0..100 {
+        if lock.join("pid").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(lock.exists(), "first run never took the lock");
+    let second = host.run(&s, &["--apply"]);
+    assert_eq!(second.status.code(), Some(75), "{}", text(&second));
+    let first = first.wait_with_output().expect("wait");
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    assert!(!lock.exists(), "lock not released");
+
+    // A lock left by a dead process is reclaimed (and audited).
+    std::fs::create_dir_all(&lock).expect("mkdir");
+    std::fs::write(lock.join("pid"), format!("{}\n", dead_pid())).expect("pid");
+    std::fs::write(root.join("web/broken"), "x").expect("marker");
+    let o = host.run(&s, &["--apply"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let audit = host.validate_audit();
+    assert!(audit.iter().any(|r| r["event"] == "lock_reclaimed"));
+}
+
+#[test]
+fn a_step_timeout_kills_the_whole_process_tree() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let root = host.path().to_path_buf();
+    let out = build(&root);
+    std::fs::write(root.join("web/hang"), "x").expect("marker");
+    let s = script(&out, "lab--hang--web.sh");
+    let t0 = std::time::Instant::now();
+    let o = host.run(&s, &["--apply"]);
+    assert!(t0.elapsed().as_secs() < 20, "took {:?}", t0.elapsed());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("TIMEOUT"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        !String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .any(|l| l.trim() == "survived"),
+        "the step went on after its timeout: {}",
+        text(&o)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let ps = std::process::Command::new("ps")
+        .args(["-A", "-o", "args="])
+        .output()
+        .expect("ps");
+    assert!(
+        !String::from_utf8_lossy(&ps.stdout)
+            .lines()
+            .any(|l| l.trim() == "sleep 37"),
+        "a child of the timed-out step survived"
+    );
+    let audit = host.validate_audit();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r["event"] == "step_end" && r["status"] == "timeout")
+    );
+}
+
+#[test]
+fn parallel_loop_and_run_time_parameters() {
+    scenario(|host, root, out| {
+        let s = script(out, "lab--fan-out--web.sh");
+        std::fs::write(root.join("web/fan"), "x").expect("marker");
+        let o = host.run(&s, &[]);
+        assert_eq!(o.status.code(), Some(64), "missing --param: {}", text(&o));
+        let o = host.run(&s, &["--param", "port=8$(id)"]);
+        assert_eq!(o.status.code(), Some(65), "{}", text(&o));
+        let o = host.run(&s, &["--param", "nope=1"]);
+        assert_eq!(o.status.code(), Some(64), "{}", text(&o));
+        let o = host.run(&s, &["--apply", "--param", "port=1"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            stdout.contains("a-1") && stdout.contains("\nb\n"),
+            "{stdout}"
+        );
+        assert!(!root.join("web/fan").exists());
+    });
+}
+
+#[test]
+fn doctor_reports_in_start_order_and_runs_matching_skills() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let out = build(host.path());
+    host.service(&web(), &json!({ "disabled": true, "loaded": false }));
+    host.service(
+        STORE,
+        &json!({ "loaded": true, "running": true, "runs": 1 }),
+    );
+    let d = out.join("lab/doctor.sh");
+    let o = host.run(&d, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let store = stdout.find("lab/store").expect("store row");
+    let webrow = stdout.find("lab/web").expect("web row");
+    assert!(store < webrow, "L2 before L3:\n{stdout}");
+    assert!(
+        stdout.contains("failure: launchd-doctor/job-disabled"),
+        "{stdout}"
+    );
+    assert!(host.mutations().is_empty());
+    let o = host.run(&d, &["--json", "--apply"]);
+    let r: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    assert_eq!(r["services"][0]["service"], json!("lab/store"));
+    assert_eq!(
+        r["services"][1]["failures"][0],
+        json!("launchd-doctor/job-disabled")
+    );
+    assert_eq!(r["services"][1]["runs"][0]["status"], json!("fixed"));
+    assert_eq!(host.state()[web()]["disabled"], json!(false));
+    host.validate_audit();
+}
