@@ -23,6 +23,8 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Check, then compile into launchd plists, readiness gates and install scripts.
     Build(BuildArgs),
+    /// List every failure mode (skill) with its risk and the approval its policy demands.
+    Catalog(CatalogArgs),
     /// Mint an approval token for one plan of one skill on one target.
     Approve(ApproveArgs),
     /// Draw the service dependency graph, or print the start order.
@@ -90,6 +92,22 @@ pub(crate) enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CatalogArgs {
+    /// Families to list.
+    #[arg(default_value = "skills")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Markdown)]
+    pub(crate) format: CatalogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CatalogFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

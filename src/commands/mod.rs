@@ -2,6 +2,7 @@
 
 mod approve;
 mod build;
+mod catalog;
 mod check;
 mod explain;
 mod graph;
@@ -15,6 +16,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Approve(args) => approve::run(&args),
+        Command::Catalog(args) => catalog::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
