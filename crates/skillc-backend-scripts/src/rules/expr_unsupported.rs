@@ -108,7 +108,27 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
             .iter()
             .any(|p| p.file == span.file && p.start <= span.start && span.end <= p.end)
     };
+    // Compiling a script per (skill, service) pair is the cost of this rule; services that look
+    // alike to the expression compiler (same family, scope, optional fields and readiness) give
+    // the same errors, so one of them stands for all. Only a parameter default that embeds a
+    // service field's *value* into a checked position (a `tcp` address) could differ, and such a
+    // script is still compiled, and refused, by `skillc build`.
+    let mut compiled = BTreeSet::new();
     for (skill, target) in crate::skill_runs(ir) {
+        let t = ir.service(target);
+        let signature = (
+            skill,
+            t.family,
+            t.scope.value == skillc_ir::Scope::Daemon,
+            t.bus.is_some(),
+            t.run.stdout.is_some(),
+            t.run.stderr.is_some(),
+            t.run.working_dir.is_some(),
+            t.readiness.is_some(),
+        );
+        if !compiled.insert(signature) {
+            continue;
+        }
         for e in crate::script::compile_errors(ir, skill, target) {
             if in_probe(e.span) || !seen.insert((e.span, e.message.clone())) {
                 continue;
