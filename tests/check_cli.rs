@@ -310,3 +310,31 @@ fn a_file_that_does_not_parse_causes_no_echo_errors() {
         "only the cause, not `db` unresolved: {json:#}"
     );
 }
+
+#[test]
+fn literal_braces_pass_and_nul_is_refused_in_command_arguments() {
+    let fam = |argv: &str| {
+        format!(
+            "family: {{ name: demo, version: 1.0.0, description: D., label_prefix: org.example }}\nservices:\n  web: {{ description: W., layer: L3, scope: session, capabilities: [serve_api], run: {{ program: /usr/local/bin/web, working_dir: /tmp/w }}, readiness: {{ probe: 'tcp(\"127.0.0.1:9000\")' }} }}\nskills:\n  clean:\n    title: T\n    severity: low\n    applies_to: {{ services: [web] }}\n    detect: '!ready(service)'\n    diagnose: [{{ id: look, action: run, with: {{ argv: {argv}, risk: read_only }} }}]\n    remediate: [{{ id: kick, action: launchctl.kickstart, with: {{ target: service }} }}]\npolicy: {{ rules: [{{ match: {{}}, outcome: confirm }}] }}\n"
+        )
+    };
+    let ok = fam(r#"[/usr/bin/find, "{service.working_dir}", -exec, /bin/ls, "{}", ";", "{.a}"]"#);
+    let dir = tree(&[("fam/family.yaml", &ok)]);
+    let (code, json) = check_json(dir.path(), &["fam"]);
+    assert_eq!((code, codes(&json)), (0, Vec::<String>::new()), "{json:#}");
+
+    let typo = fam(r#"[/usr/bin/jq, "{parm.x}"]"#);
+    let dir = tree(&[("fam/family.yaml", &typo)]);
+    assert_eq!(
+        codes(&check_json(dir.path(), &["fam"]).1),
+        ["invalid-placeholder"]
+    );
+
+    let nul = fam(r#"[/bin/echo, "a\0b"]"#);
+    let dir = tree(&[("fam/family.yaml", &nul)]);
+    let (code, json) = check_json(dir.path(), &["fam"]);
+    assert_eq!(
+        (code, codes(&json)),
+        (1, vec!["action-argument".to_owned()])
+    );
+}

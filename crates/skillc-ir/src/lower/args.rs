@@ -111,6 +111,22 @@ fn convert(
     v: &WithValue,
     span: Span,
 ) -> Option<ArgValue> {
+    let has_nul = match v {
+        WithValue::String(s) => s.contains('\0'),
+        WithValue::List(items) => items.iter().any(|s| s.contains('\0')),
+        _ => false,
+    };
+    if has_nul {
+        arg_error(
+            cx,
+            "a NUL character cannot be passed to a command".to_owned(),
+            span,
+            "holds NUL",
+            "no program argument, environment value or file name can carry NUL; remove it"
+                .to_owned(),
+        );
+        return None;
+    }
     match (ty, v) {
         (ArgType::Bool, WithValue::Bool(b)) => Some(ArgValue::Bool(*b)),
         (ArgType::Int, WithValue::Int(i)) => Some(ArgValue::Int(*i)),

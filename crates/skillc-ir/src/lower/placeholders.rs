@@ -46,8 +46,10 @@ impl Cx<'_> {
                 Some(("param", name)) if params.iter().any(|p| p == name) => None,
                 Some(("param", name)) => Some((
                     format!("`{{param.{name}}}` names no parameter"),
-                    did_you_mean(name, params.iter().map(String::as_str))
-                        .map_or_else(|| "declare it under `params:`".to_owned(), |s| format!("did you mean `{{param.{s}}}`?")),
+                    did_you_mean(name, params.iter().map(String::as_str)).map_or_else(
+                        || "declare it under `params:`".to_owned(),
+                        |s| format!("did you mean `{{param.{s}}}`?"),
+                    ),
                 )),
                 Some(("service", field)) if SERVICE_FIELDS.contains(&field) => None,
                 Some(("service", field)) => Some((
@@ -57,10 +59,15 @@ impl Cx<'_> {
                         |s| format!("did you mean `{{service.{s}}}`?"),
                     ),
                 )),
-                _ => Some((
+                // `{word.word}` is meant as a placeholder (a typo like `{parm.lock}`); any other
+                // brace text (`{}` for `find -exec`, a jq filter `{.a}`) is literal.
+                Some((kind, field)) if looks_like_word(kind) && looks_like_word(field) => Some((
                     format!("`{{{inner}}}` is not a placeholder"),
-                    "placeholders are `{param.NAME}` and `{service.FIELD}`; a literal brace cannot appear in a template".to_owned(),
+                    format!(
+                        "placeholders are `{{param.NAME}}` and `{{service.FIELD}}`, not `{{{kind}.…}}`"
+                    ),
                 )),
+                _ => None,
             };
             if let Some((message, help)) = problem {
                 self.emit(
@@ -71,6 +78,12 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+fn looks_like_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@ declare_rule! {
     /// # invalid-placeholder
     ///
     /// ## What it does
-    /// Reports `{...}` placeholders in argv templates and string arguments that are not
+    /// Reports placeholders in argv templates and string arguments that are not
     /// `{param.NAME}` of a declared parameter or `{service.FIELD}` of a known field (id, label,
-    /// bus, program, stdout, stderr, working_dir).
+    /// bus, program, stdout, stderr, working_dir). Text in braces counts as a placeholder when it
+    /// has the shape `{word.word}` (so `{parm.lock}` is caught); any other brace text, such as
+    /// `{}` for `find -exec` or a jq filter `{.name}`, is passed through literally.
     ///
     /// ## Why
     /// A placeholder that cannot be expanded would reach the script as literal text.
