@@ -12,12 +12,14 @@ pub const GATE_ROOT: &str = "/usr/local/libexec/skillc";
 pub const DEFAULT_BUDGET_SECS: u64 = 60;
 
 /// Whole seconds, rounded up, at least `min`.
-pub(crate) fn ceil_secs(d: Duration, min: u64) -> u64 {
+/// Whole seconds, rounded up, at least `min`.
+pub fn ceil_secs(d: Duration, min: u64) -> u64 {
     let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
     ms.div_ceil(1000).max(min)
 }
 
-pub(crate) fn domain(s: &Service) -> Domain {
+/// The launchd domain of a service: `system` for daemons, `gui/<uid>` for session agents.
+pub fn domain(s: &Service) -> Domain {
     match s.scope.value {
         Scope::Daemon => Domain::System,
         Scope::Session => Domain::Gui,
@@ -69,8 +71,9 @@ pub fn backoff_cap_secs(dep: &Service) -> u64 {
 }
 
 /// Resolves service references for the probe compiler; indices are `ServiceId` indices.
-pub(crate) struct IrResolver<'a> {
-    pub(crate) ir: &'a Ir,
+#[derive(Debug, Clone, Copy)]
+pub struct IrResolver<'a> {
+    pub ir: &'a Ir,
 }
 
 impl Resolver for IrResolver<'_> {

@@ -3,22 +3,10 @@
 use crate::expr::{PVal, Params};
 use skillc_expr::ExprKind;
 use skillc_expr::{Call, Expr, Type};
-use skillc_ir::{FamilyId, Ir, Scope, Service, ServiceId};
-use skillc_sh::{Domain, Probe, Resolver, Target, quote};
-use std::time::Duration;
+use skillc_ir::{FamilyId, Ir, Service};
+use skillc_sh::quote;
 
-/// Whole seconds, rounded up, at least `min`.
-pub(crate) fn ceil_secs(d: Duration, min: u64) -> u64 {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-    ms.div_ceil(1000).max(min)
-}
-
-pub(crate) fn domain(s: &Service) -> Domain {
-    match s.scope.value {
-        Scope::Daemon => Domain::System,
-        Scope::Session => Domain::Gui,
-    }
-}
+pub(crate) use skillc_backend_launchd::{ceil_secs, domain};
 
 /// `expr` with every bare service reference in a service position (`ready("bus")`) qualified
 /// with `home`'s name (`ready("foundation-core/bus")`): the probe compiler resolves bare names
@@ -85,51 +73,7 @@ pub(crate) fn qualify(expr: &Expr, ir: &Ir, home: FamilyId) -> Expr {
     }
 }
 
-/// Resolves service references for the probe compiler; indices are `ServiceId` indices.
-pub(crate) struct IrResolver<'a> {
-    pub(crate) ir: &'a Ir,
-}
-
-impl Resolver for IrResolver<'_> {
-    fn target(&self, id: usize) -> Option<Target> {
-        let s = self.ir.services.get(id)?;
-        Some(Target {
-            label: s.label.value.clone(),
-            domain: domain(s),
-            name: self.ir.service_name(ServiceId(u32::try_from(id).ok()?)),
-            readiness: s.readiness.as_ref().map(|r| Probe {
-                expr: r.probe.clone(),
-                timeout_secs: ceil_secs(r.timeout.value, 1),
-            }),
-        })
-    }
-
-    fn resolve(&self, from: usize, reference: &str) -> Option<usize> {
-        if let Some(bus) = reference.strip_prefix("bus:") {
-            return self.bus_provider(bus);
-        }
-        let from_family = self.ir.services.get(from)?.family;
-        let (family, id) = match reference.split_once('/') {
-            Some((fam, id)) => {
-                let f = self.ir.families.iter().position(|f| f.name.value == fam)?;
-                (f, id)
-            }
-            None => (from_family.index(), reference),
-        };
-        self.ir
-            .services
-            .iter()
-            .position(|s| s.family.index() == family && s.id.value == id)
-    }
-
-    fn bus_provider(&self, name: &str) -> Option<usize> {
-        self.ir.services.iter().position(|s| {
-            s.bus
-                .as_ref()
-                .is_some_and(|b| b.value.eq_ignore_ascii_case(name))
-        })
-    }
-}
+pub(crate) use skillc_backend_launchd::IrResolver;
 
 /// A piece of one sh word: literal text or a shell variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
