@@ -1,5 +1,5 @@
 use skillc_diagnostics::{Diagnostic, declare_rule};
-use skillc_ir::Ir;
+use skillc_ir::{Ir, ServiceId, SkillId};
 use std::collections::BTreeSet;
 
 declare_rule! {
@@ -111,25 +111,27 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
     // Compiling a script per (skill, service) pair is the cost of this rule; services that look
     // alike to the expression compiler (same family, scope, optional fields and readiness) give
     // the same errors, so one of them stands for all. Only a parameter default that embeds a
-    // service field's *value* into a checked position (a `tcp` address) could differ, and such a
-    // script is still compiled, and refused, by `skillc build`.
+    // service field's *value* into a checked position (a `tcp` address) could differ; such a
+    // script is still generated, and exits 70 saying why (EXIT_CODES.md).
     let mut compiled = BTreeSet::new();
-    for (skill, target) in crate::skill_runs(ir) {
-        let t = ir.service(target);
-        let signature = (
-            skill,
-            t.family,
-            t.scope.value == skillc_ir::Scope::Daemon,
-            t.bus.is_some(),
-            t.run.stdout.is_some(),
-            t.run.stderr.is_some(),
-            t.run.working_dir.is_some(),
-            t.readiness.is_some(),
-        );
-        if !compiled.insert(signature) {
-            continue;
-        }
-        for e in crate::script::compile_errors(ir, skill, target) {
+    let reps: Vec<(SkillId, ServiceId)> = crate::skill_runs(ir)
+        .into_iter()
+        .filter(|&(skill, target)| {
+            let t = ir.service(target);
+            compiled.insert((
+                skill,
+                t.family,
+                t.scope.value == skillc_ir::Scope::Daemon,
+                t.bus.is_some(),
+                t.run.stdout.is_some(),
+                t.run.stderr.is_some(),
+                t.run.working_dir.is_some(),
+                t.readiness.is_some(),
+            ))
+        })
+        .collect();
+    for ((skill, target), errors) in reps.iter().zip(compile_all(ir, &reps)) {
+        for e in errors {
             if in_probe(e.span) || !seen.insert((e.span, e.message.clone())) {
                 continue;
             }
@@ -138,12 +140,35 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
                     SCRIPT_EXPR_UNSUPPORTED.id,
                     format!(
                         "skill `{}` cannot be compiled into a script for `{}`",
-                        ir.skill_name(skill),
-                        ir.service_name(target)
+                        ir.skill_name(*skill),
+                        ir.service_name(*target)
                     ),
                 )
                 .at(e.span, e.message),
             );
         }
     }
+}
+
+/// The compile errors of each pair, in order, computed on every core.
+fn compile_all(ir: &Ir, pairs: &[(SkillId, ServiceId)]) -> Vec<Vec<skillc_sh::ProbeError>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 8);
+    let one =
+        |&(skill, target): &(SkillId, ServiceId)| crate::script::compile_errors(ir, skill, target);
+    if threads == 1 || pairs.len() < 8 {
+        return pairs.iter().map(one).collect();
+    }
+    let chunk = pairs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = pairs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
 }
