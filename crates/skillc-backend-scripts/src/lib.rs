@@ -118,12 +118,3 @@ pub fn emit(ir: &Ir) -> Vec<OutputFile> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
-
-/// [`check`], then [`emit`] when no finding is an error.
-pub fn build(ir: &Ir) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let diags = check(ir);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    Ok(emit(ir))
-}
