@@ -88,16 +88,62 @@ fn built() -> &'static Built {
             "imports: [launchd-doctor, foundation-core]",
         );
         let fam = common::write_family(&root.join("src"), "fm", &yaml);
+        let shipped = root.join("shipped");
+        for family in ["launchd-doctor", "foundation-core"] {
+            relocate_family(
+                &common::repo().join("skills").join(family),
+                &shipped.join(family),
+                &root,
+            );
+        }
         let ir = common::load_ok(&[
             fam,
-            common::repo().join("skills/launchd-doctor"),
-            common::repo().join("skills/foundation-core"),
+            shipped.join("launchd-doctor"),
+            shipped.join("foundation-core"),
         ]);
         let out = root.join("out");
         common::write_tree(&out, &skillc_backend_scripts::emit(&ir));
         std::fs::create_dir_all(root.join("bin")).expect("mkdir");
         Built { root, out }
     })
+}
+
+/// Host paths the shipped skills name absolutely, and where the scenarios put them instead:
+/// (absolute path prefix, path under the scenario root). The skills are copied with these
+/// prefixes rewritten (longest first) before they are built; nothing else in them changes, so the
+/// scenarios run the shipped logic against files and tool shims they control. A tool's shim lives
+/// in `/ROOT/shim/`.
+const RELOCATED: &[(&str, &str)] = &[];
+
+/// Copies the family at `from` to `to` (recursively), rewriting the `RELOCATED` prefixes in its
+/// YAML files to live under `root`.
+fn relocate_family(from: &Path, to: &Path, root: &Path) {
+    let mut table: Vec<(&str, &str)> = RELOCATED.to_vec();
+    table.sort_by_key(|(abs, _)| std::cmp::Reverse(abs.len()));
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read family").flatten() {
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if src.is_dir() {
+            relocate_family(&src, &dst, root);
+            continue;
+        }
+        let text = std::fs::read_to_string(&src).expect("read");
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        'scan: while !rest.is_empty() {
+            for (abs, rel) in &table {
+                if let Some(after) = rest.strip_prefix(abs) {
+                    out.push_str(&root.join(rel).display().to_string());
+                    rest = after;
+                    continue 'scan;
+                }
+            }
+            let ch = rest.chars().next().expect("non-empty");
+            out.push(ch);
+            rest = &rest[ch.len_utf8()..];
+        }
+        std::fs::write(&dst, out).expect("write");
+    }
 }
 
 /// Whether `pid` (digits) is a live process.
