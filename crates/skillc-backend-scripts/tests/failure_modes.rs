@@ -19,15 +19,20 @@
 //!   fatal-config-exit (LD19: the remediation stops the loop and escalates by design, so apply
 //!   ends `verify_failed`), disabled-as-stop (LD23), missing-program (a program that is not
 //!   executable), tcc-denied (the skill only asks a human; the scenario plays the grant);
-//! - foundation-core/stale-pidfile (on the agent, and on the daemon: approval).
+//! - foundation-core/stale-pidfile (on the agent, and on the daemon: approval),
+//!   dependency-not-ready-at-boot (on `fm/app`), and on foundation-core's own services
+//!   (`Svc::Core`, under its policy; the shipped paths relocated under /ROOT by `RELOCATED`, the
+//!   tools they run shimmed by tests/harness/fc/, the services' `bus()` names, ports and health
+//!   endpoints simulated by the harness's launchctl, nc and curl): stale-bus-owner,
+//!   bus-name-missing, keychain-locked-before-login (the scenario plays the unlock) on the
+//!   session agent (all unattended); secrets-sealed-after-reboot, network-not-ready-after-wake and
+//!   gateway-port-in-use (one approval); clock-skew-identity-tokens, storage-volume-not-mounted,
+//!   pending-migration and log-volume-full (L1 destructive steps: two approvals).
 //!
 //! Not covered yet:
 //! - launchd-doctor/no-gui-session: detect and the wait loop run `/bin/test -O /dev/console` by
 //!   absolute path, so it cannot be shimmed: the answer is the host's (as root "logged in", so
 //!   detect never fires; otherwise "never logs in", so apply waits 12 x 5 min).
-//! - foundation-core/dependency-not-ready-at-boot: waits for foundation-core's bus, identity and
-//!   storage, whose readiness probes check fixed /usr/local paths, `bus()`, `tcp()` and `http()`;
-//!   the harness cannot make them ready (each wait would time out after 2 min).
 //! - launchd-doctor/bootstrap-io-error, invalid-plist, argv-single-string: run `/usr/bin/plutil`
 //!   or `/usr/bin/grep` on the job's plist under /Library (fixed absolute paths, no shim);
 //!   duplicate-label greps /Library/LaunchDaemons and /Library/LaunchAgents; quarantined-program
@@ -37,9 +42,7 @@
 //!   network-not-ready (a `needs-network` service): log-pattern failures whose remediation only
 //!   notifies a human; add them like tcc-denied (`acts: false` and a `react` that plays the fix;
 //!   missing-path has no wait loop, so it ends `Ends::Escalates`).
-//! - the other foundation-core skills (clock skew: an `sntp` shim; certificates: `openssl`
-//!   dates of a fixture cert; secrets, volumes, migrations, bus ownership: foundation-core's own
-//!   services and their fixed /usr/local paths).
+//! - foundation-core/gateway-certificate-expired: TODO.
 
 mod common;
 
@@ -113,7 +116,37 @@ fn built() -> &'static Built {
 /// prefixes rewritten (longest first) before they are built; nothing else in them changes, so the
 /// scenarios run the shipped logic against files and tool shims they control. A tool's shim lives
 /// in `/ROOT/shim/`.
-const RELOCATED: &[(&str, &str)] = &[];
+const RELOCATED: &[(&str, &str)] = &[
+    // foundation-core: its services' dirs, logs and run files; the tools its skills run by
+    // absolute path (shims: tests/harness/fc/).
+    ("/usr/local/var/sovereign", "usr/local/var/sovereign"),
+    (
+        "/usr/local/var/run/sovereign",
+        "usr/local/var/run/sovereign",
+    ),
+    (
+        "/usr/local/var/log/sovereign",
+        "usr/local/var/log/sovereign",
+    ),
+    ("/Users/Shared/Sovereign", "Users/Shared/Sovereign"),
+    (
+        "/usr/local/etc/sovereign/tls",
+        "usr/local/etc/sovereign/tls",
+    ),
+    ("/usr/local/bin/sovereign-busctl", "shim/sovereign-busctl"),
+    ("/usr/local/libexec/sovereign/secretsctl", "shim/secretsctl"),
+    (
+        "/usr/local/libexec/sovereign/identityctl",
+        "shim/identityctl",
+    ),
+    ("/usr/local/libexec/sovereign/storagectl", "shim/storagectl"),
+    ("/usr/bin/sntp", "shim/sntp"),
+    ("/usr/bin/security", "shim/security"),
+    ("/usr/bin/openssl", "shim/openssl"),
+    ("/sbin/route", "shim/route"),
+    ("/usr/sbin/diskutil", "shim/diskutil"),
+    ("/usr/sbin/newsyslog", "shim/newsyslog"),
+];
 
 /// Copies the family at `from` to `to` (recursively), rewriting the `RELOCATED` prefixes in its
 /// YAML files to live under `root`.
@@ -167,6 +200,10 @@ enum Svc {
     /// `fm/worker`: a daemon (L2); a kickstart or bootout is destructive there and needs an
     /// approval from `ops`.
     Worker,
+    /// A service of foundation-core itself (its id), under foundation-core's policy: the system
+    /// daemons of L1-L3 and `session-agent` (an L3 agent in the user's gui domain). Its paths are
+    /// the shipped ones, relocated under /ROOT (`RELOCATED`).
+    Core(&'static str),
 }
 
 impl Svc {
@@ -174,6 +211,24 @@ impl Svc {
         match self {
             Self::App => "app",
             Self::Worker => "worker",
+            Self::Core(id) => id,
+        }
+    }
+
+    /// The family the service is in (the output tree's top dir, the approval target's prefix).
+    fn family(self) -> &'static str {
+        match self {
+            Self::Core(_) => "foundation-core",
+            _ => "fm",
+        }
+    }
+
+    /// The service's working dir, relative to /ROOT.
+    fn rel_dir(self) -> String {
+        match self {
+            Self::Core("session-agent") => "Users/Shared/Sovereign".to_owned(),
+            Self::Core(id) => format!("usr/local/var/sovereign/{id}"),
+            _ => self.id().to_owned(),
         }
     }
 
@@ -181,6 +236,9 @@ impl Svc {
         match self {
             Self::App => format!("gui/{}/org.example.fm.app", uid()),
             Self::Worker => "system/org.example.fm.worker".to_owned(),
+            Self::Core("session-agent") => format!("gui/{}/org.sovereign.session-agent", uid()),
+            Self::Core("bus") => "system/org.sovereign.busd".to_owned(),
+            Self::Core(id) => format!("system/org.sovereign.{id}"),
         }
     }
 }
@@ -209,7 +267,7 @@ impl Ctx<'_> {
     }
 
     fn dir(&self) -> PathBuf {
-        self.root.join(self.svc.id())
+        self.root.join(self.svc.rel_dir())
     }
 
     fn set(&self, state: &serde_json::Value) {
@@ -800,7 +858,852 @@ static SCENARIOS: &[(&str, Scenario)] = &[
             files: true,
         },
     ),
+    (
+        "stale_bus_owner",
+        Scenario {
+            skill: "foundation-core/stale-bus-owner",
+            svc: Svc::Core("session-agent"),
+            // The agent exited; an orphaned child of it still holds its bus name.
+            setup: |c| {
+                core_world(c);
+                let mut st = core_state("session-agent", false);
+                st["stale_owner"] = json!(["org.sovereign.session-agent"]);
+                c.set(&st);
+            },
+            healthy: |c| {
+                core_world(c);
+                c.set(&core_state("session-agent", true));
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "release-name",
+                    "auto",
+                    "shim/sovereign-busctl release org.sovereign.session-agent",
+                ),
+                (
+                    "would_run",
+                    "start",
+                    "auto",
+                    "launchctl kickstart gui/<uid>/org.sovereign.session-agent",
+                ),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until foundation-core/session-agent is ready",
+                ),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert_eq!(c.st()["stale_owner"], json!([]), "{}", c.st());
+            },
+            acts: true,
+            files: false,
+        },
+    ),
+    (
+        "bus_name_missing",
+        Scenario {
+            skill: "foundation-core/bus-name-missing",
+            svc: Svc::Core("session-agent"),
+            // The agent runs, but its name is no longer registered on the bus.
+            setup: |c| {
+                core_world(c);
+                let mut st = core_state("session-agent", true);
+                st["unregistered"] = json!(["org.sovereign.session-agent"]);
+                c.set(&st);
+            },
+            healthy: |c| {
+                core_world(c);
+                c.set(&core_state("session-agent", true));
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "release-name",
+                    "auto",
+                    "shim/sovereign-busctl release org.sovereign.session-agent",
+                ),
+                (
+                    "repeats",
+                    "kick",
+                    "auto",
+                    "launchctl kickstart -k gui/<uid>/org.sovereign.session-agent",
+                ),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert_eq!(
+                    c.st()["unregistered"],
+                    serde_json::Value::Null,
+                    "{}",
+                    c.st()
+                );
+                assert!(
+                    c.host
+                        .mutations()
+                        .iter()
+                        .any(|m| m.starts_with("kickstart -k ")),
+                    "{:?}",
+                    c.host.mutations()
+                );
+            },
+            acts: true,
+            files: false,
+        },
+    ),
+    (
+        "keychain_locked_before_login",
+        Scenario {
+            skill: "foundation-core/keychain-locked-before-login",
+            svc: Svc::Core("session-agent"),
+            setup: |c| {
+                core_world(c);
+                set_facts(c, &json!({ "keychain_locked": true }));
+                c.set(&core_state("session-agent", false));
+                root_file(
+                    c,
+                    "Users/Shared/Sovereign/logs/session-agent.err.log",
+                    "keychain: User interaction is not allowed.\n",
+                );
+            },
+            // The same line in the log, from before: the agent runs now.
+            healthy: |c| {
+                core_world(c);
+                c.set(&core_state("session-agent", true));
+                root_file(
+                    c,
+                    "Users/Shared/Sovereign/logs/session-agent.err.log",
+                    "keychain: User interaction is not allowed.\n",
+                );
+            },
+            plan: &[
+                (
+                    "repeats",
+                    "ask-user",
+                    "auto",
+                    "notify: session-agent needs the login keychain",
+                ),
+                (
+                    "would_run",
+                    "restart-agent",
+                    "auto",
+                    "launchctl kickstart -k gui/<uid>/org.sovereign.session-agent",
+                ),
+                (
+                    "would_run",
+                    "wait-agent",
+                    "auto",
+                    "until foundation-core/session-agent is ready",
+                ),
+            ],
+            approval: false,
+            params: no_params,
+            // The user unlocks the login keychain when asked.
+            react: Some(("ask-user", |c| {
+                set_facts(c, &json!({ "keychain_locked": false }));
+            })),
+            ends: Ends::Fixed,
+            after: assert_running,
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "secrets_sealed_after_reboot",
+        Scenario {
+            skill: "foundation-core/secrets-sealed-after-reboot",
+            svc: Svc::Core("secrets"),
+            // secretsd runs, sealed; an auto-unseal key is enrolled.
+            setup: |c| {
+                core_world(c);
+                set_facts(c, &json!({ "sealed": true, "auto_unseal": true }));
+            },
+            healthy: core_world,
+            plan: &[
+                (
+                    "would_run",
+                    "auto-unseal",
+                    "approve",
+                    "shim/secretsctl unseal --from-keychain /Library/Keychains/System.keychain",
+                ),
+                (
+                    "would_run",
+                    "manual-unseal",
+                    "auto",
+                    "notify: The secret store is still sealed",
+                ),
+                ("repeats", "still-sealed", "auto", "notify: Still sealed"),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until foundation-core/secrets is ready",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert_eq!(facts(c)["sealed"], json!(false));
+                // The auto-unseal worked: nobody is told it is still sealed.
+                let notes = notes(c);
+                assert!(
+                    !notes
+                        .iter()
+                        .any(|n| n.contains("still sealed") || n.contains("Still sealed")),
+                    "{notes:?}"
+                );
+            },
+            acts: false,
+            files: false,
+        },
+    ),
+    (
+        "dependency_not_ready_at_boot",
+        Scenario {
+            skill: "foundation-core/dependency-not-ready-at-boot",
+            svc: Svc::App,
+            // fm/app started before the foundation was up and gave up; the foundation is up now.
+            setup: |c| {
+                core_world(c);
+                crashed(c);
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "fatal: dependency not ready: bus\n",
+                )
+                .expect("log");
+            },
+            healthy: |c| {
+                core_world(c);
+                healthy_running(c);
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "fatal: dependency not ready: bus\n",
+                )
+                .expect("log");
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "wait-bus",
+                    "auto",
+                    "until foundation-core/bus is ready",
+                ),
+                (
+                    "would_run",
+                    "wait-identity",
+                    "auto",
+                    "until foundation-core/identity is ready",
+                ),
+                (
+                    "would_run",
+                    "wait-storage",
+                    "auto",
+                    "until foundation-core/storage is ready",
+                ),
+                (
+                    "repeats",
+                    "kick",
+                    "auto",
+                    "launchctl kickstart -k gui/<uid>/org.example.fm.app",
+                ),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: assert_running,
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "network_not_ready_after_wake",
+        Scenario {
+            skill: "foundation-core/network-not-ready-after-wake",
+            svc: Svc::Core("mobile-gateway"),
+            setup: |c| {
+                core_world(c);
+                c.set(&core_state("mobile-gateway", false));
+                root_file(
+                    c,
+                    "usr/local/var/log/sovereign/mobile-gateway.err.log",
+                    "getaddrinfo: nodename nor servname provided, or not known\n",
+                );
+            },
+            healthy: |c| {
+                core_world(c);
+                c.set(&core_state("mobile-gateway", true));
+                root_file(
+                    c,
+                    "usr/local/var/log/sovereign/mobile-gateway.err.log",
+                    "getaddrinfo: nodename nor servname provided, or not known\n",
+                );
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "wait-network",
+                    "auto",
+                    "until foundation-core/network is ready",
+                ),
+                (
+                    "repeats",
+                    "note-waiting",
+                    "auto",
+                    "notify: Waiting for a default route",
+                ),
+                (
+                    "would_run",
+                    "restart",
+                    "approve",
+                    "launchctl kickstart -k system/org.sovereign.mobile-gateway",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                // The default route was there all along: no "waiting" note.
+                let notes = notes(c);
+                assert!(!notes.iter().any(|n| n.contains("Waiting")), "{notes:?}");
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "gateway_port_in_use",
+        Scenario {
+            skill: "foundation-core/gateway-port-in-use",
+            svc: Svc::Core("mobile-gateway"),
+            // An orphaned earlier gateway (alive, in the PID file) holds 8443; the job exited
+            // with EADDRINUSE.
+            setup: |c| {
+                core_world(c);
+                let mut st = core_state("mobile-gateway", false);
+                st["last_exit"] = json!(48);
+                c.set(&st);
+                net(c, "127.0.0.1:8443", Some(json!({ "/healthz": 200 })));
+                std::fs::write(
+                    c.dir().join("mobile-gateway.pid"),
+                    format!("{}\n", orphan_pid()),
+                )
+                .expect("pid");
+            },
+            healthy: |c| {
+                core_world(c);
+                c.set(&core_state("mobile-gateway", true));
+            },
+            plan: &[
+                ("would_run", "stop-orphan", "approve", "mobile-gateway.pid"),
+                (
+                    "repeats",
+                    "still-held",
+                    "auto",
+                    "notify: Port 8443 is still held",
+                ),
+                (
+                    "skip",
+                    "start",
+                    "approve",
+                    "launchctl kickstart system/org.sovereign.mobile-gateway",
+                ),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until foundation-core/mobile-gateway is ready",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            // The orphan exits on SIGTERM: its port is free.
+            react: Some(("stop-orphan", |c| {
+                let pid = std::fs::read_to_string(c.dir().join("mobile-gateway.pid")).expect("pid");
+                let pid: u32 = pid.trim().parse().expect("pid");
+                for _ in 0..200 {
+                    if exited(pid) {
+                        net(c, "127.0.0.1:8443", None);
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            })),
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let pid = std::fs::read_to_string(c.dir().join("mobile-gateway.pid")).expect("pid");
+                assert!(exited(pid.trim().parse().expect("pid")), "the orphan lives");
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "clock_skew_identity_tokens",
+        Scenario {
+            skill: "foundation-core/clock-skew-identity-tokens",
+            svc: Svc::Core("identity"),
+            setup: |c| {
+                core_world(c);
+                set_facts(c, &json!({ "clock_offset": 3600 }));
+                root_file(
+                    c,
+                    "usr/local/var/log/sovereign/identity.err.log",
+                    "token rejected: not yet valid (clock skew detected)\n",
+                );
+            },
+            // The same line in the log, from before: the clock is right now.
+            healthy: |c| {
+                core_world(c);
+                root_file(
+                    c,
+                    "usr/local/var/log/sovereign/identity.err.log",
+                    "token rejected: not yet valid (clock skew detected)\n",
+                );
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "step-clock",
+                    "approve",
+                    "shim/sntp -S time.apple.com",
+                ),
+                (
+                    "repeats",
+                    "still-skewed",
+                    "auto",
+                    "notify: The clock still disagrees",
+                ),
+                (
+                    "would_run",
+                    "tell-clients",
+                    "auto",
+                    "notify: The clock was corrected",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert_eq!(facts(c)["clock_offset"], json!(0));
+                // Stepped at once: no "still disagrees", but clients are told to sign in again.
+                let notes = notes(c);
+                assert!(
+                    !notes.iter().any(|n| n.contains("still disagrees")),
+                    "{notes:?}"
+                );
+                assert!(
+                    notes
+                        .iter()
+                        .any(|n| n.starts_with("The clock was corrected")),
+                    "{notes:?}"
+                );
+            },
+            acts: false,
+            files: true,
+        },
+    ),
+    (
+        "storage_volume_not_mounted",
+        Scenario {
+            skill: "foundation-core/storage-volume-not-mounted",
+            svc: Svc::Core("storage"),
+            // storaged refuses to start without its volume's marker (the volume is not mounted).
+            setup: |c| {
+                core_world(c);
+                let mut st = core_state("storage", false);
+                st["start_requires_present"] =
+                    json!([c.dir().join(".sovereign-volume").display().to_string()]);
+                c.set(&st);
+            },
+            healthy: |c| {
+                core_world(c);
+                std::fs::write(c.dir().join(".sovereign-volume"), "").expect("marker");
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "mount",
+                    "approve",
+                    "shim/diskutil mount -mountPoint {root}/usr/local/var/sovereign/storage SovereignData",
+                ),
+                (
+                    "skip",
+                    "start",
+                    "approve",
+                    "launchctl kickstart -k system/org.sovereign.storage",
+                ),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until foundation-core/storage is ready",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert!(c.dir().join(".sovereign-volume").exists(), "not mounted");
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "pending_migration",
+        Scenario {
+            skill: "foundation-core/pending-migration",
+            svc: Svc::Core("storage"),
+            // storaged refuses to start while MIGRATION_PENDING exists.
+            setup: |c| {
+                core_world(c);
+                let mut st = core_state("storage", false);
+                st["start_requires_absent"] =
+                    json!([c.dir().join("MIGRATION_PENDING").display().to_string()]);
+                c.set(&st);
+                std::fs::write(c.dir().join("MIGRATION_PENDING"), "v7\n").expect("marker");
+                std::fs::write(c.dir().join("data.db"), "rows\n").expect("data");
+                fresh_backups(c);
+            },
+            healthy: |c| {
+                core_world(c);
+                std::fs::write(c.dir().join("data.db"), "rows\n").expect("data");
+            },
+            plan: &[
+                (
+                    "skip",
+                    "backup-dir",
+                    "approve",
+                    "{root}/usr/local/var/sovereign/backups",
+                ),
+                (
+                    "would_run",
+                    "snapshot",
+                    "approve",
+                    "shim/storagectl snapshot --data {root}/usr/local/var/sovereign/storage --to {root}/usr/local/var/sovereign/backups",
+                ),
+                (
+                    "would_run",
+                    "stop-storage",
+                    "approve",
+                    "launchctl bootout system/org.sovereign.storage",
+                ),
+                (
+                    "would_run",
+                    "migrate",
+                    "approve",
+                    "shim/storagectl migrate --apply --data {root}/usr/local/var/sovereign/storage",
+                ),
+                // Loaded now, so nothing to do yet; after `stop-storage` it is.
+                (
+                    "no_change",
+                    "start-storage",
+                    "approve",
+                    "launchctl bootstrap system ",
+                ),
+                (
+                    "would_run",
+                    "wait-storage",
+                    "auto",
+                    "until foundation-core/storage is ready",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert!(!c.dir().join("MIGRATION_PENDING").exists(), "not migrated");
+                let snap = c.root.join("usr/local/var/sovereign/backups/snapshot-1");
+                assert_eq!(
+                    std::fs::read_to_string(snap.join("data.db"))
+                        .ok()
+                        .as_deref(),
+                    Some("rows\n"),
+                    "no snapshot taken before the migration"
+                );
+                assert!(
+                    snap.join("MIGRATION_PENDING").exists(),
+                    "snapshot not taken first"
+                );
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "log_volume_full",
+        Scenario {
+            skill: "foundation-core/log-volume-full",
+            svc: Svc::Core("bus"),
+            // The log volume (4 MiB here) is 95% full, most of it the archive.
+            setup: |c| {
+                log_volume(c);
+                let archive = c.root.join("usr/local/var/log/sovereign/archive");
+                std::fs::create_dir_all(&archive).expect("mkdir");
+                std::fs::write(archive.join("2026-10.tar"), vec![0x5a_u8; 3900 * 1024])
+                    .expect("archive");
+            },
+            healthy: log_volume,
+            plan: &[
+                (
+                    "would_run",
+                    "rotate-stdout",
+                    "approve",
+                    "shim/newsyslog -F {root}/usr/local/var/log/sovereign/bus.out.log",
+                ),
+                (
+                    "would_run",
+                    "rotate-stderr",
+                    "approve",
+                    "shim/newsyslog -F {root}/usr/local/var/log/sovereign/bus.err.log",
+                ),
+                (
+                    "would_run",
+                    "drop-archive",
+                    "approve",
+                    "/bin/rm -rf {root}/usr/local/var/log/sovereign/archive",
+                ),
+                (
+                    "skip",
+                    "restart",
+                    "approve",
+                    "launchctl kickstart -k system/org.sovereign.busd",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let logs = c.root.join("usr/local/var/log/sovereign");
+                assert!(!logs.join("archive").exists(), "archive still there");
+                assert!(logs.join("bus.out.log.0").exists(), "not rotated");
+                assert!(logs.join("bus.err.log.0").exists(), "not rotated");
+            },
+            acts: false,
+            files: true,
+        },
+    ),
 ];
+
+/// The approvers whose tokens `--apply` gets (one each) in a scenario that needs approval: one
+/// from `ops` by default; two for the steps foundation-core's policy rates destructive on L1.
+fn approvers(name: &str) -> &'static [&'static str] {
+    match name {
+        "clock_skew_identity_tokens"
+        | "storage_volume_not_mounted"
+        | "pending_migration"
+        | "log_volume_full" => &["alice", "bob"],
+        _ => &["alice"],
+    }
+}
+
+/// Links the foundation-core tool shims (tests/harness/fc) into /ROOT/shim (once per test
+/// binary), and the `curl` and `df` shims into this host's PATH.
+fn core_tools(c: &Ctx) {
+    static SHIMS: OnceLock<()> = OnceLock::new();
+    let harness = common::crate_dir().join("tests/harness");
+    let link = |from: &Path, to: &Path| match std::os::unix::fs::symlink(from, to) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => panic!("symlink: {e}"),
+        _ => {}
+    };
+    SHIMS.get_or_init(|| {
+        let dir = c.root.join("shim");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        for e in std::fs::read_dir(harness.join("fc"))
+            .expect("fc shims")
+            .flatten()
+        {
+            link(&e.path(), &dir.join(e.file_name()));
+        }
+    });
+    let bin = c.host.path().join("bin");
+    link(&harness.join("curl"), &bin.join("curl"));
+    link(&harness.join("fc/df"), &bin.join("df"));
+}
+
+/// The fixed addresses foundation-core's services listen on.
+const CORE_PORTS: &[&str] = &[
+    "127.0.0.1:7410",
+    "127.0.0.1:7430",
+    "127.0.0.1:7450",
+    "127.0.0.1:7460",
+    "127.0.0.1:8080",
+    "127.0.0.1:8443",
+];
+
+/// The launchd state of foundation-core's service `id`, running and serving (its bus name
+/// checked in, its port answering its health check) or exited (`running` false).
+fn core_state(id: &str, running: bool) -> serde_json::Value {
+    let listens = match id {
+        "identity" => json!({ "127.0.0.1:7410": { "/health": 200 } }),
+        "storage" => json!({ "127.0.0.1:7430": { "/health": 200 } }),
+        "mobile-gateway" => json!({ "127.0.0.1:8443": { "/healthz": 200 } }),
+        _ => json!({}),
+    };
+    let mut st = json!({
+        "loaded": true, "running": running, "disabled": false, "runs": 1,
+        "endpoints": [if id == "bus" { "org.sovereign.bus".to_owned() } else { format!("org.sovereign.{id}") }],
+        "listens": listens,
+    });
+    if running {
+        st["pid"] = json!(41001);
+    } else {
+        st["runs"] = json!(3);
+        st["last_exit"] = json!(1);
+    }
+    st
+}
+
+/// foundation-core's foundation as a healthy host has it: bus (its socket file and name),
+/// identity, storage, secrets and network (a default route, its `network.up`) running and ready;
+/// no other process listens on the services' fixed ports (net.json: whatever the machine running
+/// the tests has there is not seen); the shims installed. The scenario's own service comes after.
+fn core_world(c: &Ctx) {
+    core_tools(c);
+    let run = c.root.join("usr/local/var/run/sovereign");
+    for d in [
+        run.clone(),
+        c.root.join("usr/local/var/log/sovereign"),
+        c.root.join("Users/Shared/Sovereign/logs"),
+    ] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    // Created once, never removed (scenarios in parallel read them).
+    for f in ["bus.sock", "network.up"] {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(run.join(f))
+            .expect("touch");
+    }
+    for id in ["bus", "identity", "storage", "secrets", "network"] {
+        c.host
+            .service(&Svc::Core(id).launchd_target(), &core_state(id, true));
+    }
+    let net: serde_json::Map<String, serde_json::Value> = CORE_PORTS
+        .iter()
+        .map(|a| ((*a).to_owned(), serde_json::Value::Null))
+        .collect();
+    write_json(&c.host.path().join("launchd/net.json"), &json!(net));
+}
+
+fn write_json(p: &Path, v: &serde_json::Value) {
+    std::fs::write(p, serde_json::to_vec_pretty(v).expect("json")).expect("write");
+}
+
+/// The host's facts the foundation-core shims read (see tests/harness/fc/fcsim.py).
+fn facts(c: &Ctx) -> serde_json::Value {
+    std::fs::read(c.host.path().join("launchd/fc.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| json!({}))
+}
+
+fn set_facts(c: &Ctx, v: &serde_json::Value) {
+    write_json(&c.host.path().join("launchd/fc.json"), v);
+}
+
+/// Another process listening on `addr` (`Some`), or nothing (`None`).
+fn net(c: &Ctx, addr: &str, routes: Option<serde_json::Value>) {
+    let p = c.host.path().join("launchd/net.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&p).expect("net.json")).expect("json");
+    v[addr] = routes.unwrap_or(serde_json::Value::Null);
+    write_json(&p, &v);
+}
+
+/// The file `rel` (relative to /ROOT) with `text`.
+fn root_file(c: &Ctx, rel: &str, text: &str) {
+    let p = c.root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+/// The audit log's `notify` messages.
+fn notes(c: &Ctx) -> Vec<String> {
+    std::fs::read_to_string(c.host.audit_log())
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == json!("notify") && v["mode"] == json!("apply"))
+        .filter_map(|v| v["message"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A live process that is not our child (an orphan of an earlier instance: its parent exited,
+/// so init reaps it).
+fn orphan_pid() -> u32 {
+    let o = std::process::Command::new("sh")
+        .args(["-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"])
+        .output()
+        .expect("spawn");
+    String::from_utf8_lossy(&o.stdout)
+        .trim()
+        .parse()
+        .expect("pid")
+}
+
+/// Whether process `pid` has exited (gone, or a zombie nobody reaped yet).
+fn exited(pid: u32) -> bool {
+    let o = std::process::Command::new("ps")
+        .args(["-o", "stat=", "-p", &pid.to_string()])
+        .output()
+        .expect("ps");
+    let stat = String::from_utf8_lossy(&o.stdout);
+    stat.trim().is_empty() || stat.trim_start().starts_with('Z')
+}
+
+/// An empty backups dir (foundation-core's /usr/local/var/sovereign/backups).
+fn fresh_backups(c: &Ctx) {
+    let b = c.root.join("usr/local/var/sovereign/backups");
+    if b.exists() {
+        std::fs::remove_dir_all(&b).expect("clean");
+    }
+    std::fs::create_dir_all(&b).expect("mkdir");
+}
+
+/// The bus running with its two logs on a 4 MiB log volume (the `df` shim), nothing else on it
+/// but other scenarios' small logs.
+fn log_volume(c: &Ctx) {
+    core_world(c);
+    let logs = c.root.join("usr/local/var/log/sovereign");
+    let archive = logs.join("archive");
+    if archive.exists() {
+        std::fs::remove_dir_all(&archive).expect("clean");
+    }
+    for f in ["bus.out.log", "bus.err.log"] {
+        std::fs::write(logs.join(f), "started\n").expect("log");
+    }
+    set_facts(
+        c,
+        &json!({ "volumes": { logs.display().to_string(): 4096 } }),
+    );
+}
 
 fn scenario(name: &str) -> &'static Scenario {
     &SCENARIOS
@@ -811,11 +1714,11 @@ fn scenario(name: &str) -> &'static Scenario {
 }
 
 fn script(s: &Scenario) -> PathBuf {
-    built().out.join("fm/remediate").join(format!(
-        "{}--{}.sh",
-        s.skill.replace('/', "--"),
-        s.svc.id()
-    ))
+    built()
+        .out
+        .join(s.svc.family())
+        .join("remediate")
+        .join(format!("{}--{}.sh", s.skill.replace('/', "--"), s.svc.id()))
 }
 
 /// The python3 interpreter itself (`sys.executable`), when python3 is on PATH.
@@ -852,12 +1755,12 @@ fn with_ctx(s: &Scenario, f: impl FnOnce(&Ctx)) {
         std::fs::set_permissions(&w, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     if s.files {
-        let dir = b.root.join(s.svc.id());
+        let dir = b.root.join(s.svc.rel_dir());
         if dir.exists() {
             std::fs::remove_dir_all(&dir).expect("clean");
         }
     }
-    std::fs::create_dir_all(b.root.join(s.svc.id())).expect("mkdir");
+    std::fs::create_dir_all(b.root.join(s.svc.rel_dir())).expect("mkdir");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let ctx = Ctx {
@@ -1017,17 +1920,24 @@ fn run(name: &str) {
                 .find_map(|l| l.strip_prefix("plan hash "))
                 .expect("plan hash")
                 .trim();
-            let key = "6b".repeat(32);
-            approver_key(c.host, "alice", &key);
             let expires = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .expect("time")
                 .as_secs()
                 + 600;
-            let target = format!("fm/{}", s.svc.id());
-            let token =
-                skillc_backend_scripts::mint_token(key.as_bytes(), s.skill, &target, hash, expires);
-            extra.extend(["--token".to_owned(), token]);
+            let target = format!("{}/{}", s.svc.family(), s.svc.id());
+            for (i, who) in approvers(name).iter().enumerate() {
+                let key = format!("{:02x}", 0x6b + i).repeat(32);
+                approver_key(c.host, who, &key);
+                let token = skillc_backend_scripts::mint_token(
+                    key.as_bytes(),
+                    s.skill,
+                    &target,
+                    hash,
+                    expires,
+                );
+                extra.extend(["--token".to_owned(), token]);
+            }
         }
 
         let o = apply(s, c, &script, &extra);
@@ -1135,6 +2045,75 @@ fn stale_pidfile() {
 fn stale_pidfile_on_a_daemon_needs_approval() {
     if common::have_tool("openssl") {
         run("stale_pidfile_on_a_daemon_needs_approval");
+    }
+}
+
+#[test]
+fn stale_bus_owner() {
+    run("stale_bus_owner");
+}
+
+#[test]
+fn bus_name_missing() {
+    run("bus_name_missing");
+}
+
+#[test]
+fn keychain_locked_before_login() {
+    run("keychain_locked_before_login");
+}
+
+#[test]
+fn secrets_sealed_after_reboot() {
+    if common::have_tool("openssl") {
+        run("secrets_sealed_after_reboot");
+    }
+}
+
+#[test]
+fn dependency_not_ready_at_boot() {
+    run("dependency_not_ready_at_boot");
+}
+
+#[test]
+fn network_not_ready_after_wake() {
+    if common::have_tool("openssl") {
+        run("network_not_ready_after_wake");
+    }
+}
+
+#[test]
+fn gateway_port_in_use() {
+    if common::have_tool("openssl") {
+        run("gateway_port_in_use");
+    }
+}
+
+#[test]
+fn clock_skew_identity_tokens() {
+    if common::have_tool("openssl") {
+        run("clock_skew_identity_tokens");
+    }
+}
+
+#[test]
+fn storage_volume_not_mounted() {
+    if common::have_tool("openssl") {
+        run("storage_volume_not_mounted");
+    }
+}
+
+#[test]
+fn pending_migration() {
+    if common::have_tool("openssl") {
+        run("pending_migration");
+    }
+}
+
+#[test]
+fn log_volume_full() {
+    if common::have_tool("openssl") {
+        run("log_volume_full");
     }
 }
 
