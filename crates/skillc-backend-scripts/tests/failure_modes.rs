@@ -27,7 +27,9 @@
 //!   bus-name-missing, keychain-locked-before-login (the scenario plays the unlock) on the
 //!   session agent (all unattended); secrets-sealed-after-reboot, network-not-ready-after-wake and
 //!   gateway-port-in-use (one approval); clock-skew-identity-tokens, storage-volume-not-mounted,
-//!   pending-migration and log-volume-full (L1 destructive steps: two approvals).
+//!   pending-migration and log-volume-full (L1 destructive steps: two approvals);
+//!   gateway-certificate-expired (a real expired certificate made by openssl; one approval, and
+//!   the policy's confirmation typed on a pseudo-terminal by tests/harness/pty-yes).
 //!
 //! Not covered yet:
 //! - launchd-doctor/no-gui-session: detect and the wait loop run `/bin/test -O /dev/console` by
@@ -42,7 +44,6 @@
 //!   network-not-ready (a `needs-network` service): log-pattern failures whose remediation only
 //!   notifies a human; add them like tcc-denied (`acts: false` and a `react` that plays the fix;
 //!   missing-path has no wait loop, so it ends `Ends::Escalates`).
-//! - foundation-core/gateway-certificate-expired: TODO.
 
 mod common;
 
@@ -1508,6 +1509,84 @@ static SCENARIOS: &[(&str, Scenario)] = &[
             files: true,
         },
     ),
+    (
+        "gateway_certificate_expired",
+        Scenario {
+            skill: "foundation-core/gateway-certificate-expired",
+            svc: Svc::Core("mobile-gateway"),
+            // The gateway runs, with a certificate that expired yesterday.
+            setup: |c| {
+                core_world(c);
+                c.set(&core_state("mobile-gateway", true));
+                assert!(gateway_cert(c, -1), "openssl");
+            },
+            healthy: |c| {
+                core_world(c);
+                c.set(&core_state("mobile-gateway", true));
+                assert!(gateway_cert(c, 30), "openssl");
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "wait-identity",
+                    "auto",
+                    "until foundation-core/identity is ready",
+                ),
+                (
+                    "would_run",
+                    "keep-old-cert",
+                    "confirm",
+                    "mv {root}/usr/local/etc/sovereign/tls/mobile-gateway.crt ",
+                ),
+                (
+                    "would_run",
+                    "issue",
+                    "confirm",
+                    "shim/identityctl issue-cert --for org.sovereign.mobile-gateway --out {root}/usr/local/etc/sovereign/tls/mobile-gateway.crt",
+                ),
+                // The certificate is not renewed yet.
+                (
+                    "skip",
+                    "reload",
+                    "approve",
+                    "launchctl kickstart -k system/org.sovereign.mobile-gateway",
+                ),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until foundation-core/mobile-gateway is ready",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let tls = c.root.join("usr/local/etc/sovereign/tls");
+                assert!(
+                    cert_valid_for(&tls.join("mobile-gateway.crt"), 86_400),
+                    "no fresh certificate"
+                );
+                assert_eq!(
+                    moved_aside(&tls, "mobile-gateway.crt"),
+                    1,
+                    "old one not kept"
+                );
+                assert!(
+                    c.host
+                        .mutations()
+                        .iter()
+                        .any(|m| m.starts_with("kickstart -k ")),
+                    "not reloaded: {:?}",
+                    c.host.mutations()
+                );
+            },
+            acts: true,
+            files: true,
+        },
+    ),
 ];
 
 /// The approvers whose tokens `--apply` gets (one each) in a scenario that needs approval: one
@@ -1705,6 +1784,99 @@ fn log_volume(c: &Ctx) {
     );
 }
 
+/// Scenarios whose policy asks for an interactive confirmation on `--apply` (besides any
+/// approval): foundation-core's reversible and disruptive steps on an L2/L3 daemon.
+fn confirms(s: &Scenario) -> bool {
+    s.skill == "foundation-core/gateway-certificate-expired"
+}
+
+/// Runs `--apply`: for a scenario that `confirms`, on a terminal where an operator types `yes`
+/// at the prompt (tests/harness/pty-yes); else as `Host::run` (no terminal).
+fn run_apply(s: &Scenario, c: &Ctx, script: &Path, a: &[&str]) -> std::process::Output {
+    if !confirms(s) {
+        return c.host.run(script, a);
+    }
+    let inner = c.host.command(script, a);
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(common::crate_dir().join("tests/harness/pty-yes"))
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .current_dir(c.host.path())
+        .stdin(std::process::Stdio::null());
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.output().expect("run script on a terminal")
+}
+
+/// The mobile gateway's TLS certificate (relocated), made by openssl: valid for `days` (-1: it
+/// expired a day ago). False (with a notice) when this openssl cannot back-date one.
+fn gateway_cert(c: &Ctx, days: i32) -> bool {
+    let tls = c.root.join("usr/local/etc/sovereign/tls");
+    if tls.exists() {
+        std::fs::remove_dir_all(&tls).expect("clean");
+    }
+    std::fs::create_dir_all(&tls).expect("mkdir");
+    let (key, csr) = (tls.join("gw.key"), tls.join("gw.csr"));
+    let ok = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let made = ok(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        &key.display().to_string(),
+        "-out",
+        &csr.display().to_string(),
+        "-subj",
+        "/CN=org.sovereign.mobile-gateway",
+    ]) && ok(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr.display().to_string(),
+        "-signkey",
+        &key.display().to_string(),
+        "-days",
+        &days.to_string(),
+        "-out",
+        &tls.join("mobile-gateway.crt").display().to_string(),
+    ]);
+    let _ = std::fs::remove_file(&key);
+    let _ = std::fs::remove_file(&csr);
+    if !made {
+        assert!(
+            std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "openssl cannot make a certificate valid for {days} days"
+        );
+        eprintln!("notice: openssl cannot make a certificate valid for {days} days; skipping");
+    }
+    made
+}
+
+/// Whether the certificate at `p` is valid for at least `secs` more seconds (`openssl x509
+/// -checkend`).
+fn cert_valid_for(p: &Path, secs: u64) -> bool {
+    std::process::Command::new("openssl")
+        .args(["x509", "-checkend", &secs.to_string(), "-noout", "-in"])
+        .arg(p)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn scenario(name: &str) -> &'static Scenario {
     &SCENARIOS
         .iter()
@@ -1819,7 +1991,7 @@ fn approver_key(host: &Host, name: &str, key: &str) {
 fn apply(s: &Scenario, c: &Ctx, script: &Path, extra: &[String]) -> std::process::Output {
     let a = args(extra, &["--apply", "--json"]);
     let Some((step, react)) = s.react else {
-        return c.host.run(script, &a);
+        return run_apply(s, c, script, &a);
     };
     let done = AtomicBool::new(false);
     let needle = format!("\"step\":\"{step}\"");
@@ -1838,7 +2010,7 @@ fn apply(s: &Scenario, c: &Ctx, script: &Path, extra: &[String]) -> std::process
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let o = c.host.run(script, &a);
+        let o = run_apply(s, c, script, &a);
         done.store(true, Ordering::SeqCst);
         o
     })
@@ -2114,6 +2286,13 @@ fn pending_migration() {
 fn log_volume_full() {
     if common::have_tool("openssl") {
         run("log_volume_full");
+    }
+}
+
+#[test]
+fn gateway_certificate_expired() {
+    if common::have_tool("openssl") && common::have_tool("python3") {
+        run("gateway_certificate_expired");
     }
 }
 
