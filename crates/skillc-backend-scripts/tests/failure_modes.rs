@@ -30,6 +30,11 @@
 //!   pending-migration and log-volume-full (L1 destructive steps: two approvals);
 //!   gateway-certificate-expired (a real expired certificate made by openssl; one approval, and
 //!   the policy's confirmation typed on a pseudo-terminal by tests/harness/pty-yes).
+//!   Their fixed ports (7410, 7430, 8443, ...) are never bound: the nc and curl shims answer
+//!   for them from the simulated host (a running job's `listens`, else net.json, where
+//!   `core_world` says nothing listens), so whatever uses them on the test machine is not seen.
+//!   Plan mode must also leave the simulated host's facts (fc.json, net.json) and the shared log,
+//!   TLS and backup dirs as they were.
 //!
 //! Not covered yet:
 //! - launchd-doctor/no-gui-session: detect and the wait loop run `/bin/test -O /dev/console` by
@@ -1877,6 +1882,31 @@ fn cert_valid_for(p: &Path, secs: u64) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// The simulated host's facts beyond launchd (the foundation-core shims' fc.json, net.json).
+fn sim_files(c: &Ctx) -> Vec<Option<Vec<u8>>> {
+    ["fc.json", "net.json"]
+        .iter()
+        .map(|f| std::fs::read(c.host.path().join("launchd").join(f)).ok())
+        .collect()
+}
+
+/// For a foundation-core service, the shared dirs its skills write to (logs, TLS, backups) that
+/// exist, for `listing`.
+fn core_dirs(c: &Ctx) -> Vec<PathBuf> {
+    if !matches!(c.svc, Svc::Core(_)) {
+        return Vec::new();
+    }
+    [
+        "usr/local/var/log/sovereign",
+        "usr/local/etc/sovereign/tls",
+        "usr/local/var/sovereign/backups",
+    ]
+    .iter()
+    .map(|d| c.root.join(d))
+    .filter(|d| d.is_dir())
+    .collect()
+}
+
 fn scenario(name: &str) -> &'static Scenario {
     &SCENARIOS
         .iter()
@@ -1959,7 +1989,9 @@ fn args<'a>(extra: &'a [String], base: &[&'a str]) -> Vec<&'a str> {
 /// not touch them).
 fn listing(c: &Ctx) -> Vec<String> {
     use std::os::unix::fs::PermissionsExt;
-    let mut v: Vec<String> = [c.dir(), c.root.join("bin")]
+    let mut dirs = vec![c.dir(), c.root.join("bin")];
+    dirs.extend(core_dirs(c));
+    let mut v: Vec<String> = dirs
         .iter()
         .flat_map(|d| std::fs::read_dir(d).expect("dir"))
         .filter_map(Result::ok)
@@ -2040,6 +2072,7 @@ fn run(name: &str) {
         // Only scenarios holding FILES own the service dir's listing.
         let files = s.files.then(|| listing(c));
         let state = c.host.state();
+        let world = sim_files(c);
         let o = c.host.run(
             &script,
             &extra.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -2069,6 +2102,7 @@ fn run(name: &str) {
             c.host.mutations()
         );
         assert_eq!(c.host.state(), state, "plan mode changed launchd state");
+        assert_eq!(sim_files(c), world, "plan mode changed the simulated host");
         assert_eq!(
             s.files.then(|| listing(c)),
             files,
