@@ -49,6 +49,10 @@ pub(crate) struct CheckArgs {
     /// Print the time spent in each phase (load, lower, analyze, emit) to stderr.
     #[arg(long)]
     pub(crate) timings: bool,
+    /// Parse every file instead of reusing the parse cache (also: SKILLC_NO_CACHE=1). `build`
+    /// never uses the cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Time spent in each phase.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Timings {
+    /// Parse cache (hits, misses), when one was used.
+    pub(crate) cache: Option<(usize, usize)>,
     pub(crate) load: Duration,
     pub(crate) lower: Duration,
     pub(crate) analyze: Duration,
@@ -20,8 +22,12 @@ impl Timings {
     pub(crate) fn render(&self) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let total = self.load + self.lower + self.analyze + self.emit;
+        let cache = match self.cache {
+            Some((hits, misses)) => format!(" (parse cache: {hits} hits, {misses} misses)"),
+            None => String::new(),
+        };
         format!(
-            "skillc: timings: load {:.1} ms, lower {:.1} ms, analyze {:.1} ms, emit {:.1} ms, total {:.1} ms\n",
+            "skillc: timings: load {:.1} ms{cache}, lower {:.1} ms, analyze {:.1} ms, emit {:.1} ms, total {:.1} ms\n",
             ms(self.load),
             ms(self.lower),
             ms(self.analyze),
@@ -60,7 +66,37 @@ impl Checked {
     }
 }
 
-pub(crate) fn check(paths: &[PathBuf]) -> Checked {
+/// Whether a run may reuse parsed documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cache {
+    /// The parse cache in [`cache_dir`], unless SKILLC_NO_CACHE=1.
+    Use,
+    /// Parse every file (`--no-cache`, and always for `build`: what it compiles comes from the
+    /// sources alone).
+    Off,
+}
+
+impl Cache {
+    pub(crate) fn unless(no_cache: bool) -> Self {
+        if no_cache { Self::Off } else { Self::Use }
+    }
+}
+
+/// Where parse caches live: `$SKILLC_CACHE_DIR`, else `$XDG_CACHE_HOME/skillc`, else
+/// `~/.cache/skillc`; `None` when SKILLC_NO_CACHE=1 or no home is known.
+fn cache_dir() -> Option<PathBuf> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set("SKILLC_NO_CACHE").is_some_and(|v| v != "0") {
+        return None;
+    }
+    set("SKILLC_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| set("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("skillc")))
+        .or_else(|| set("HOME").map(|d| PathBuf::from(d).join(".cache/skillc")))
+        .filter(|d| d.is_absolute())
+}
+
+pub(crate) fn check(paths: &[PathBuf], cache: Cache) -> Checked {
     let mut timings = Timings::default();
     let (config, config_error) = match config::find(paths).map(|p| config::load(&p)) {
         None => (Config::default(), None),
@@ -68,7 +104,16 @@ pub(crate) fn check(paths: &[PathBuf]) -> Checked {
         Some(Err(e)) => (Config::default(), Some(e)),
     };
     let t = Instant::now();
-    let loaded = skillc_syntax::load_paths(paths);
+    let cache = match cache {
+        Cache::Use => cache_dir().map(|dir| skillc_syntax::ParseCache::open(&dir, paths)),
+        Cache::Off => None,
+    };
+    let loaded = skillc_syntax::load_paths_cached(paths, cache.as_ref());
+    if let Some(cache) = &cache {
+        // A cache never fails a check: a cache that cannot be written is a slower next run.
+        let _ = cache.save();
+        timings.cache = Some(cache.stats());
+    }
     timings.load = t.elapsed();
 
     let t = Instant::now();
@@ -80,9 +125,18 @@ pub(crate) fn check(paths: &[PathBuf]) -> Checked {
     let t = Instant::now();
     let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
     if analyzed {
-        diagnostics.extend(skillc_analysis::analyze(&ir));
-        diagnostics.extend(skillc_backend_launchd::check(&ir));
-        diagnostics.extend(skillc_backend_scripts::check(&ir));
+        // Independent passes over one IR; `sort` below makes the order of their findings moot.
+        let (analysis, launchd, scripts) = std::thread::scope(|s| {
+            let analysis = s.spawn(|| skillc_analysis::analyze(&ir));
+            let launchd = s.spawn(|| skillc_backend_launchd::check(&ir));
+            let scripts = skillc_backend_scripts::check(&ir);
+            (analysis.join(), launchd.join(), scripts)
+        });
+        for found in [analysis, launchd] {
+            // A panic in a pass is an internal error: re-raise it on this thread.
+            diagnostics.extend(found.unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        diagnostics.extend(scripts);
     }
     timings.analyze = t.elapsed();
 

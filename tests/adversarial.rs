@@ -134,6 +134,7 @@ fn guarded(args: &[&str], cwd: &Path) -> Guarded {
     cmd.current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("GITHUB_ACTIONS")
+        .env("SKILLC_CACHE_DIR", common::cache_dir())
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).expect("stdout file"))
         .stderr(std::fs::File::create(&err_path).expect("stderr file"));

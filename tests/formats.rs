@@ -100,6 +100,7 @@ fn github_annotations_are_the_default_under_github_actions() {
         .args(["check", "shop"])
         .current_dir(dir.path())
         .env("GITHUB_ACTIONS", "true")
+        .env("SKILLC_CACHE_DIR", common::cache_dir())
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -7,7 +7,7 @@ use crate::{exit, pipeline};
 use std::time::Instant;
 
 pub(crate) fn run(args: &BuildArgs) -> u8 {
-    let mut checked = pipeline::check(&args.check.paths);
+    let mut checked = pipeline::check(&args.check.paths, pipeline::Cache::Off);
     if let Some(code) = report(&args.check, &checked) {
         return code;
     }

@@ -112,7 +112,7 @@ pub(crate) fn markdown(ir: &Ir) -> String {
 }
 
 pub(crate) fn run(args: &CatalogArgs) -> u8 {
-    let checked = pipeline::check(&args.paths);
+    let checked = pipeline::check(&args.paths, pipeline::Cache::Use);
     if !checked.usage_errors.is_empty() {
         for e in &checked.usage_errors {
             eprintln!("skillc: error: {e}");

@@ -18,6 +18,8 @@ pub fn skillc(args: &[&str], cwd: &Path) -> Run {
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("GITHUB_ACTIONS")
+        .env_remove("SKILLC_NO_CACHE")
+        .env("SKILLC_CACHE_DIR", cache_dir())
         .output()
         .expect("run skillc");
     Run {
@@ -25,6 +27,12 @@ pub fn skillc(args: &[&str], cwd: &Path) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// The parse cache every test run shares (so the suite exercises warm runs too, and never
+/// writes to the user's cache).
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("skillc-cache")
 }
 
 /// The repository root.

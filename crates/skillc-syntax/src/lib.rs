@@ -5,6 +5,7 @@
 //! kept as spanned strings and resolved when the IR is built.
 
 pub mod ast;
+mod cache;
 mod discover;
 mod load;
 pub mod rules;
@@ -13,8 +14,9 @@ mod sp;
 mod suppress;
 mod yaml;
 
+pub use cache::ParseCache;
 pub use discover::{FamilyDir, discover};
-pub use load::{Loaded, LoadedFamily, MAX_FILE_BYTES, ParsedFile, load_paths};
+pub use load::{Loaded, LoadedFamily, MAX_FILE_BYTES, ParsedFile, load_paths, load_paths_cached};
 pub use schema::{json_schema, json_schema_string};
 pub use sp::Sp;
 pub use suppress::{Suppression, find_suppressions};

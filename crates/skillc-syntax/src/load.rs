@@ -1,5 +1,6 @@
 //! Reading the files of every family into a [`SourceMap`] and parsing them.
 
+use crate::ParseCache;
 use crate::ast::{Document, FamilyDecl};
 use crate::discover::{FamilyDir, discover};
 use crate::{Sp, rules, yaml};
@@ -42,6 +43,11 @@ pub struct Loaded {
 /// thread per core: parsing dominates a check), and assembled in order, so the result does not
 /// depend on scheduling.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    load_paths_cached(paths, None)
+}
+
+/// [`load_paths`], taking documents from `cache` where it has them and adding the others.
+pub fn load_paths_cached(paths: &[PathBuf], cache: Option<&ParseCache>) -> Loaded {
     let (dirs, path_errors) = discover(paths);
     let mut loaded = Loaded {
         path_errors,
@@ -62,7 +68,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
         .filter(|(_, ok)| *ok)
         .map(|(id, _)| *id)
         .collect();
-    let mut parsed = parse_all(&loaded.sources, &wanted);
+    let mut parsed = parse_all(&loaded.sources, &wanted, cache);
     for (dir, files) in dirs.iter().zip(read) {
         let fam = assemble_family(
             dir,
@@ -79,7 +85,11 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
 type Parsed = Result<Document, Box<Diagnostic>>;
 
 /// Parses `files` on every core; the result is indexed by `FileId`.
-fn parse_all(sources: &SourceMap, files: &[FileId]) -> Vec<Option<Parsed>> {
+fn parse_all(
+    sources: &SourceMap,
+    files: &[FileId],
+    cache: Option<&ParseCache>,
+) -> Vec<Option<Parsed>> {
     let mut out: Vec<Option<Parsed>> = (0..sources.len()).map(|_| None).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
@@ -87,7 +97,7 @@ fn parse_all(sources: &SourceMap, files: &[FileId]) -> Vec<Option<Parsed>> {
     let parse = |id: FileId| {
         sources
             .get(id)
-            .map(|source| (id, yaml::parse_document(source, id)))
+            .map(|source| (id, parse_one(source, id, cache)))
     };
     if threads == 1 || files.len() < 2 {
         for (id, r) in files.iter().filter_map(|&id| parse(id)) {
@@ -119,6 +129,25 @@ fn parse_all(sources: &SourceMap, files: &[FileId]) -> Vec<Option<Parsed>> {
         out[id.0 as usize] = Some(r);
     }
     out
+}
+
+fn parse_one(
+    source: &skillc_diagnostics::SourceFile,
+    id: FileId,
+    cache: Option<&ParseCache>,
+) -> Parsed {
+    let Some(cache) = cache else {
+        return yaml::parse_document(source, id);
+    };
+    let key = cache.key(&source.text);
+    if let Some(doc) = cache.get(&key) {
+        return Ok(doc);
+    }
+    let parsed = yaml::parse_document(source, id);
+    if let Ok(doc) = &parsed {
+        cache.put(key, doc);
+    }
+    parsed
 }
 
 fn display(path: &Path) -> String {

@@ -43,6 +43,13 @@ impl<T: Hash> Hash for Sp<T> {
     }
 }
 
+/// As `(value, start, end)`: the parse cache's encoding (see `cache.rs`; YAML is only read).
+impl<T: serde::Serialize> serde::Serialize for Sp<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (&self.value, self.start, self.end).serialize(s)
+    }
+}
+
 impl<T> std::ops::Deref for Sp<T> {
     type Target = T;
     fn deref(&self) -> &T {

@@ -11,8 +11,31 @@ use serde_saphyr::options::AliasLimits;
 use serde_saphyr::{Budget, Error, Options};
 use skillc_diagnostics::{Diagnostic, FileId, SourceFile, Span, did_you_mean};
 
+thread_local! {
+    /// Set while a document is decoded from the parse cache, where an `Sp<T>` is the tuple
+    /// `(value, start, end)` that its `Serialize` wrote, not a YAML node.
+    static FROM_CACHE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a decode of cached bytes) with `Sp<T>` read as `(value, start, end)`.
+pub(crate) fn decoding_cached<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            FROM_CACHE.set(false);
+        }
+    }
+    FROM_CACHE.set(true);
+    let _reset = Reset;
+    f()
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if FROM_CACHE.get() {
+            let (value, start, end) = <(T, u32, u32)>::deserialize(d)?;
+            return Ok(Sp::new(value, start, end));
+        }
         let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
         let span = s.referenced.span();
         let start = span.byte_offset().unwrap_or(0);

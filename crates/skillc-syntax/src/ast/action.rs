@@ -4,10 +4,10 @@ use super::{DurationText, ExprText, Risk};
 use crate::Sp;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A declared action: an argv template with typed parameters and an inherent risk.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionDecl {
     /// What the action does.
@@ -28,7 +28,7 @@ pub struct ActionDecl {
 }
 
 /// A typed parameter of an action or a skill.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDecl {
     /// The parameter's type.
@@ -41,7 +41,7 @@ pub struct ParamDecl {
 }
 
 /// Parameter types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamType {
     String,
@@ -66,7 +66,7 @@ impl ParamType {
 }
 
 /// A scalar YAML value.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ScalarValue {
     Bool(bool),

@@ -1,7 +1,7 @@
 //! Scalar types shared by several sections.
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// Regex for ids, as the JSON Schema states it.
@@ -12,7 +12,7 @@ pub(crate) const DURATION_PATTERN: &str = "^([0-9]+(ms|s|m|h))+$";
 macro_rules! string_newtype {
     ($(#[$m:meta])* $name:ident, $schema_name:literal, $schema:expr) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
         #[serde(transparent)]
         pub struct $name(pub String);
 
@@ -84,7 +84,7 @@ string_newtype!(
 );
 
 /// Layer of a service: L1 foundation, L2 platform, L3 applications.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 pub enum Layer {
     L1,
     L2,
@@ -92,7 +92,7 @@ pub enum Layer {
 }
 
 /// Where a service runs: `daemon` (system-wide LaunchDaemon) or `session` (per-user LaunchAgent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     Daemon,
@@ -100,7 +100,7 @@ pub enum Scope {
 }
 
 /// Inherent risk of an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Risk {
     ReadOnly,
@@ -110,7 +110,7 @@ pub enum Risk {
 }
 
 /// What a service may do; the policy says which layers may hold which.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
     ServeBus,

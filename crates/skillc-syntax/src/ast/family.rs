@@ -3,10 +3,10 @@
 use super::Id;
 use crate::Sp;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Name, version and imports of a family. Only in `family.yaml`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FamilyDecl {
     /// Family name (id syntax), unique among loaded families.

@@ -20,11 +20,11 @@ pub use skill::{AppliesTo, LoopSpec, OnFailure, Skill, SkillSeverity, Step, With
 use crate::Sp;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One YAML file of a skill family. Every section is optional; `family` may appear only in
 /// `family.yaml`, where it is required, and `policy` in at most one file of a family.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "skillc skill file")]
 pub struct Document {

@@ -4,10 +4,10 @@ use super::{Capability, Id, Layer, Risk, Scope};
 use crate::Sp;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Roles, approval rules, runners and capability limits of a family.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Role name → members.
@@ -21,7 +21,7 @@ pub struct Policy {
 }
 
 /// One approval rule.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyRule {
     /// Which steps the rule covers.
@@ -32,7 +32,7 @@ pub struct PolicyRule {
 }
 
 /// Match keys; an absent key matches everything.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleMatch {
     pub risk: Option<Sp<Risk>>,
@@ -42,7 +42,7 @@ pub struct RuleMatch {
 }
 
 /// Outcome of a policy rule.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Runs without asking.
@@ -56,7 +56,7 @@ pub enum Outcome {
 }
 
 /// How many approvers, from which roles.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Approve {
     #[schemars(range(min = 1))]

@@ -4,10 +4,10 @@ use super::{Capability, DurationText, ExprText, Layer, Reference, Scope};
 use crate::Sp;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One long-lived job.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// What the service does (required).
@@ -37,7 +37,7 @@ pub struct Service {
 }
 
 /// Program, environment and launchd behaviour.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Run {
     /// Absolute path of the executable.
@@ -74,7 +74,7 @@ pub struct Run {
 }
 
 /// launchd session types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 pub enum SessionType {
     Aqua,
     Background,
@@ -83,7 +83,7 @@ pub enum SessionType {
 }
 
 /// Restart behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KeepAlive {
     /// Always restart.
@@ -95,7 +95,7 @@ pub enum KeepAlive {
 }
 
 /// A schedule: exactly one of `every`, `calendar`, `cron`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
     /// Fixed interval (launchd `StartInterval`).
@@ -107,7 +107,7 @@ pub struct Schedule {
 }
 
 /// One `StartCalendarInterval` entry; absent fields mean "every".
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarEntry {
     /// 0–59.
@@ -128,7 +128,7 @@ pub struct CalendarEntry {
 }
 
 /// Semantic readiness: a probe expression with timeouts and a retry budget.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Readiness {
     /// Expression that holds when the service serves.

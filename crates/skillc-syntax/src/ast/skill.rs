@@ -4,10 +4,10 @@ use super::{DurationText, ExprText, Id, Layer, ParamDecl, Scope};
 use crate::Sp;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A remediation skill for one failure mode.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Skill {
     /// One line: the failure mode.
@@ -35,7 +35,7 @@ pub struct Skill {
 }
 
 /// Severity of a failure mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SkillSeverity {
     Low,
@@ -45,7 +45,7 @@ pub enum SkillSeverity {
 }
 
 /// Selector of services. Kinds combine with AND, values within a kind with OR.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppliesTo {
     /// Service references.
@@ -61,7 +61,7 @@ pub struct AppliesTo {
 }
 
 /// A step: exactly one of `action`, `sequence`, `parallel`, `loop`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Unique within the skill.
@@ -87,7 +87,7 @@ pub struct Step {
 }
 
 /// A bounded loop.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoopSpec {
     /// Maximum iterations.
@@ -102,7 +102,7 @@ pub struct LoopSpec {
 }
 
 /// A value in `with:`.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum WithValue {
     Bool(bool),
@@ -112,7 +112,7 @@ pub enum WithValue {
 }
 
 /// What happens when verification fails.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OnFailure {
     /// Report and hand over to a human.

@@ -1,0 +1,348 @@
+//! The parse cache: documents already parsed, keyed by the SHA-256 of their text.
+//!
+//! Parsing YAML is most of a check (see BENCHMARKS.md), and a pre-commit hook or an editor checks
+//! the same files again and again. One cache file per project (the set of paths checked) lives in
+//! the cache directory; an entry is the syntax tree of one file, spans included, encoded with
+//! MessagePack. Only files that parsed are cached; a file with an error is parsed every time, so
+//! its diagnostic is always the parser's own.
+//!
+//! Safety: an entry is found by the hash of the exact text, salted with the skillc version and
+//! the JSON Schema of the syntax tree (any change to the tree's shape changes the schema), so a
+//! hit is the tree that parsing that text produces. An entry that does not decode is a miss. The
+//! file is rewritten (atomically, mode 0600) with just the entries this run used, so it holds
+//! one project's files and never grows past them.
+//!
+//! Layout: `skillc-parse-cache 1\n`, the 32-byte salt, the SHA-256 of the rest (a damaged file
+//! is ignored whole: a flipped byte could otherwise decode to another valid tree), then entries
+//! of a 32-byte key, a little-endian `u32` length and that many bytes.
+
+use crate::ast::Document;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const MAGIC: &[u8] = b"skillc-parse-cache 1\n";
+/// Cache files larger than this are ignored (and replaced).
+const MAX_CACHE_BYTES: u64 = 512 * 1024 * 1024;
+
+type Key = [u8; 32];
+
+/// A project's parse cache; shared by the parsing threads.
+#[derive(Debug)]
+pub struct ParseCache {
+    file: PathBuf,
+    salt: Key,
+    /// Entries read from the cache file: key → encoded document.
+    stored: HashMap<Key, Vec<u8>>,
+    /// Keys of the stored entries this run used.
+    used: Mutex<Vec<Key>>,
+    /// Entries this run added.
+    added: Mutex<Vec<(Key, Vec<u8>)>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl ParseCache {
+    /// The cache of the project made of `paths`, kept in `dir`. A missing, unreadable or
+    /// foreign cache file gives an empty cache.
+    pub fn open(dir: &Path, paths: &[PathBuf]) -> Self {
+        let mut project = Sha256::new();
+        for p in paths {
+            let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            project.update(abs.to_string_lossy().as_bytes());
+            project.update([0]);
+        }
+        let name: String = project.finalize()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut salt = Sha256::new();
+        salt.update(env!("CARGO_PKG_VERSION").as_bytes());
+        salt.update([0]);
+        salt.update(crate::json_schema_string().as_bytes());
+        let salt: Key = salt.finalize().into();
+        let file = dir.join(format!("parse-{name}.bin"));
+        let stored = read_entries(&file, &salt).unwrap_or_default();
+        Self {
+            file,
+            salt,
+            stored,
+            used: Mutex::new(Vec::new()),
+            added: Mutex::new(Vec::new()),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        }
+    }
+
+    /// The key of a file's text.
+    pub(crate) fn key(&self, text: &str) -> Key {
+        let mut h = Sha256::new();
+        h.update(self.salt);
+        h.update(text.as_bytes());
+        h.finalize().into()
+    }
+
+    /// The cached document of the text with `key`, if any.
+    pub(crate) fn get(&self, key: &Key) -> Option<Document> {
+        let Some(bytes) = self.stored.get(key) else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        let Ok(doc) = crate::yaml::decoding_cached(|| rmp_serde::from_slice::<Document>(bytes))
+        else {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        lock(&self.used).push(*key);
+        Some(doc)
+    }
+
+    /// Records the document parsed from the text with `key`.
+    pub(crate) fn put(&self, key: Key, doc: &Document) {
+        if let Ok(bytes) = rmp_serde::to_vec(doc) {
+            lock(&self.added).push((key, bytes));
+        }
+    }
+
+    /// (hits, misses) so far.
+    pub fn stats(&self) -> (usize, usize) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Writes the entries this run used, unless the file already holds exactly those. Errors
+    /// are returned for the caller to ignore or report: a cache never fails a check.
+    pub fn save(&self) -> std::io::Result<()> {
+        let added = std::mem::take(&mut *lock(&self.added));
+        let mut used: Vec<(Key, &[u8])> = lock(&self.used)
+            .iter()
+            .filter_map(|k| self.stored.get(k).map(|b| (*k, b.as_slice())))
+            .collect();
+        used.sort_by(|a, b| a.0.cmp(&b.0));
+        used.dedup_by(|a, b| a.0 == b.0);
+        if added.is_empty() && used.len() == self.stored.len() {
+            return Ok(()); // the file holds exactly what this run used
+        }
+        // A fresh entry replaces a stored one with the same key (which did not decode): the
+        // sort is stable and `dedup` keeps the first.
+        let mut used: Vec<(Key, &[u8])> = added
+            .iter()
+            .map(|(k, b)| (*k, b.as_slice()))
+            .chain(used)
+            .collect();
+        used.sort_by(|a, b| a.0.cmp(&b.0));
+        used.dedup_by(|a, b| a.0 == b.0);
+        let dir = self.file.parent().unwrap_or_else(|| Path::new("."));
+        create_private_dir(dir)?;
+        let mut body = Vec::with_capacity(used.iter().map(|(_, b)| b.len() + 36).sum());
+        for (key, bytes) in &used {
+            let Ok(len) = u32::try_from(bytes.len()) else {
+                continue;
+            };
+            body.extend_from_slice(key);
+            body.extend_from_slice(&len.to_le_bytes());
+            body.extend_from_slice(bytes);
+        }
+        let mut out = Vec::with_capacity(MAGIC.len() + 64 + body.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.salt);
+        out.extend_from_slice(&Sha256::digest(&body));
+        out.extend_from_slice(&body);
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            self.file
+                .file_name()
+                .map_or_else(Default::default, |n| n.to_string_lossy()),
+            std::process::id()
+        ));
+        let written = write_private(&tmp, &out).and_then(|()| std::fs::rename(&tmp, &self.file));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The entries of a cache file made with `salt`; `None` for anything else.
+fn read_entries(file: &Path, salt: &Key) -> Option<HashMap<Key, Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .ok()?
+        .take(MAX_CACHE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > MAX_CACHE_BYTES {
+        return None;
+    }
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (file_salt, rest) = rest.split_at_checked(32)?;
+    let (digest, mut rest) = rest.split_at_checked(32)?;
+    if file_salt != salt || digest != Sha256::digest(rest).as_slice() {
+        return None;
+    }
+    let mut entries = HashMap::new();
+    while !rest.is_empty() {
+        let (key, tail) = rest.split_at_checked(32)?;
+        let (len, tail) = tail.split_at_checked(4)?;
+        let len = usize::try_from(u32::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let (entry, tail) = tail.split_at_checked(len)?;
+        entries.insert(key.try_into().ok()?, entry.to_vec());
+        rest = tail;
+    }
+    Some(entries)
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    // No fsync: a cache file lost to a crash is a miss, and the rename keeps it whole or absent.
+    f.write_all(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Document {
+        let mut sources = skillc_diagnostics::SourceMap::new();
+        let id = sources.add("f.yaml", text);
+        crate::parse_document(sources.get(id).expect("source"), id).expect("parses")
+    }
+
+    /// Every YAML file of the shipped families and examples comes back from the cache as the
+    /// tree the parser made, spans included.
+    #[test]
+    fn documents_round_trip() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        let mut dirs = vec![repo.join("skills"), repo.join("examples")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).expect("dir").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml") {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 40, "{}", files.len());
+        let mut round_tripped = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("read");
+            let mut sources = skillc_diagnostics::SourceMap::new();
+            let id = sources.add("f.yaml", text.as_str());
+            let Ok(doc) = crate::parse_document(sources.get(id).expect("source"), id) else {
+                continue; // a broken example
+            };
+            let bytes = rmp_serde::to_vec(&doc).expect("encode");
+            let back = crate::yaml::decoding_cached(|| rmp_serde::from_slice::<Document>(&bytes))
+                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            assert_eq!(
+                format!("{back:?}"),
+                format!("{doc:?}"),
+                "{}",
+                f.display()
+            );
+            round_tripped += 1;
+        }
+        assert!(round_tripped > 40, "{round_tripped}");
+    }
+
+    #[test]
+    fn hit_after_save_and_miss_after_change() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let paths = [dir.path().to_path_buf()];
+        let text = "services:\n  a:\n    description: x\n    layer: L1\n    scope: daemon\n    run: { program: /bin/a }\n";
+        let cache = ParseCache::open(dir.path(), &paths);
+        let key = cache.key(text);
+        assert!(cache.get(&key).is_none());
+        cache.put(key, &parse(text));
+        cache.save().expect("save");
+
+        let cache = ParseCache::open(dir.path(), &paths);
+        let doc = cache.get(&cache.key(text)).expect("hit");
+        assert_eq!(format!("{doc:?}"), format!("{:?}", parse(text)));
+        assert!(cache.get(&cache.key(&text.replace("/bin/a", "/bin/b"))).is_none());
+        assert_eq!(cache.stats(), (1, 1));
+    }
+
+    #[test]
+    fn corrupt_or_truncated_files_are_empty_caches() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let paths = [dir.path().to_path_buf()];
+        let text = "actions: {}\n";
+        let cache = ParseCache::open(dir.path(), &paths);
+        cache.put(cache.key(text), &parse(text));
+        cache.save().expect("save");
+        let file = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with("parse-"))
+            .expect("cache file")
+            .path();
+        let good = std::fs::read(&file).expect("read");
+        for bad in [
+            good[..good.len() - 1].to_vec(),
+            good[..MAGIC.len() + 10].to_vec(),
+            b"garbage".to_vec(),
+        ] {
+            std::fs::write(&file, &bad).expect("write");
+            let cache = ParseCache::open(dir.path(), &paths);
+            assert!(cache.get(&cache.key(text)).is_none());
+        }
+        // An entry whose bytes do not decode is a miss, not a panic.
+        let mut flipped = good.clone();
+        let n = flipped.len();
+        flipped[n - 2] ^= 0xff;
+        flipped[n - 1] ^= 0xff;
+        std::fs::write(&file, &flipped).expect("write");
+        let cache = ParseCache::open(dir.path(), &paths);
+        let key = cache.key(text);
+        if cache.get(&key).is_none() {
+            cache.put(key, &parse(text));
+            cache.save().expect("save");
+            let cache = ParseCache::open(dir.path(), &paths);
+            assert!(cache.get(&key).is_some(), "the fresh entry replaced the bad one");
+        }
+    }
+
+    #[test]
+    fn cache_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tmp");
+        let sub = dir.path().join("c");
+        let cache = ParseCache::open(&sub, &[dir.path().to_path_buf()]);
+        cache.put(cache.key("{}\n"), &Document::default());
+        cache.save().expect("save");
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&sub), 0o700);
+        for e in std::fs::read_dir(&sub).expect("dir").flatten() {
+            assert_eq!(mode(&e.path()), 0o600, "{}", e.path().display());
+        }
+    }
+}
