@@ -20,7 +20,8 @@
 //!   ends `verify_failed`), disabled-as-stop (LD23), missing-program (a program that is not
 //!   executable), tcc-denied (the skill only asks a human; the scenario plays the grant);
 //!   no-gui-session (LD12: another user owns the console; the user logs in once told),
-//!   bootstrap-io-error (LD11: the first bootstrap fails with 5, the retry loads it),
+//!   bootstrap-io-error (LD11: the first bootstrap fails with 5, the retry loads it; on the
+//!   daemon, a job loaded only by the third try is started by `kickstart -k`: approval),
 //!   invalid-plist (LD10, on the daemon: escalates, the file is not patched), argv-single-string
 //!   (LD06: escalates), duplicate-label (LD20, on the daemon: the operator removes the stale file,
 //!   the reload needs approval), quarantined-program (LD07: signed, unquarantined and started;
@@ -1001,6 +1002,56 @@ static SCENARIOS: &[(&str, Scenario)] = &[
                     .filter(|m| m.starts_with("bootstrap "))
                     .collect();
                 assert_eq!(boots.len(), 2, "one failed bootstrap, one retry: {boots:?}");
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "bootstrap_io_error_on_a_daemon_needs_approval",
+        Scenario {
+            skill: "launchd-doctor/bootstrap-io-error",
+            svc: Svc::Worker,
+            // Two bootstraps fail with 5; the third loads the job, which does not run at load, so
+            // the skill starts it with `kickstart -k` (destructive on the daemon: approval).
+            setup: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": false, "bootstrap_fails": 2, "run_at_load": false, "plist": plist }));
+            },
+            healthy: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": true, "running": true, "pid": 40001, "runs": 1, "plist": plist }));
+            },
+            plan: &[
+                (
+                    "repeats",
+                    "bootstrap",
+                    "auto",
+                    "launchctl bootstrap system ",
+                ),
+                (
+                    "skip",
+                    "restart-loaded",
+                    "approve",
+                    "launchctl kickstart -k system/org.example.fm.worker",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let m = c.host.mutations();
+                let boots = m.iter().filter(|m| m.starts_with("bootstrap ")).count();
+                assert_eq!(boots, 3, "{m:?}");
+                assert!(
+                    m.iter()
+                        .any(|m| m == "kickstart -k system/org.example.fm.worker"),
+                    "{m:?}"
+                );
             },
             acts: true,
             files: true,
@@ -2038,6 +2089,13 @@ fn no_gui_session() {
 #[test]
 fn bootstrap_io_error() {
     run("bootstrap_io_error");
+}
+
+#[test]
+fn bootstrap_io_error_on_a_daemon_needs_approval() {
+    if common::have_tool("openssl") {
+        run("bootstrap_io_error_on_a_daemon_needs_approval");
+    }
 }
 
 #[test]
