@@ -57,7 +57,12 @@ fn warm_runs_report_exactly_what_cold_and_uncached_runs_report() {
     let broken: Vec<String> = entries(&repo().join("examples/broken"))
         .into_iter()
         .filter(|p| p.is_dir())
-        .map(|p| format!("examples/broken/{}", p.file_name().expect("name").to_string_lossy()))
+        .map(|p| {
+            format!(
+                "examples/broken/{}",
+                p.file_name().expect("name").to_string_lossy()
+            )
+        })
         .collect();
     assert!(broken.len() > 10, "{broken:?}");
     inputs.extend(broken.iter().map(|b| vec![b.as_str()]));
@@ -96,7 +101,12 @@ fn an_edited_file_is_parsed_again() {
     assert_eq!(first.code, 0, "{first:?}");
     assert_eq!(cache_stats(&first.stderr), Some((0, 2)), "{}", first.stderr);
     let second = run(&args, dir.path(), Some(cache.path()));
-    assert_eq!(cache_stats(&second.stderr), Some((2, 0)), "{}", second.stderr);
+    assert_eq!(
+        cache_stats(&second.stderr),
+        Some((2, 0)),
+        "{}",
+        second.stderr
+    );
 
     // Same length, one byte different: a type error the cached tree does not have.
     std::fs::write(
@@ -106,9 +116,18 @@ fn an_edited_file_is_parsed_again() {
     .expect("edit");
     let edited = run(&args, dir.path(), Some(cache.path()));
     assert_eq!(edited.code, 1, "{edited:?}");
-    assert!(edited.stdout.contains("services.yaml:4:12"), "{}", edited.stdout);
+    assert!(
+        edited.stdout.contains("services.yaml:4:12"),
+        "{}",
+        edited.stdout
+    );
     assert!(edited.stdout.contains("L9"), "{}", edited.stdout);
-    assert_eq!(cache_stats(&edited.stderr), Some((1, 1)), "{}", edited.stderr);
+    assert_eq!(
+        cache_stats(&edited.stderr),
+        Some((1, 1)),
+        "{}",
+        edited.stderr
+    );
 
     // Back to the first text: a hit again, and clean again.
     std::fs::write(dir.path().join("shop/services.yaml"), svc).expect("restore");

@@ -19,6 +19,24 @@
 //!   fatal-config-exit (LD19: the remediation stops the loop and escalates by design, so apply
 //!   ends `verify_failed`), disabled-as-stop (LD23), missing-program (a program that is not
 //!   executable), tcc-denied (the skill only asks a human; the scenario plays the grant);
+//!   no-gui-session (LD12: another user owns the console; the user logs in once told),
+//!   bootstrap-io-error (LD11: the first bootstrap fails with 5, the retry loads it; on the
+//!   daemon, a job loaded only by the third try is started by `kickstart -k`: approval),
+//!   invalid-plist (LD10, on the daemon: escalates, the file is not patched), argv-single-string
+//!   (LD06: escalates), duplicate-label (LD20, on the daemon: the operator removes the stale file,
+//!   the reload needs approval), quarantined-program (LD07: signed, unquarantined and started;
+//!   unsigned: escalates without touching it), log-path-unwritable (LD04: a read-only log is
+//!   moved aside), plist-permissions-agent (LD09: an admin's chmod is played, then bootstrap) and
+//!   plist-permissions-daemon (LD09: chown root:wheel + chmod; both need root to own a file by
+//!   root, and skip otherwise), launchagents-dir-missing (LD21: the admin's install is played),
+//!   missing-path (LD22), keychain-background-session (LD17: both notify and escalate),
+//!   network-not-ready (LD14: the default route comes up during the wait, then `kickstart -k`).
+//!   LD17 and LD14 select by tag: they run on `fm/keeper` (a `uses-keychain` daemon) and
+//!   `fm/fetcher` (a `needs-network` agent). The job file dirs under /Library and the tools the
+//!   skills call by absolute path (plutil, xattr, codesign, grep, test, route) are relocated under
+//!   the scenario root (`RELOCATED`), where tests/harness/shim/ provides the tools; the shims
+//!   keep the simulated host's console owner, extended attributes, code signatures and default
+//!   route in the fake launchctl's state dir;
 //! - foundation-core/stale-pidfile (on the agent, and on the daemon: approval),
 //!   dependency-not-ready-at-boot (on `fm/app`), and on foundation-core's own services
 //!   (`Svc::Core`, under its policy; the shipped paths relocated under /ROOT by `RELOCATED`, the
@@ -36,19 +54,7 @@
 //!   Plan mode must also leave the simulated host's facts (fc.json, net.json) and the shared log,
 //!   TLS and backup dirs as they were.
 //!
-//! Not covered yet:
-//! - launchd-doctor/no-gui-session: detect and the wait loop run `/bin/test -O /dev/console` by
-//!   absolute path, so it cannot be shimmed: the answer is the host's (as root "logged in", so
-//!   detect never fires; otherwise "never logs in", so apply waits 12 x 5 min).
-//! - launchd-doctor/bootstrap-io-error, invalid-plist, argv-single-string: run `/usr/bin/plutil`
-//!   or `/usr/bin/grep` on the job's plist under /Library (fixed absolute paths, no shim);
-//!   duplicate-label greps /Library/LaunchDaemons and /Library/LaunchAgents; quarantined-program
-//!   and log-path-unwritable run `/usr/bin/xattr`; plist-permissions-* and
-//!   launchagents-dir-missing look at /Library paths.
-//! - launchd-doctor/missing-path, keychain-background-session (needs a `uses-keychain` service),
-//!   network-not-ready (a `needs-network` service): log-pattern failures whose remediation only
-//!   notifies a human; add them like tcc-denied (`acts: false` and a `react` that plays the fix;
-//!   missing-path has no wait loop, so it ends `Ends::Escalates`).
+//! Every shipped failure mode has a scenario.
 
 mod common;
 
@@ -105,6 +111,7 @@ fn built() -> &'static Built {
                 &root,
             );
         }
+        install_shims(&root.join("shim"));
         let ir = common::load_ok(&[
             fam,
             shipped.join("launchd-doctor"),
@@ -123,6 +130,14 @@ fn built() -> &'static Built {
 /// scenarios run the shipped logic against files and tool shims they control. A tool's shim lives
 /// in `/ROOT/shim/`.
 const RELOCATED: &[(&str, &str)] = &[
+    ("/Library/LaunchAgents", "Library/LaunchAgents"),
+    ("/Library/LaunchDaemons", "Library/LaunchDaemons"),
+    ("/usr/bin/plutil", "shim/plutil"),
+    ("/usr/bin/grep", "shim/grep"),
+    ("/usr/bin/xattr", "shim/xattr"),
+    ("/usr/bin/codesign", "shim/codesign"),
+    ("/bin/test", "shim/test"),
+    ("/sbin/route", "shim/route"),
     // foundation-core: its services' dirs, logs and run files; the tools its skills run by
     // absolute path (shims: tests/harness/fc/).
     ("/usr/local/var/sovereign", "usr/local/var/sovereign"),
@@ -149,10 +164,20 @@ const RELOCATED: &[(&str, &str)] = &[
     ("/usr/bin/sntp", "shim/sntp"),
     ("/usr/bin/security", "shim/security"),
     ("/usr/bin/openssl", "shim/openssl"),
-    ("/sbin/route", "shim/route"),
     ("/usr/sbin/diskutil", "shim/diskutil"),
     ("/usr/sbin/newsyslog", "shim/newsyslog"),
 ];
+
+/// Links the tool shims of tests/harness/shim/ into `dir` (`/ROOT/shim`). They keep the simulated
+/// host's state (console owner, extended attributes, signatures, default route) next to the fake
+/// launchctl's, in `$SKILLC_FAKE_LAUNCHD`, so each scenario's host has its own.
+fn install_shims(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let from = common::crate_dir().join("tests/harness/shim");
+    for e in std::fs::read_dir(from).expect("shims").flatten() {
+        std::os::unix::fs::symlink(e.path(), dir.join(e.file_name())).expect("symlink");
+    }
+}
 
 /// Copies the family at `from` to `to` (recursively), rewriting the `RELOCATED` prefixes in its
 /// YAML files to live under `root`.
@@ -206,6 +231,10 @@ enum Svc {
     /// `fm/worker`: a daemon (L2); a kickstart or bootout is destructive there and needs an
     /// approval from `ops`.
     Worker,
+    /// `fm/keeper`: a daemon (L2) tagged `uses-keychain`.
+    Keeper,
+    /// `fm/fetcher`: a session agent (L3) tagged `needs-network`.
+    Fetcher,
     /// A service of foundation-core itself (its id), under foundation-core's policy: the system
     /// daemons of L1-L3 and `session-agent` (an L3 agent in the user's gui domain). Its paths are
     /// the shipped ones, relocated under /ROOT (`RELOCATED`).
@@ -217,6 +246,8 @@ impl Svc {
         match self {
             Self::App => "app",
             Self::Worker => "worker",
+            Self::Keeper => "keeper",
+            Self::Fetcher => "fetcher",
             Self::Core(id) => id,
         }
     }
@@ -245,6 +276,8 @@ impl Svc {
             Self::Core("session-agent") => format!("gui/{}/org.sovereign.session-agent", uid()),
             Self::Core("bus") => "system/org.sovereign.busd".to_owned(),
             Self::Core(id) => format!("system/org.sovereign.{id}"),
+            Self::Keeper => "system/org.example.fm.keeper".to_owned(),
+            Self::Fetcher => format!("gui/{}/org.example.fm.fetcher", uid()),
         }
     }
 }
@@ -390,6 +423,170 @@ fn program(c: &Ctx, mode: u32) {
 }
 
 const DAY: Duration = Duration::from_secs(86_400);
+
+/// The service's launchd label.
+fn label(svc: Svc) -> String {
+    let target = svc.launchd_target();
+    target.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// Where skillc installs the service's job file (relocated under /ROOT): daemons in
+/// /Library/LaunchDaemons, agents in /Library/LaunchAgents.
+fn plist_path(c: &Ctx) -> PathBuf {
+    let dir = if c.target().starts_with("system/") {
+        "Library/LaunchDaemons"
+    } else {
+        "Library/LaunchAgents"
+    };
+    c.root.join(dir).join(format!("{}.plist", label(c.svc)))
+}
+
+/// Empty /ROOT/Library/LaunchAgents and /ROOT/Library/LaunchDaemons (scenarios using them hold
+/// `FILES`).
+fn fresh_library(c: &Ctx) {
+    let lib = c.root.join("Library");
+    if lib.exists() {
+        std::fs::remove_dir_all(&lib).expect("clean");
+    }
+    for d in ["LaunchAgents", "LaunchDaemons"] {
+        std::fs::create_dir_all(lib.join(d)).expect("mkdir");
+    }
+}
+
+/// An XML job file declaring `label` with these ProgramArguments.
+fn job_file(label: &str, argv: &[&str]) -> String {
+    let args: String = argv
+        .iter()
+        .map(|a| ["\t\t<string>", a, "</string>\n"].concat())
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \
+         \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n\
+         <plist version=\"1.0\">\n<dict>\n\t<key>Label</key>\n\t<string>{label}</string>\n\
+         \t<key>ProgramArguments</key>\n\t<array>\n{args}\t</array>\n\
+         \t<key>RunAtLoad</key>\n\t<true/>\n</dict>\n</plist>\n"
+    )
+}
+
+/// Writes `text` at `path` with `mode`.
+fn write_mode(path: &Path, text: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// Installs the service's own, valid job file with `mode`; returns its path.
+fn install_job(c: &Ctx, mode: u32) -> String {
+    let p = plist_path(c);
+    let program = c.root.join("bin").join(c.svc.id());
+    write_mode(
+        &p,
+        &job_file(&label(c.svc), &[&program.display().to_string()]),
+        mode,
+    );
+    p.display().to_string()
+}
+
+fn mode_of(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o7777
+}
+
+/// The simulated host's state next to the fake launchctl's (read by the tool shims).
+fn host_file(c: &Ctx, name: &str) -> PathBuf {
+    c.host.path().join("launchd").join(name)
+}
+
+/// Gives the console to `uid` (loginwindow chowns /dev/console to the user who logs in).
+fn console(c: &Ctx, uid: &str) {
+    std::fs::write(host_file(c, "console"), uid).expect("console");
+}
+
+/// A user other than the one running the scenarios.
+fn other_uid() -> &'static str {
+    if uid() == "501" { "502" } else { "501" }
+}
+
+/// The host gets a default route.
+fn route_up(c: &Ctx) {
+    std::fs::write(host_file(c, "route"), "192.168.1.1\n").expect("route");
+}
+
+/// Sets extended attribute `name` on `path` (the xattr shim's store).
+fn set_xattr(c: &Ctx, path: &Path, name: &str, value: &str) {
+    let p = host_file(c, "xattrs.json");
+    let mut all: serde_json::Value = std::fs::read(&p)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| json!({}));
+    all[path.display().to_string()][name] = json!(value);
+    std::fs::write(&p, serde_json::to_vec(&all).expect("json")).expect("write");
+}
+
+fn xattr_of(c: &Ctx, path: &Path, name: &str) -> serde_json::Value {
+    std::fs::read(host_file(c, "xattrs.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .map_or(serde_json::Value::Null, |v| {
+            v[path.display().to_string()][name].clone()
+        })
+}
+
+/// Signs `path` as it is now (the codesign shim verifies its content against this).
+fn sign(c: &Ctx, path: &Path) {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(std::fs::read(path).expect("read"));
+    let hex = digest.iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write as _;
+        write!(s, "{b:02x}").expect("write");
+        s
+    });
+    let sigs = json!({ path.display().to_string(): { "sha256": hex, "authority": "Developer ID Application: Example Corp (EXAMPLE123)" } });
+    std::fs::write(host_file(c, "signatures.json"), sigs.to_string()).expect("write");
+}
+
+const QUARANTINE: &str = "com.apple.quarantine";
+
+/// The program downloaded with a browser: quarantined, and launchd refuses it (exit 78).
+fn quarantined(c: &Ctx) -> PathBuf {
+    let p = c.root.join("bin").join(c.svc.id());
+    program(c, 0o755);
+    set_xattr(c, &p, QUARANTINE, "0083;6745a2b1;Safari;");
+    c.set(&json!({ "loaded": true, "running": false, "runs": 6, "last_exit": 78, "program": p.display().to_string() }));
+    p
+}
+
+/// Whether the scenarios run as root (needed to have a file owned by root).
+fn root_or_skip(what: &str) -> bool {
+    let root = uid() == "0";
+    if !root {
+        eprintln!("notice: {what} needs root (a job file owned by root); skipping");
+    }
+    root
+}
+
+/// macOS's group `wheel` is gid 0; a Linux host may have no group of that name, so a `chown` shim
+/// on the host's PATH maps `root:wheel` to `0:0` and runs the real chown.
+fn wheel_is_gid_0(c: &Ctx) {
+    let shim = c.host.path().join("bin/chown");
+    write_mode(
+        &shim,
+        "#!/bin/sh\n\
+         # Test shim: macOS's root:wheel is 0:0.\n\
+         for a in \"$@\"; do\n\
+         \tshift\n\
+         \tif [ \"$a\" = root:wheel ]; then set -- \"$@\" 0:0; else set -- \"$@\" \"$a\"; fi\n\
+         done\n\
+         for c in /usr/sbin/chown /bin/chown /usr/bin/chown; do\n\
+         \tif [ -x \"$c\" ]; then exec \"$c\" \"$@\"; fi\n\
+         done\n\
+         echo 'chown: not found' >&2\n\
+         exit 127\n",
+        0o755,
+    );
+}
 
 static SCENARIOS: &[(&str, Scenario)] = &[
     (
@@ -777,6 +974,758 @@ static SCENARIOS: &[(&str, Scenario)] = &[
             ends: Ends::Fixed,
             after: assert_running,
             acts: false,
+            files: true,
+        },
+    ),
+    (
+        "no_gui_session",
+        Scenario {
+            skill: "launchd-doctor/no-gui-session",
+            svc: Svc::App,
+            // Someone else has the console (fast user switching); the agent could not load.
+            setup: |c| {
+                c.set(&json!({ "loaded": false }));
+                console(c, other_uid());
+            },
+            // Logged in at the console: an agent that is merely not loaded is not-loaded's case.
+            healthy: |c| {
+                c.set(&json!({ "loaded": false }));
+                console(c, &uid());
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "explain",
+                    "auto",
+                    "notify: org.example.fm.app is a GUI-session agent",
+                ),
+                (
+                    "repeats",
+                    "still-no-login",
+                    "auto",
+                    "notify: Waiting for a console login",
+                ),
+                ("skip", "load", "auto", "launchctl bootstrap gui/<uid> "),
+                ("would_run", "wait-ready", "auto", "until fm/app is ready"),
+            ],
+            approval: false,
+            params: no_params,
+            // The user logs in at the console once told.
+            react: Some(("explain", |c| console(c, &uid()))),
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert_eq!(c.st()["loaded"], json!(true));
+            },
+            acts: true,
+            files: false,
+        },
+    ),
+    (
+        "bootstrap_io_error",
+        Scenario {
+            skill: "launchd-doctor/bootstrap-io-error",
+            svc: Svc::App,
+            // A valid job file; launchd still drains the label after a bootout, so the first
+            // bootstrap fails with 5.
+            setup: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": false, "bootstrap_fails": 1, "plist": plist }));
+            },
+            // Not loaded, but its job file is not a property list: invalid-plist's case.
+            healthy: |c| {
+                fresh_library(c);
+                write_mode(&plist_path(c), "<plist><dict>\n", 0o644);
+                c.set(&json!({ "loaded": false }));
+            },
+            plan: &[
+                (
+                    "repeats",
+                    "bootstrap",
+                    "auto",
+                    "launchctl bootstrap gui/<uid> ",
+                ),
+                (
+                    "skip",
+                    "restart-loaded",
+                    "auto",
+                    "launchctl kickstart -k gui/<uid>/org.example.fm.app",
+                ),
+                ("would_run", "wait-ready", "auto", "until fm/app is ready"),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let boots = c.host.mutations();
+                let boots: Vec<_> = boots
+                    .iter()
+                    .filter(|m| m.starts_with("bootstrap "))
+                    .collect();
+                assert_eq!(boots.len(), 2, "one failed bootstrap, one retry: {boots:?}");
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "bootstrap_io_error_on_a_daemon_needs_approval",
+        Scenario {
+            skill: "launchd-doctor/bootstrap-io-error",
+            svc: Svc::Worker,
+            // Two bootstraps fail with 5; the third loads the job, which does not run at load, so
+            // the skill starts it with `kickstart -k` (destructive on the daemon: approval).
+            setup: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": false, "bootstrap_fails": 2, "run_at_load": false, "plist": plist }));
+            },
+            healthy: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": true, "running": true, "pid": 40001, "runs": 1, "plist": plist }));
+            },
+            plan: &[
+                (
+                    "repeats",
+                    "bootstrap",
+                    "auto",
+                    "launchctl bootstrap system ",
+                ),
+                (
+                    "skip",
+                    "restart-loaded",
+                    "approve",
+                    "launchctl kickstart -k system/org.example.fm.worker",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let m = c.host.mutations();
+                let boots = m.iter().filter(|m| m.starts_with("bootstrap ")).count();
+                assert_eq!(boots, 3, "{m:?}");
+                assert!(
+                    m.iter()
+                        .any(|m| m == "kickstart -k system/org.example.fm.worker"),
+                    "{m:?}"
+                );
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "invalid_plist_on_a_daemon",
+        Scenario {
+            skill: "launchd-doctor/invalid-plist",
+            svc: Svc::Worker,
+            // A hand-edited job file that is no longer a property list: bootstrap fails with 5.
+            setup: |c| {
+                fresh_library(c);
+                let plist = plist_path(c);
+                let text =
+                    job_file(&label(c.svc), &["/usr/local/bin/worker"]).replace("</dict>", "");
+                write_mode(&plist, &text, 0o644);
+                c.set(&json!({ "loaded": false, "plist": plist.display().to_string() }));
+            },
+            // A valid job file, the job merely not loaded: not-loaded's case.
+            healthy: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": false, "plist": plist }));
+            },
+            plan: &[(
+                "would_run",
+                "regenerate",
+                "auto",
+                "notify: The job file of org.example.fm.worker is not a valid property list",
+            )],
+            approval: false,
+            params: no_params,
+            react: None,
+            // The file is generated: a human regenerates it; the skill escalates.
+            ends: Ends::Escalates,
+            after: |c| {
+                assert_eq!(c.st()["loaded"], json!(false));
+                let text = std::fs::read_to_string(plist_path(c)).expect("plist");
+                assert!(
+                    !text.contains("</dict>"),
+                    "the job file was patched: {text}"
+                );
+            },
+            acts: false,
+            files: true,
+        },
+    ),
+    (
+        "argv_single_string",
+        Scenario {
+            skill: "launchd-doctor/argv-single-string",
+            svc: Svc::App,
+            // ProgramArguments is one string "<program> --verbose": launchd finds no such file.
+            setup: |c| {
+                fresh_library(c);
+                let program = c.root.join("bin/app").display().to_string();
+                let joined = format!("{program} --verbose");
+                write_mode(&plist_path(c), &job_file(&label(c.svc), &[&joined]), 0o644);
+                c.set(&json!({ "loaded": true, "running": false, "runs": 30, "last_exit": 78 }));
+            },
+            // Exit 78 too, but with one argv element per string: not this skill's case.
+            healthy: |c| {
+                fresh_library(c);
+                let program = c.root.join("bin/app").display().to_string();
+                write_mode(
+                    &plist_path(c),
+                    &job_file(&label(c.svc), &[&program, "--verbose"]),
+                    0o644,
+                );
+                c.set(&json!({ "loaded": true, "running": false, "runs": 30, "last_exit": 78 }));
+            },
+            plan: &[(
+                "would_run",
+                "regenerate",
+                "auto",
+                "notify: The installed job file of org.example.fm.app runs",
+            )],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Escalates,
+            after: |c| {
+                assert_eq!(c.st()["running"], json!(false));
+                let text = std::fs::read_to_string(plist_path(c)).expect("plist");
+                assert!(text.contains(" --verbose</string>"), "{text}");
+            },
+            acts: false,
+            files: true,
+        },
+    ),
+    (
+        "duplicate_label_on_a_daemon_needs_approval",
+        Scenario {
+            skill: "launchd-doctor/duplicate-label",
+            svc: Svc::Worker,
+            // An old job file under another name declares the same Label; launchd loaded it.
+            setup: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                write_mode(
+                    &c.root
+                        .join("Library/LaunchDaemons/com.example.old-worker.plist"),
+                    &job_file(&label(c.svc), &["/usr/local/bin/old-worker"]),
+                    0o644,
+                );
+                c.set(&json!({ "loaded": true, "running": true, "pid": 40001, "runs": 1, "plist": plist }));
+            },
+            // Its own file, and another job's file with another label.
+            healthy: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                write_mode(
+                    &c.root.join("Library/LaunchAgents/com.example.other.plist"),
+                    &job_file("com.example.other", &["/usr/local/bin/other"]),
+                    0o644,
+                );
+                c.set(&json!({ "loaded": true, "running": true, "pid": 40001, "runs": 1, "plist": plist }));
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "ask-to-resolve",
+                    "auto",
+                    "notify: Another job file in {root}/Library/LaunchDaemons or {root}/Library/LaunchAgents declares the label org.example.fm.worker",
+                ),
+                (
+                    "repeats",
+                    "still-duplicated",
+                    "auto",
+                    "notify: The label org.example.fm.worker is still declared twice.",
+                ),
+                (
+                    "would_run",
+                    "unload",
+                    "approve",
+                    "launchctl bootout system/org.example.fm.worker",
+                ),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until fm/worker is ready",
+                ),
+            ],
+            approval: true,
+            params: no_params,
+            // The operator removes the stale file once told.
+            react: Some(("ask-to-resolve", |c| {
+                std::fs::remove_file(
+                    c.root
+                        .join("Library/LaunchDaemons/com.example.old-worker.plist"),
+                )
+                .expect("remove");
+            })),
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert!(plist_path(c).exists(), "its own job file is gone");
+                let m = c.host.mutations();
+                assert!(
+                    m.iter()
+                        .any(|m| m == "bootout system/org.example.fm.worker"),
+                    "{m:?}"
+                );
+                assert!(
+                    m.iter().any(|m| m.starts_with("bootstrap system ")),
+                    "{m:?}"
+                );
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "quarantined_program",
+        Scenario {
+            skill: "launchd-doctor/quarantined-program",
+            svc: Svc::App,
+            // Signed, but downloaded (quarantined): launchd refuses to execute it.
+            setup: |c| {
+                let p = quarantined(c);
+                sign(c, &p);
+            },
+            // Idle between runs; its program has other attributes but no quarantine.
+            healthy: |c| {
+                program(c, 0o755);
+                let p = c.root.join("bin/app");
+                set_xattr(c, &p, "com.apple.provenance", "01 02 00");
+                c.set(&json!({ "loaded": true, "running": false, "runs": 3, "last_exit": 0, "program": p.display().to_string() }));
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "unquarantine",
+                    "auto",
+                    "{root}/shim/xattr -d com.apple.quarantine {root}/bin/app",
+                ),
+                (
+                    "would_run",
+                    "manual-review",
+                    "auto",
+                    "notify: {root}/bin/app is quarantined",
+                ),
+                (
+                    "skip",
+                    "start",
+                    "auto",
+                    "launchctl kickstart gui/<uid>/org.example.fm.app",
+                ),
+                ("skip", "wait-ready", "auto", "until fm/app is ready"),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let p = c.root.join("bin/app");
+                assert_eq!(xattr_of(c, &p, QUARANTINE), serde_json::Value::Null);
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "quarantined_unsigned_program_escalates",
+        Scenario {
+            skill: "launchd-doctor/quarantined-program",
+            svc: Svc::App,
+            // Quarantined and not signed: the attribute stays, a human reviews it.
+            setup: |c| {
+                quarantined(c);
+            },
+            healthy: |c| {
+                program(c, 0o755);
+                healthy_running(c);
+            },
+            plan: &[
+                (
+                    "skip",
+                    "unquarantine",
+                    "auto",
+                    "{root}/shim/xattr -d com.apple.quarantine {root}/bin/app",
+                ),
+                (
+                    "would_run",
+                    "manual-review",
+                    "auto",
+                    "notify: {root}/bin/app is quarantined",
+                ),
+                (
+                    "skip",
+                    "start",
+                    "auto",
+                    "launchctl kickstart gui/<uid>/org.example.fm.app",
+                ),
+                // Nothing to wait for while launchd refuses the program.
+                ("skip", "wait-ready", "auto", "until fm/app is ready"),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Escalates,
+            after: |c| {
+                let p = c.root.join("bin/app");
+                assert_ne!(xattr_of(c, &p, QUARANTINE), serde_json::Value::Null);
+                assert_eq!(c.st()["running"], json!(false));
+            },
+            acts: false,
+            files: true,
+        },
+    ),
+    (
+        "log_path_unwritable",
+        Scenario {
+            skill: "launchd-doctor/log-path-unwritable",
+            svc: Svc::App,
+            // A read-only stdout log (left by a tool run as another user): every spawn fails.
+            setup: |c| {
+                program(c, 0o755);
+                let (out, err) = (c.dir().join("out.log"), c.dir().join("err.log"));
+                write_mode(&out, "old output\n", 0o444);
+                c.set(&json!({
+                    "loaded": true, "running": false, "runs": 25, "last_exit": 78,
+                    "log_paths": [out.display().to_string(), err.display().to_string()],
+                }));
+            },
+            // Exit 78 because its program is quarantined: quarantined-program's case.
+            healthy: |c| {
+                quarantined(c);
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "move-stdout",
+                    "auto",
+                    "mv {root}/app/out.log {root}/app/out.log.skillc-<timestamp>",
+                ),
+                ("skip", "move-stderr", "auto", "mv {root}/app/err.log "),
+                (
+                    "would_run",
+                    "guidance",
+                    "auto",
+                    "notify: org.example.fm.app: launchd could not open {root}/app/out.log",
+                ),
+                (
+                    "would_run",
+                    "start",
+                    "auto",
+                    "launchctl kickstart gui/<uid>/org.example.fm.app",
+                ),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert!(!c.dir().join("out.log").exists(), "the log is still there");
+                assert_eq!(moved_aside(&c.dir(), "out.log"), 1, "log not moved aside");
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "plist_permissions_agent",
+        Scenario {
+            skill: "launchd-doctor/plist-permissions-agent",
+            svc: Svc::App,
+            // A group-writable job file (an installer's umask): launchctl refuses it.
+            setup: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o664);
+                c.set(&json!({ "loaded": false, "plist": plist }));
+            },
+            // Owned by root, 0644, merely not loaded: not-loaded's case.
+            healthy: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": false, "plist": plist }));
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "ask-admin",
+                    "auto",
+                    "notify: {root}/Library/LaunchAgents/org.example.fm.app.plist must be owned by root",
+                ),
+                (
+                    "repeats",
+                    "still-bad",
+                    "auto",
+                    "notify: {root}/Library/LaunchAgents/org.example.fm.app.plist still has bad ownership",
+                ),
+                ("skip", "load", "auto", "launchctl bootstrap gui/<uid> "),
+                ("would_run", "wait-ready", "auto", "until fm/app is ready"),
+            ],
+            approval: false,
+            params: no_params,
+            // An admin runs the chmod once asked (the agent's user cannot).
+            react: Some(("ask-admin", |c| {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(plist_path(c), std::fs::Permissions::from_mode(0o644))
+                    .expect("chmod");
+            })),
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert_eq!(c.st()["loaded"], json!(true));
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "plist_permissions_daemon",
+        Scenario {
+            skill: "launchd-doctor/plist-permissions-daemon",
+            svc: Svc::Worker,
+            // A world-writable job file: launchctl refuses it.
+            setup: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o666);
+                wheel_is_gid_0(c);
+                c.set(&json!({ "loaded": false, "plist": plist }));
+            },
+            healthy: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": false, "plist": plist }));
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "own-by-root",
+                    "auto",
+                    "chown root:wheel {root}/Library/LaunchDaemons/org.example.fm.worker.plist",
+                ),
+                (
+                    "would_run",
+                    "not-writable",
+                    "auto",
+                    "chmod 0644 {root}/Library/LaunchDaemons/org.example.fm.worker.plist",
+                ),
+                ("would_run", "load", "auto", "launchctl bootstrap system "),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until fm/worker is ready",
+                ),
+            ],
+            approval: false,
+            params: no_params,
+            react: None,
+            ends: Ends::Fixed,
+            after: |c| {
+                use std::os::unix::fs::MetadataExt;
+                assert_running(c);
+                let m = std::fs::metadata(plist_path(c)).expect("plist");
+                assert_eq!((m.uid(), m.gid(), mode_of(&plist_path(c))), (0, 0, 0o644));
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "launchagents_dir_missing",
+        Scenario {
+            skill: "launchd-doctor/launchagents-dir-missing",
+            svc: Svc::App,
+            // No /Library/LaunchAgents: install.sh could not install the agent.
+            setup: |c| {
+                fresh_library(c);
+                std::fs::remove_dir(c.root.join("Library/LaunchAgents")).expect("rmdir");
+                let plist = plist_path(c).display().to_string();
+                c.set(&json!({ "loaded": false, "plist": plist }));
+            },
+            // The directory is there (the agent merely not loaded: not-loaded's case).
+            healthy: |c| {
+                fresh_library(c);
+                let plist = install_job(c, 0o644);
+                c.set(&json!({ "loaded": false, "plist": plist }));
+            },
+            plan: &[
+                (
+                    "would_run",
+                    "ask-admin",
+                    "auto",
+                    "notify: {root}/Library/LaunchAgents does not exist.",
+                ),
+                (
+                    "repeats",
+                    "still-missing",
+                    "auto",
+                    "notify: Waiting for {root}/Library/LaunchAgents/org.example.fm.app.plist",
+                ),
+                ("skip", "load", "auto", "launchctl bootstrap gui/<uid> "),
+                ("would_run", "wait-ready", "auto", "until fm/app is ready"),
+            ],
+            approval: false,
+            params: no_params,
+            // An admin creates the directory and re-runs install.sh once asked.
+            react: Some(("ask-admin", |c| {
+                install_job(c, 0o644);
+            })),
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                assert_eq!(c.st()["loaded"], json!(true));
+            },
+            acts: true,
+            files: true,
+        },
+    ),
+    (
+        "missing_path",
+        Scenario {
+            skill: "launchd-doctor/missing-path",
+            svc: Svc::App,
+            setup: |c| {
+                program(c, 0o755);
+                c.set(&json!({ "loaded": true, "running": false, "runs": 8, "last_exit": 127 }));
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "app: line 4: jq: command not found\n",
+                )
+                .expect("log");
+            },
+            // The same line in the log, from before: the job runs now.
+            healthy: |c| {
+                program(c, 0o755);
+                healthy_running(c);
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "app: line 4: jq: command not found\n",
+                )
+                .expect("log");
+            },
+            plan: &[(
+                "would_run",
+                "set-path",
+                "auto",
+                "notify: org.example.fm.app cannot find a tool it runs (see {root}/app/err.log)",
+            )],
+            approval: false,
+            params: no_params,
+            react: None,
+            // The fix is in the source (run.env PATH): the skill only tells a human, and escalates.
+            ends: Ends::Escalates,
+            after: |c| assert_eq!(c.st()["running"], json!(false)),
+            acts: false,
+            files: true,
+        },
+    ),
+    (
+        "keychain_background_session",
+        Scenario {
+            skill: "launchd-doctor/keychain-background-session",
+            svc: Svc::Keeper,
+            setup: |c| {
+                crashed(c);
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "security: SecKeychainSearchCopyNext: User interaction is not allowed.\n",
+                )
+                .expect("log");
+            },
+            // The same line in the log, from before: the job runs now.
+            healthy: |c| {
+                healthy_running(c);
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "security: SecKeychainSearchCopyNext: User interaction is not allowed.\n",
+                )
+                .expect("log");
+            },
+            plan: &[(
+                "would_run",
+                "redesign",
+                "auto",
+                "notify: org.example.fm.keeper cannot use the login keychain",
+            )],
+            approval: false,
+            params: no_params,
+            react: None,
+            // A design change (an Aqua agent, or another secret store): escalates.
+            ends: Ends::Escalates,
+            after: |c| assert_eq!(c.st()["running"], json!(false)),
+            acts: false,
+            files: true,
+        },
+    ),
+    (
+        "network_not_ready",
+        Scenario {
+            skill: "launchd-doctor/network-not-ready",
+            svc: Svc::Fetcher,
+            // Started right after wake, before the network: DNS failed and it gave up.
+            setup: |c| {
+                crashed(c);
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "getaddrinfo: nodename nor servname provided, or not known\n",
+                )
+                .expect("log");
+            },
+            // The same line in the log, from before: the job runs now.
+            healthy: |c| {
+                healthy_running(c);
+                route_up(c);
+                std::fs::write(
+                    c.dir().join("err.log"),
+                    "getaddrinfo: nodename nor servname provided, or not known\n",
+                )
+                .expect("log");
+            },
+            plan: &[
+                (
+                    "repeats",
+                    "no-route-yet",
+                    "auto",
+                    "notify: No default route yet",
+                ),
+                (
+                    "skip",
+                    "restart",
+                    "auto",
+                    "launchctl kickstart -k gui/<uid>/org.example.fm.fetcher",
+                ),
+                (
+                    "would_run",
+                    "wait-ready",
+                    "auto",
+                    "until fm/fetcher is ready",
+                ),
+            ],
+            approval: false,
+            params: no_params,
+            // The network comes up while the skill waits.
+            react: Some(("no-route-yet", route_up)),
+            ends: Ends::Fixed,
+            after: |c| {
+                assert_running(c);
+                let m = c.host.mutations();
+                assert!(m.iter().any(|m| m.starts_with("kickstart -k ")), "{m:?}");
+            },
+            acts: true,
             files: true,
         },
     ),
@@ -1664,11 +2613,13 @@ fn core_state(id: &str, running: bool) -> serde_json::Value {
 }
 
 /// foundation-core's foundation as a healthy host has it: bus (its socket file and name),
-/// identity, storage, secrets and network (a default route, its `network.up`) running and ready;
+/// identity, storage, secrets and network (a default route (tests/harness/shim/route), its
+/// `network.up`) running and ready;
 /// no other process listens on the services' fixed ports (net.json: whatever the machine running
 /// the tests has there is not seen); the shims installed. The scenario's own service comes after.
 fn core_world(c: &Ctx) {
     core_tools(c);
+    route_up(c);
     let run = c.root.join("usr/local/var/run/sovereign");
     for d in [
         run.clone(),
@@ -1993,6 +2944,12 @@ fn listing(c: &Ctx) -> Vec<String> {
     dirs.extend(core_dirs(c));
     let mut v: Vec<String> = dirs
         .iter()
+        // The job files under /ROOT/Library too, when a scenario has them.
+        .chain(&[
+            c.root.join("Library/LaunchAgents"),
+            c.root.join("Library/LaunchDaemons"),
+        ])
+        .filter(|d| d.is_dir())
         .flat_map(|d| std::fs::read_dir(d).expect("dir"))
         .filter_map(Result::ok)
         .map(|e| {
@@ -2240,6 +3197,89 @@ fn missing_program() {
 #[test]
 fn tcc_denied() {
     run("tcc_denied");
+}
+
+#[test]
+fn no_gui_session() {
+    run("no_gui_session");
+}
+
+#[test]
+fn bootstrap_io_error() {
+    run("bootstrap_io_error");
+}
+
+#[test]
+fn bootstrap_io_error_on_a_daemon_needs_approval() {
+    if common::have_tool("openssl") {
+        run("bootstrap_io_error_on_a_daemon_needs_approval");
+    }
+}
+
+#[test]
+fn invalid_plist_on_a_daemon() {
+    run("invalid_plist_on_a_daemon");
+}
+
+#[test]
+fn argv_single_string() {
+    run("argv_single_string");
+}
+
+#[test]
+fn duplicate_label_on_a_daemon_needs_approval() {
+    if common::have_tool("openssl") {
+        run("duplicate_label_on_a_daemon_needs_approval");
+    }
+}
+
+#[test]
+fn quarantined_program() {
+    run("quarantined_program");
+}
+
+#[test]
+fn quarantined_unsigned_program_escalates() {
+    run("quarantined_unsigned_program_escalates");
+}
+
+#[test]
+fn log_path_unwritable() {
+    run("log_path_unwritable");
+}
+
+#[test]
+fn plist_permissions_agent() {
+    if common::have_tool("perl") && root_or_skip("plist_permissions_agent") {
+        run("plist_permissions_agent");
+    }
+}
+
+#[test]
+fn plist_permissions_daemon() {
+    if common::have_tool("perl") && root_or_skip("plist_permissions_daemon") {
+        run("plist_permissions_daemon");
+    }
+}
+
+#[test]
+fn launchagents_dir_missing() {
+    run("launchagents_dir_missing");
+}
+
+#[test]
+fn missing_path() {
+    run("missing_path");
+}
+
+#[test]
+fn keychain_background_session() {
+    run("keychain_background_session");
+}
+
+#[test]
+fn network_not_ready() {
+    run("network_not_ready");
 }
 
 #[test]

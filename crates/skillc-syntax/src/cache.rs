@@ -167,7 +167,6 @@ impl ParseCache {
         }
         written
     }
-
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -262,12 +261,7 @@ mod tests {
             let bytes = rmp_serde::to_vec(&doc).expect("encode");
             let back = crate::yaml::decoding_cached(|| rmp_serde::from_slice::<Document>(&bytes))
                 .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-            assert_eq!(
-                format!("{back:?}"),
-                format!("{doc:?}"),
-                "{}",
-                f.display()
-            );
+            assert_eq!(format!("{back:?}"), format!("{doc:?}"), "{}", f.display());
             round_tripped += 1;
         }
         assert!(round_tripped > 40, "{round_tripped}");
@@ -287,7 +281,11 @@ mod tests {
         let cache = ParseCache::open(dir.path(), &paths);
         let doc = cache.get(&cache.key(text)).expect("hit");
         assert_eq!(format!("{doc:?}"), format!("{:?}", parse(text)));
-        assert!(cache.get(&cache.key(&text.replace("/bin/a", "/bin/b"))).is_none());
+        assert!(
+            cache
+                .get(&cache.key(&text.replace("/bin/a", "/bin/b")))
+                .is_none()
+        );
         assert_eq!(cache.stats(), (1, 1));
     }
 
@@ -327,7 +325,10 @@ mod tests {
             cache.put(key, &parse(text));
             cache.save().expect("save");
             let cache = ParseCache::open(dir.path(), &paths);
-            assert!(cache.get(&key).is_some(), "the fresh entry replaced the bad one");
+            assert!(
+                cache.get(&key).is_some(),
+                "the fresh entry replaced the bad one"
+            );
         }
     }
 
