@@ -7,6 +7,9 @@ use skillc_ir::Ir;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// Stack of the threads that run analysis passes: that of a main thread on Linux and macOS.
+const PASS_STACK_BYTES: usize = 8 * 1024 * 1024;
+
 /// Time spent in each phase.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Timings {
@@ -127,15 +130,31 @@ pub(crate) fn check(paths: &[PathBuf], cache: Cache) -> Checked {
     if analyzed {
         // Independent passes over one IR; `sort` below makes the order of their findings moot.
         let (analysis, launchd, scripts) = std::thread::scope(|s| {
-            let analysis = s.spawn(|| skillc_analysis::analyze(&ir));
-            let launchd = s.spawn(|| skillc_backend_launchd::check(&ir));
+            // The main thread's stack size: the graph walks recurse along dependency chains.
+            let ir_ref = &ir;
+            let spawn = |f: fn(&Ir) -> Vec<Diagnostic>| {
+                std::thread::Builder::new()
+                    .stack_size(PASS_STACK_BYTES)
+                    .spawn_scoped(s, move || f(ir_ref))
+            };
+            let analysis = spawn(skillc_analysis::analyze);
+            let launchd = spawn(skillc_backend_launchd::check);
             let scripts = skillc_backend_scripts::check(&ir);
-            (analysis.join(), launchd.join(), scripts)
+            let join = |h: std::io::Result<std::thread::ScopedJoinHandle<'_, Vec<Diagnostic>>>,
+                        f: fn(&Ir) -> Vec<Diagnostic>| match h {
+                // A panic in a pass is an internal error: re-raise it on this thread.
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: run the pass here.
+                Err(_) => f(&ir),
+            };
+            (
+                join(analysis, skillc_analysis::analyze),
+                join(launchd, skillc_backend_launchd::check),
+                scripts,
+            )
         });
-        for found in [analysis, launchd] {
-            // A panic in a pass is an internal error: re-raise it on this thread.
-            diagnostics.extend(found.unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
+        diagnostics.extend(analysis);
+        diagnostics.extend(launchd);
         diagnostics.extend(scripts);
     }
     timings.analyze = t.elapsed();

@@ -55,10 +55,13 @@ impl ParseCache {
             project.update(abs.to_string_lossy().as_bytes());
             project.update([0]);
         }
-        let name: String = project.finalize()[..12]
+        let name = project.finalize()[..12]
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+            .fold(String::new(), |mut hex, b| {
+                use std::fmt::Write as _;
+                let _ = write!(hex, "{b:02x}");
+                hex
+            });
         let mut salt = Sha256::new();
         salt.update(env!("CARGO_PKG_VERSION").as_bytes());
         salt.update([0]);
@@ -124,7 +127,7 @@ impl ParseCache {
             .iter()
             .filter_map(|k| self.stored.get(k).map(|b| (*k, b.as_slice())))
             .collect();
-        used.sort_by(|a, b| a.0.cmp(&b.0));
+        used.sort_by_key(|a| a.0);
         used.dedup_by(|a, b| a.0 == b.0);
         if added.is_empty() && used.len() == self.stored.len() {
             return Ok(()); // the file holds exactly what this run used
@@ -136,7 +139,7 @@ impl ParseCache {
             .map(|(k, b)| (*k, b.as_slice()))
             .chain(used)
             .collect();
-        used.sort_by(|a, b| a.0.cmp(&b.0));
+        used.sort_by_key(|a| a.0);
         used.dedup_by(|a, b| a.0 == b.0);
         let dir = self.file.parent().unwrap_or_else(|| Path::new("."));
         create_private_dir(dir)?;
