@@ -821,6 +821,30 @@ fn hostile_strings_are_accepted_or_reported_precisely() {
 }
 
 #[test]
+fn nul_in_a_parameter_default_that_reaches_a_command_is_an_error_at_the_default() {
+    let skills = SKILLS
+        .replace(
+            "    severity: medium\n",
+            "    severity: medium\n    params: { note: { type: string, default: \"a\\0b\" } }\n",
+        )
+        .replace(
+            "    diagnose:\n",
+            "    diagnose:\n      - { id: say, action: run, with: { argv: [/bin/echo, \"{param.note}\"], risk: read_only } }\n",
+        );
+    let tmp = family(&[("skills.yaml", &skills)]);
+    let run = check(tmp.path(), &["fam"]);
+    run.assert_sane("NUL in a parameter default");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let json = run.json();
+    let d = only(&json, "action-argument");
+    assert_eq!(pos(d), ("fam/skills.yaml".to_owned(), 5, 46), "{d:#}");
+    assert!(
+        d["message"].as_str().expect("message").contains("NUL"),
+        "{d:#}"
+    );
+}
+
+#[test]
 fn raw_control_characters_in_the_file_are_reported_in_place() {
     // Not escaped: U+0001 and ESC written into the file itself, which YAML does not allow.
     for (what, c) in [("U+0001", '\u{1}'), ("ESC", '\u{1b}'), ("U+0085", '\u{85}')] {

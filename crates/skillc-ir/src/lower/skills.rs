@@ -32,6 +32,21 @@ pub(crate) fn lower_params(
                 (
                     ParamType::String | ParamType::Path | ParamType::Service,
                     ScalarValue::String(s),
+                ) if s.contains('\0') => {
+                    // It can only reach a command, a file name or an environment value.
+                    cx.emit(
+                        Diagnostic::error(
+                            rules::ACTION_ARGUMENT.id,
+                            "a NUL character cannot be passed to a command",
+                        )
+                        .at(span, "holds NUL")
+                        .with_help("a parameter's value reaches commands and file names, which cannot carry NUL; remove it"),
+                    );
+                    None
+                }
+                (
+                    ParamType::String | ParamType::Path | ParamType::Service,
+                    ScalarValue::String(s),
                 ) => {
                     cx.check_placeholders(s, span, &[]);
                     Some(ArgValue::String(s.clone()))
