@@ -163,7 +163,7 @@ skillc_step() {
 
 # skillc_plan_step N ID FIELDS OUTCOME TEXT: one plan line, evaluated now (would run / skip / no change).
 skillc_plan_step() {
-	if ! "skillc_s$1_when"; then
+	if [ "$SKILLC_PLAN_SKIP" -eq 1 ] || ! "skillc_s$1_when"; then
 		skillc_p=skip
 	elif ! "skillc_s$1_needed"; then
 		skillc_p=no_change
@@ -175,6 +175,11 @@ skillc_plan_step() {
 
 # skillc_plan_line ID FIELDS OUTCOME TEXT PLAN
 skillc_plan_line() {
+	skillc_p=$5
+	if [ "$SKILLC_PLAN_SKIP" -eq 1 ]; then
+		skillc_p=skip # inside a group whose when-condition is false
+	fi
+	set -- "$1" "$2" "$3" "$4" "$skillc_p"
 	skillc_o=$(skillc_stricter "$3")
 	skillc_say "$(printf '  %-10s %-16s %-8s %s' "$5" "$1" "$skillc_o" "$4")"
 	skillc_audit plan "$2,\"plan\":\"$5\""

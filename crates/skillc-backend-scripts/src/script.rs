@@ -168,12 +168,20 @@ impl Gen<'_, '_> {
             .collect()
     }
 
-    fn when_check(&mut self, s: &Step) -> String {
+    /// For a group step (`n`) with a `when`: defines `skillc_g<n>_when`, and returns the check
+    /// that opens the group's function. In the plan, the group's steps read `skip` while its
+    /// condition is false (`group_plan_enter`/`group_plan_leave` around their plan lines).
+    fn when_check(&mut self, s: &Step, n: usize) -> String {
         match &s.when {
             Some(w) => {
                 let c = self.cond(w, &self.params.clone());
+                let _ = write!(
+                    self.fns,
+                    "# when of `{}`\nskillc_g{n}_when() {{\n\t{c}\n}}\n\n",
+                    comment_text(&s.id.value)
+                );
                 format!(
-                    "\tif ! {{ {c}; }}; then\n\t\tskillc_say {}\n\t\treturn 0\n\tfi\n",
+                    "\tif ! skillc_g{n}_when; then\n\t\tskillc_say {}\n\t\treturn 0\n\tfi\n",
                     quote(&format!(
                         "  skip      {}: its when-condition is false",
                         s.id.value
@@ -181,6 +189,21 @@ impl Gen<'_, '_> {
                 )
             }
             None => String::new(),
+        }
+    }
+
+    fn group_plan_enter(&mut self, s: &Step, n: usize) {
+        if s.when.is_some() {
+            let _ = writeln!(
+                self.plan,
+                "\tskillc_pg{n}=$SKILLC_PLAN_SKIP\n\tif [ \"$SKILLC_PLAN_SKIP\" -eq 0 ] && ! skillc_g{n}_when; then\n\t\tSKILLC_PLAN_SKIP=1\n\tfi"
+            );
+        }
+    }
+
+    fn group_plan_leave(&mut self, s: &Step, n: usize) {
+        if s.when.is_some() {
+            let _ = writeln!(self.plan, "\tSKILLC_PLAN_SKIP=$skillc_pg{n}");
         }
     }
 
@@ -207,8 +230,10 @@ impl Gen<'_, '_> {
             } => self.action_step(s, n, action.value, args, *risk, *target, in_loop, gate),
             StepKind::Sequence(inner) => {
                 self.plan_note(depth, &format!("sequence {id}:"));
-                let when = self.when_check(s);
+                let when = self.when_check(s, n);
+                self.group_plan_enter(s, n);
                 let names = self.steps(inner, in_loop, gate, depth + 1);
+                self.group_plan_leave(s, n);
                 let mut body = format!("# sequence `{}`\n{f}() {{\n{when}", comment_text(id));
                 for c in names {
                     let _ = writeln!(body, "\t{c} || return 1");
@@ -222,8 +247,10 @@ impl Gen<'_, '_> {
                     depth,
                     &format!("parallel {id} (all branches at once; any failure fails the group):"),
                 );
-                let when = self.when_check(s);
+                let when = self.when_check(s, n);
+                self.group_plan_enter(s, n);
                 let names = self.steps(inner, in_loop, gate, depth + 1);
+                self.group_plan_leave(s, n);
                 let mut body = format!(
                     "# parallel `{}`: background jobs, all awaited\n{f}() {{\n{when}",
                     comment_text(id)
@@ -257,9 +284,11 @@ impl Gen<'_, '_> {
                         "loop {id}: at most {max} attempts, {backoff} s apart, until {until_text}:"
                     ),
                 );
-                let when = self.when_check(s);
+                let when = self.when_check(s, n);
                 let until_c = until.as_ref().map(|u| self.cond(u, &self.params.clone()));
+                self.group_plan_enter(s, n);
                 let names = self.steps(steps, true, gate, depth + 1);
+                self.group_plan_leave(s, n);
                 let mut body = format!(
                     "# loop `{}`: at most {max} attempts, {backoff} s apart, until {}\n{f}() {{\n{when}",
                     comment_text(id),
@@ -935,7 +964,7 @@ fn generate(ir: &Ir, skill_id: SkillId, target: ServiceId) -> (String, Vec<Probe
         "SKILLC_NL='\n'\n\
          SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\n\
          SKILLC_REQUIRE_ENV=${SKILLC_REQUIRE:-}\nSKILLC_REQUIRE=auto\nSKILLC_LOCKED=0\nSKILLC_TMP=''\nSKILLC_AUDIT_OK=0\nSKILLC_DETECTED=null\n\
-         SKILLC_J_STEPS=''\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
+         SKILLC_J_STEPS=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
          SKILLC_RUN_ID=\"$(date -u +%Y%m%dT%H%M%SZ)-$$\"\n\n",
     );
     // Parameters.

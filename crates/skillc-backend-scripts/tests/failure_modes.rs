@@ -1248,12 +1248,15 @@ static SCENARIOS: &[(&str, Scenario)] = &[
                     "auto",
                     "notify: The label org.example.fm.worker is still declared twice.",
                 ),
+                // In `reload-own-file`, whose when-condition (no other file declares the label)
+                // is false until the operator acts.
                 (
-                    "would_run",
+                    "skip",
                     "unload",
                     "approve",
                     "launchctl bootout system/org.example.fm.worker",
                 ),
+                ("skip", "load", "auto", "launchctl bootstrap system "),
                 (
                     "would_run",
                     "wait-ready",
