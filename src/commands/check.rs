@@ -17,11 +17,14 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     if args.timings {
         eprint!("{}", checked.timings.render());
     }
-    if checked.fails() {
+    let code = if checked.fails() {
         exit::FINDINGS
     } else {
         exit::OK
-    }
+    };
+    // The process exits next: leave the IR and sources to the OS instead of freeing them.
+    std::mem::forget(checked);
+    code
 }
 
 /// Prints the findings in the requested format. Returns an exit code when the run must stop

@@ -3386,3 +3386,23 @@ fn every_scenario_has_a_test() {
         );
     }
 }
+
+/// Every skill of the shipped families (a failure mode) has at least one scenario.
+#[test]
+fn every_shipped_failure_mode_has_a_scenario() {
+    let ir = common::shipped();
+    let mut missing = Vec::new();
+    for skill in &ir.skills {
+        let family = &ir.family(skill.family).name.value;
+        let name = format!("{family}/{}", skill.id.value);
+        if !SCENARIOS.iter().any(|(_, s)| s.skill == name) {
+            missing.push(name);
+        }
+    }
+    assert!(
+        ir.skills.len() >= 36,
+        "the shipped families hold {} skills",
+        ir.skills.len()
+    );
+    assert!(missing.is_empty(), "no scenario for: {missing:?}");
+}

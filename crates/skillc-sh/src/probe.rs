@@ -129,6 +129,8 @@ pub struct ProbeCompiler<'r> {
     ready_names: BTreeMap<usize, String>,
     /// Function name → full definition text.
     ready_defs: BTreeMap<String, String>,
+    /// The values of `ready_names`, for `fresh_name` (one compiler may serve every service).
+    used_names: BTreeSet<String>,
     in_progress: Vec<usize>,
 }
 
@@ -162,6 +164,7 @@ impl<'r> ProbeCompiler<'r> {
             helpers: BTreeSet::new(),
             ready_names: BTreeMap::new(),
             ready_defs: BTreeMap::new(),
+            used_names: BTreeSet::new(),
             in_progress: Vec::new(),
         }
     }
@@ -204,6 +207,7 @@ impl<'r> ProbeCompiler<'r> {
             .target(id)
             .ok_or_else(|| ProbeError::new(Span::default(), "unknown service"))?;
         let name = self.fresh_name(&target.label);
+        self.used_names.insert(name.clone());
         self.ready_names.insert(id, name.clone());
         self.in_progress.push(id);
         let body = if let Some(probe) = &target.readiness {
@@ -239,7 +243,7 @@ impl<'r> ProbeCompiler<'r> {
         }
         let mut name = base.clone();
         let mut n = 2;
-        while self.ready_names.values().any(|v| *v == name) {
+        while self.used_names.contains(&name) {
             name = format!("{base}_{n}");
             n += 1;
         }
