@@ -29,12 +29,14 @@ pub(crate) fn manifest(files: &[OutputFile], sources: &SourceMap) -> OutputFile 
         h.update((text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     }
+    let digests = digests(files);
     let entries: Vec<serde_json::Value> = files
         .iter()
-        .map(|f| {
+        .zip(&digests)
+        .map(|(f, sha)| {
             serde_json::json!({
                 "path": f.path,
-                "sha256": hex(&Sha256::digest(&f.bytes)),
+                "sha256": sha,
                 "executable": f.executable,
             })
         })
@@ -54,4 +56,26 @@ pub(crate) fn manifest(files: &[OutputFile], sources: &SourceMap) -> OutputFile 
         bytes,
         executable: false,
     }
+}
+
+/// The hex SHA-256 of every file, in order, hashed on every core (a large build writes hundreds
+/// of megabytes).
+fn digests(files: &[OutputFile]) -> Vec<String> {
+    let one = |f: &OutputFile| hex(&Sha256::digest(&f.bytes));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 8);
+    if threads == 1 || files.len() < 64 {
+        return files.iter().map(one).collect();
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(files.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }

@@ -79,7 +79,7 @@ fn staging_name(out: &Path, what: &str) -> PathBuf {
 pub(crate) fn write_tree(
     out: &Path,
     files: &[OutputFile],
-    write_file: &mut dyn FnMut(&Path, &[u8]) -> io::Result<()>,
+    write_file: &mut dyn FnMut(&Path, &[u8], u32) -> io::Result<()>,
 ) -> Result<(), WriteError> {
     replaceable(out)?;
     let io_err = |what: &Path, e: io::Error| WriteError::Io(format!("{}: {e}", what.display()));
@@ -99,8 +99,9 @@ pub(crate) fn write_tree(
 fn fill(
     staging: &Path,
     files: &[OutputFile],
-    write_file: &mut dyn FnMut(&Path, &[u8]) -> io::Result<()>,
+    write_file: &mut dyn FnMut(&Path, &[u8], u32) -> io::Result<()>,
 ) -> Result<(), WriteError> {
+    let mut made = std::collections::HashSet::new();
     for f in files {
         let rel = safe_relative(&f.path).ok_or_else(|| {
             WriteError::Io(format!(
@@ -109,29 +110,17 @@ fn fill(
             ))
         })?;
         let path = staging.join(rel);
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = path.parent()
+            && !made.contains(dir)
+        {
             fs::create_dir_all(dir)
                 .map_err(|e| WriteError::Io(format!("{}: {e}", dir.display())))?;
+            made.insert(dir.to_path_buf());
         }
-        write_file(&path, &f.bytes)
-            .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
-        set_mode(&path, f.executable)
+        let mode = if f.executable { 0o755 } else { 0o644 };
+        write_file(&path, &f.bytes, mode)
             .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
     }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn set_mode(path: &Path, executable: bool) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(
-        path,
-        fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }),
-    )
-}
-
-#[cfg(not(unix))]
-fn set_mode(_: &Path, _: bool) -> io::Result<()> {
     Ok(())
 }
 
@@ -156,9 +145,22 @@ fn swap(staging: &Path, out: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// The normal file writer.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    fs::write(path, bytes)
+/// The normal file writer: a new file (the staging directory is fresh) with `mode` exactly (the
+/// umask does not apply), written in one go.
+pub(crate) fn write_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)?;
+    f.write_all(bytes)?;
+    if f.metadata()?.permissions().mode() & 0o777 != mode {
+        // A umask took bits away at creation.
+        f.set_permissions(fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -214,12 +216,12 @@ mod tests {
             manifest(),
         ];
         let mut written = 0;
-        let mut failing = |p: &Path, b: &[u8]| {
+        let mut failing = |p: &Path, b: &[u8], mode: u32| {
             written += 1;
             if written == 2 {
                 return Err(io::Error::other("disk full (injected)"));
             }
-            fs::write(p, b)
+            write_file(p, b, mode)
         };
         let err = write_tree(&out, &second, &mut failing).expect_err("injected failure");
         assert!(err.to_string().contains("disk full"), "{err}");

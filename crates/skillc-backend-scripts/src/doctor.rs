@@ -4,7 +4,7 @@
 use crate::resolve::{IrResolver, domain};
 use crate::script::skill_params;
 use crate::{script_file_name, skill_runs};
-use skillc_ir::{FamilyId, Ir, ServiceId};
+use skillc_ir::{FamilyId, Ir, ServiceId, SkillId};
 use skillc_sh::{Domain, ProbeCompiler, comment_text, quote};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -59,6 +59,14 @@ pub fn doctor_script(ir: &Ir, family: FamilyId) -> String {
     let mut pc = ProbeCompiler::new(&resolver);
     let mut body = String::new();
     let mut errors = Vec::new();
+    // The skills that apply to each service of this family, in `skill_runs` order.
+    let mut runs_of: std::collections::HashMap<ServiceId, Vec<SkillId>> =
+        std::collections::HashMap::new();
+    for (skill, target) in skill_runs(ir) {
+        if ir.service(target).family == family {
+            runs_of.entry(target).or_default().push(skill);
+        }
+    }
     for s in start_order(ir, family) {
         let svc = ir.service(s);
         let ready = match pc.ready_function(s.index()) {
@@ -80,10 +88,7 @@ pub fn doctor_script(ir: &Ir, family: FamilyId) -> String {
                 Domain::Gui => "gui",
             }
         );
-        for (skill, target) in skill_runs(ir) {
-            if target != s {
-                continue;
-            }
+        for &skill in runs_of.get(&s).map_or(&[][..], Vec::as_slice) {
             let sk = ir.skill(skill);
             let (_, runtime) = skill_params(ir, sk, s);
             let file = script_file_name(ir, skill, s);

@@ -762,15 +762,28 @@ fn collect_actions(s: &Step, out: &mut Vec<(Risk, Target)>) {
 
 /// What [`remediation_script`] found it could not compile.
 pub(crate) fn compile_errors(ir: &Ir, skill: SkillId, target: ServiceId) -> Vec<ProbeError> {
-    generate(ir, skill, target).1
+    generate(ir, skill, target, Want::Errors).1
+}
+
+/// What `generate` is for: a whole script, or only the expression compiler's errors (`check`
+/// stops once every expression and step is compiled, before the header, plan hash and runtime).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Script,
+    Errors,
 }
 
 /// The script of `skill` applied to `target`.
 pub fn remediation_script(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
-    generate(ir, skill, target).0
+    generate(ir, skill, target, Want::Script).0
 }
 
-fn generate(ir: &Ir, skill_id: SkillId, target: ServiceId) -> (String, Vec<ProbeError>) {
+fn generate(
+    ir: &Ir,
+    skill_id: SkillId,
+    target: ServiceId,
+    want: Want,
+) -> (String, Vec<ProbeError>) {
     let skill = ir.skill(skill_id);
     let svc = ir.service(target);
     let skill_name = ir.skill_name(skill_id);
@@ -816,6 +829,9 @@ fn generate(ir: &Ir, skill_id: SkillId, target: ServiceId) -> (String, Vec<Probe
     }
     let _ = &g.skill_name;
     let errors = std::mem::take(&mut g.errors);
+    if want == Want::Errors {
+        return (String::new(), errors);
+    }
     let fam = ir.family(skill.family);
     let label = &svc.label.value;
     let static_json = format!(
