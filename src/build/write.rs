@@ -23,6 +23,9 @@ impl fmt::Display for WriteError {
     }
 }
 
+/// Writes one new file: (path, bytes, mode). Tests inject failures through it.
+pub(crate) type FileWriter<'a> = dyn FnMut(&Path, &[u8], u32) -> io::Result<()> + 'a;
+
 /// Whether `dir` may be replaced: absent, empty, or a previous skillc build (its manifest says so).
 fn replaceable(dir: &Path) -> Result<(), WriteError> {
     let meta = match fs::symlink_metadata(dir) {
@@ -79,7 +82,7 @@ fn staging_name(out: &Path, what: &str) -> PathBuf {
 pub(crate) fn write_tree(
     out: &Path,
     files: &[OutputFile],
-    write_file: &mut dyn FnMut(&Path, &[u8], u32) -> io::Result<()>,
+    write_file: &mut FileWriter<'_>,
 ) -> Result<(), WriteError> {
     replaceable(out)?;
     let io_err = |what: &Path, e: io::Error| WriteError::Io(format!("{}: {e}", what.display()));
@@ -99,7 +102,7 @@ pub(crate) fn write_tree(
 fn fill(
     staging: &Path,
     files: &[OutputFile],
-    write_file: &mut dyn FnMut(&Path, &[u8], u32) -> io::Result<()>,
+    write_file: &mut FileWriter<'_>,
 ) -> Result<(), WriteError> {
     let mut made = std::collections::HashSet::new();
     for f in files {
