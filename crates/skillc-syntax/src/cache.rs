@@ -7,10 +7,12 @@
 //! its diagnostic is always the parser's own.
 //!
 //! Safety: an entry is found by the hash of the exact text, salted with the skillc version and
-//! the JSON Schema of the syntax tree (any change to the tree's shape changes the schema), so a
-//! hit is the tree that parsing that text produces. An entry that does not decode is a miss. The
+//! the source of the syntax tree's types and of its (de)serialization (`TREE_SOURCES`: any change
+//! to the tree's shape or encoding changes the salt), so a hit is the tree that parsing that text
+//! produces. An entry that does not decode is a miss. The
 //! file is rewritten (atomically, mode 0600) with just the entries this run used, so it holds
-//! one project's files and never grows past them.
+//! one project's files and never grows past them; cache files of other projects unused for
+//! `MAX_AGE_DAYS` are removed when a cache is saved.
 //!
 //! Layout: `skillc-parse-cache 1\n`, the 32-byte salt, the SHA-256 of the rest (a damaged file
 //! is ignored whole: a flipped byte could otherwise decode to another valid tree), then entries
@@ -25,6 +27,21 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const MAGIC: &[u8] = b"skillc-parse-cache 1\n";
+/// A project's cache file not written for this long is removed (by any save in the directory).
+const MAX_AGE_DAYS: u64 = 30;
+/// The code that decides what a cached tree is: any edit to it invalidates every cache.
+const TREE_SOURCES: &[&str] = &[
+    include_str!("ast/mod.rs"),
+    include_str!("ast/action.rs"),
+    include_str!("ast/common.rs"),
+    include_str!("ast/family.rs"),
+    include_str!("ast/policy.rs"),
+    include_str!("ast/service.rs"),
+    include_str!("ast/skill.rs"),
+    include_str!("sp.rs"),
+    include_str!("yaml.rs"),
+    include_str!("cache.rs"),
+];
 /// Cache files larger than this are ignored (and replaced).
 const MAX_CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -65,7 +82,10 @@ impl ParseCache {
         let mut salt = Sha256::new();
         salt.update(env!("CARGO_PKG_VERSION").as_bytes());
         salt.update([0]);
-        salt.update(crate::json_schema_string().as_bytes());
+        for source in TREE_SOURCES {
+            salt.update((source.len() as u64).to_le_bytes());
+            salt.update(source.as_bytes());
+        }
         let salt: Key = salt.finalize().into();
         let file = dir.join(format!("parse-{name}.bin"));
         let stored = read_entries(&file, &salt).unwrap_or_default();
@@ -168,12 +188,41 @@ impl ParseCache {
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
+        remove_stale(dir, &self.file);
         written
     }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes other projects' cache files (and leftover temporary files) in `dir` that were not
+/// written for [`MAX_AGE_DAYS`].
+fn remove_stale(dir: &Path, keep: &Path) {
+    let max_age = std::time::Duration::from_secs(MAX_AGE_DAYS * 86_400);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let ours = (name.starts_with("parse-") && name.ends_with(".bin"))
+            || (name.starts_with(".parse-") && name.ends_with(".tmp"));
+        let path = e.path();
+        if !ours || path == keep {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > max_age);
+        if old {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// The entries of a cache file made with `salt`; `None` for anything else.
@@ -333,6 +382,33 @@ mod tests {
                 "the fresh entry replaced the bad one"
             );
         }
+    }
+
+    #[test]
+    fn other_projects_caches_unused_for_a_month_are_removed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let old = dir.path().join("parse-0123456789abcdef01234567.bin");
+        let recent = dir.path().join("parse-89abcdef0123456789abcdef.bin");
+        let foreign = dir.path().join("notes.txt");
+        for p in [&old, &recent, &foreign] {
+            std::fs::write(p, "x").expect("write");
+        }
+        let month = std::time::Duration::from_secs((MAX_AGE_DAYS + 1) * 86_400);
+        for p in [&old, &foreign] {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .expect("open")
+                .set_modified(std::time::SystemTime::now() - month)
+                .expect("mtime");
+        }
+        let cache = ParseCache::open(dir.path(), &[dir.path().to_path_buf()]);
+        cache.put(cache.key("{}\n"), &Document::default());
+        cache.save().expect("save");
+        assert!(!old.exists(), "a month-old cache file is kept");
+        assert!(recent.exists() && foreign.exists());
+        // recent, foreign and this project's new file
+        assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 3);
     }
 
     #[test]
