@@ -488,23 +488,22 @@ impl Gen<'_, '_> {
                         }
                         (cmd, txt)
                     }
-                    "fs.move_aside" | "fs.remove" => {
+                    "fs.move_aside" => {
                         let p = path_w(self, "path");
                         let pw = render(&p);
                         needed = format!("{{ [ -e {pw} ] || [ -L {pw} ]; }}");
-                        let note = if *name == "fs.remove" {
-                            " (skillc never deletes: fs.remove moves aside)"
-                        } else {
-                            ""
-                        };
                         (
                             format!("skillc_move_aside {pw}"),
-                            format!(
-                                "mv {} {}.skillc-<timestamp>{note}",
-                                display(&p),
-                                display(&p)
-                            ),
+                            format!("mv {} {}.skillc-<timestamp>", display(&p), display(&p)),
                         )
+                    }
+                    // Deletes (a directory with its contents; a symlink itself, not its target):
+                    // the action is destructive, so the policy decides who may run it.
+                    "fs.remove" => {
+                        let p = path_w(self, "path");
+                        let pw = render(&p);
+                        needed = format!("{{ [ -e {pw} ] || [ -L {pw} ]; }}");
+                        (format!("rm -rf -- {pw}"), format!("rm -rf {}", display(&p)))
                     }
                     "fs.chmod" => {
                         let p = path_w(self, "path");

@@ -2442,7 +2442,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
                     "would_run",
                     "drop-archive",
                     "approve",
-                    "/bin/rm -rf {root}/usr/local/var/log/sovereign/archive",
+                    "rm -rf {root}/usr/local/var/log/sovereign/archive",
                 ),
                 (
                     "skip",
