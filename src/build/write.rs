@@ -92,7 +92,10 @@ pub(crate) fn write_tree(
     let staging = staging_name(out, "new");
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir(&staging).map_err(|e| io_err(&staging, e))?;
-    let result = fill(&staging, files, write_file).and_then(|()| swap(&staging, out));
+    let previous = fs::symlink_metadata(out)
+        .is_ok_and(|m| m.is_dir())
+        .then_some(out);
+    let result = fill(&staging, previous, files, write_file).and_then(|()| swap(&staging, out));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -101,9 +104,14 @@ pub(crate) fn write_tree(
 
 fn fill(
     staging: &Path,
+    previous: Option<&Path>,
     files: &[OutputFile],
     write_file: &mut FileWriter<'_>,
 ) -> Result<(), WriteError> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = fs::metadata(staging)
+        .map_err(|e| WriteError::Io(format!("{}: {e}", staging.display())))?
+        .uid();
     let mut made = std::collections::HashSet::new();
     for f in files {
         let rel = safe_relative(&f.path).ok_or_else(|| {
@@ -112,7 +120,7 @@ fn fill(
                 f.path
             ))
         })?;
-        let path = staging.join(rel);
+        let path = staging.join(&rel);
         if let Some(dir) = path.parent()
             && !made.contains(dir)
         {
@@ -121,10 +129,34 @@ fn fill(
             made.insert(dir.to_path_buf());
         }
         let mode = if f.executable { 0o755 } else { 0o644 };
+        if let Some(prev) = previous
+            && reuse(&prev.join(&rel), &path, &f.bytes, mode, owner)
+        {
+            continue;
+        }
         write_file(&path, &f.bytes, mode)
             .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
     }
     Ok(())
+}
+
+/// Hard-links the previous build's file `old` to `new` when it is exactly what would be written:
+/// a regular file of ours, linked nowhere else, with `mode` and these bytes. A rebuild then
+/// allocates no inode for an unchanged file, and removing the previous tree frees none. Any doubt
+/// (or a failed link) means a fresh write.
+fn reuse(old: &Path, new: &Path, bytes: &[u8], mode: u32, owner: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::symlink_metadata(old) else {
+        return false;
+    };
+    let same_shape = meta.is_file()
+        && meta.nlink() == 1
+        && meta.uid() == owner
+        && meta.mode() & 0o7777 == mode
+        && meta.len() == bytes.len() as u64;
+    same_shape
+        && fs::read(old).is_ok_and(|old_bytes| old_bytes == bytes)
+        && fs::hard_link(old, new).is_ok()
 }
 
 /// Replaces `out` by `staging`. The old tree is moved aside first and restored if the second
@@ -202,6 +234,64 @@ mod tests {
         }
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_rebuild_reuses_unchanged_files_and_rewrites_the_rest() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("build");
+        let ino = |rel: &str| fs::metadata(out.join(rel)).expect("meta").ino();
+        let first = vec![
+            file("same.sh", "same"),
+            file("changed.sh", "old"),
+            file("edited.sh", "as built"),
+            file("linked.sh", "linked"),
+            manifest(),
+        ];
+        write_tree(&out, &first, &mut write_file).expect("first build");
+        let (same, changed, edited, linked) = (
+            ino("same.sh"),
+            ino("changed.sh"),
+            ino("edited.sh"),
+            ino("linked.sh"),
+        );
+        // Someone edits a built file in place (same length), and links another elsewhere.
+        fs::write(out.join("edited.sh"), "by hand!").expect("edit");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::hard_link(out.join("linked.sh"), &elsewhere).expect("link");
+
+        let second = vec![
+            file("same.sh", "same"),
+            file("changed.sh", "new"),
+            file("edited.sh", "as built"),
+            file("linked.sh", "linked"),
+            manifest(),
+        ];
+        write_tree(&out, &second, &mut write_file).expect("second build");
+        assert_eq!(ino("same.sh"), same, "an unchanged file is reused");
+        assert_ne!(ino("changed.sh"), changed);
+        assert_ne!(ino("edited.sh"), edited, "a hand-edited file is rewritten");
+        assert_ne!(
+            ino("linked.sh"),
+            linked,
+            "a file linked elsewhere is not shared"
+        );
+        assert_eq!(read(&out), {
+            let mut want: Vec<(String, String)> = second
+                .iter()
+                .map(|f| {
+                    (
+                        f.path.clone(),
+                        String::from_utf8_lossy(&f.bytes).into_owned(),
+                    )
+                })
+                .collect();
+            want.sort();
+            want
+        });
+        assert_eq!(fs::metadata(out.join("same.sh")).expect("meta").nlink(), 1);
+        assert_eq!(fs::read_to_string(&elsewhere).expect("read"), "linked");
     }
 
     #[test]
