@@ -129,33 +129,33 @@ pub(crate) fn check(paths: &[PathBuf], cache: Cache) -> Checked {
     let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
     if analyzed {
         // Independent passes over one IR; `sort` below makes the order of their findings moot.
-        let (analysis, launchd, scripts) = std::thread::scope(|s| {
+        let passes: [fn(&Ir) -> Vec<Diagnostic>; 2] =
+            [skillc_analysis::analyze, skillc_backend_launchd::check];
+        let found = std::thread::scope(|s| {
+            let ir = &ir;
             // The main thread's stack size: the graph walks recurse along dependency chains.
-            let ir_ref = &ir;
-            let spawn = |f: fn(&Ir) -> Vec<Diagnostic>| {
-                std::thread::Builder::new()
-                    .stack_size(PASS_STACK_BYTES)
-                    .spawn_scoped(s, move || f(ir_ref))
-            };
-            let analysis = spawn(skillc_analysis::analyze);
-            let launchd = spawn(skillc_backend_launchd::check);
-            let scripts = skillc_backend_scripts::check(&ir);
-            let join = |h: std::io::Result<std::thread::ScopedJoinHandle<'_, Vec<Diagnostic>>>,
-                        f: fn(&Ir) -> Vec<Diagnostic>| match h {
-                // A panic in a pass is an internal error: re-raise it on this thread.
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                // No thread to be had: run the pass here.
-                Err(_) => f(&ir),
-            };
-            (
-                join(analysis, skillc_analysis::analyze),
-                join(launchd, skillc_backend_launchd::check),
-                scripts,
-            )
+            let handles: Vec<_> = passes
+                .into_iter()
+                .map(|f| {
+                    let thread = std::thread::Builder::new()
+                        .stack_size(PASS_STACK_BYTES)
+                        .spawn_scoped(s, move || f(ir));
+                    (f, thread)
+                })
+                .collect();
+            // The script backend's check spreads over every core itself.
+            let mut found = skillc_backend_scripts::check(ir);
+            for (f, thread) in handles {
+                found.extend(match thread {
+                    // A panic in a pass is an internal error: re-raise it on this thread.
+                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                    // No thread to be had: run the pass here.
+                    Err(_) => f(ir),
+                });
+            }
+            found
         });
-        diagnostics.extend(analysis);
-        diagnostics.extend(launchd);
-        diagnostics.extend(scripts);
+        diagnostics.extend(found);
     }
     timings.analyze = t.elapsed();
 

@@ -19,6 +19,7 @@
 
 mod doctor;
 mod expr;
+mod parallel;
 pub mod policy;
 mod resolve;
 pub mod rules;
@@ -97,29 +98,12 @@ pub fn script_path(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
 /// Every output file, sorted by path; the same IR gives the same bytes.
 pub fn emit(ir: &Ir) -> Vec<OutputFile> {
     let runs = skill_runs(ir);
-    let one = |&(skill, target): &(SkillId, ServiceId)| OutputFile {
+    // Scripts are independent: generated on every core, kept in `runs` order.
+    let mut files = parallel::map_in_order(&runs, 16, |&(skill, target)| OutputFile {
         path: script_path(ir, skill, target),
         bytes: remediation_script(ir, skill, target).into_bytes(),
         executable: true,
-    };
-    // Scripts are independent: generated on every core, kept in `runs` order.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 8);
-    let mut files: Vec<OutputFile> = if threads == 1 || runs.len() < 16 {
-        runs.iter().map(one).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = runs
-                .chunks(runs.len().div_ceil(threads))
-                .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
+    });
     for (i, fam) in ir.families.iter().enumerate() {
         let fid = skillc_ir::FamilyId(u32::try_from(i).unwrap_or(u32::MAX));
         if !ir.services.iter().any(|s| s.family == fid) {

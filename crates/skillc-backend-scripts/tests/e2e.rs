@@ -197,15 +197,6 @@ fn plan_hash(host: &Host, s: &Path) -> String {
     r["plan_hash"].as_str().expect("plan_hash").to_owned()
 }
 
-fn approver_key(host: &Host, name: &str, key: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = host.path().join("approvers");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let p = dir.join(format!("{name}.key"));
-    std::fs::write(&p, format!("{key}\n")).expect("key");
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-}
-
 #[test]
 fn approval_gate_needs_a_valid_token_which_works_once() {
     if !common::have_tool("openssl") {
@@ -216,8 +207,8 @@ fn approval_gate_needs_a_valid_token_which_works_once() {
         let broken = json!({ "loaded": true, "running": false, "runs": 40, "last_exit": 1 });
         host.service(STORE, &broken);
         let key = "6b".repeat(32);
-        approver_key(host, "alice", &key);
-        approver_key(host, "mallory", &"aa".repeat(32));
+        common::approver_key(host, "alice", &key);
+        common::approver_key(host, "mallory", &"aa".repeat(32));
 
         // No token: refused, nothing changed.
         let o = host.run(&s, &["--apply"]);

@@ -2816,11 +2816,9 @@ fn gateway_cert(c: &Ctx, days: i32) -> bool {
     let _ = std::fs::remove_file(&key);
     let _ = std::fs::remove_file(&csr);
     if !made {
-        assert!(
-            std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        common::tool_missing(&format!(
             "openssl cannot make a certificate valid for {days} days"
-        );
-        eprintln!("notice: openssl cannot make a certificate valid for {days} days; skipping");
+        ));
     }
     made
 }
@@ -2970,15 +2968,6 @@ fn listing(c: &Ctx) -> Vec<String> {
     v
 }
 
-fn approver_key(host: &Host, name: &str, key: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = host.path().join("approvers");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let p = dir.join(format!("{name}.key"));
-    std::fs::write(&p, format!("{key}\n")).expect("key");
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-}
-
 /// Runs `--apply --json` while a watcher plays the world's reaction (if any).
 fn apply(s: &Scenario, c: &Ctx, script: &Path, extra: &[String]) -> std::process::Output {
     let a = args(extra, &["--apply", "--json"]);
@@ -3094,7 +3083,7 @@ fn run(name: &str) {
             let target = format!("{}/{}", s.svc.family(), s.svc.id());
             for (i, who) in approvers(name).iter().enumerate() {
                 let key = format!("{:02x}", 0x6b + i).repeat(32);
-                approver_key(c.host, who, &key);
+                common::approver_key(c.host, who, &key);
                 let token = skillc_backend_scripts::mint_token(
                     key.as_bytes(),
                     s.skill,

@@ -152,23 +152,7 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
 
 /// The compile errors of each pair, in order, computed on every core.
 fn compile_all(ir: &Ir, pairs: &[(SkillId, ServiceId)]) -> Vec<Vec<skillc_sh::ProbeError>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 8);
-    let one =
-        |&(skill, target): &(SkillId, ServiceId)| crate::script::compile_errors(ir, skill, target);
-    if threads == 1 || pairs.len() < 8 {
-        return pairs.iter().map(one).collect();
-    }
-    let chunk = pairs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = pairs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
+    crate::parallel::map_in_order(pairs, 8, |&(skill, target)| {
+        crate::script::compile_errors(ir, skill, target)
     })
 }

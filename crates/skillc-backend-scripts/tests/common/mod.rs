@@ -55,6 +55,27 @@ pub fn family(text: &str) -> (tempfile::TempDir, Ir, Vec<Diagnostic>) {
 
 /// Whether an external tool is on PATH; prints a notice when absent, fails under
 /// `SKILLC_REQUIRE_TOOLS=1`.
+/// A check cannot run here because `what` is missing: a notice, or a failure under
+/// SKILLC_REQUIRE_TOOLS=1 (CI, where every tool is installed).
+pub fn tool_missing(what: &str) {
+    assert!(
+        std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "{what} (SKILLC_REQUIRE_TOOLS=1)"
+    );
+    eprintln!("notice: {what}; skipping the checks that need it");
+}
+
+/// Writes approver `name`'s HMAC key into the host's approvers dir (mode 0600, as the scripts
+/// require).
+pub fn approver_key(host: &Host, name: &str, key: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = host.path().join("approvers");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let p = dir.join(format!("{name}.key"));
+    std::fs::write(&p, format!("{key}\n")).expect("key");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+}
+
 pub fn have_tool(name: &str) -> bool {
     let found = Command::new("sh")
         .arg("-c")
@@ -64,11 +85,7 @@ pub fn have_tool(name: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !found {
-        assert!(
-            std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "`{name}` is required (SKILLC_REQUIRE_TOOLS=1) but not on PATH"
-        );
-        eprintln!("notice: `{name}` not on PATH; skipping the checks that need it");
+        tool_missing(&format!("`{name}` is not on PATH"));
     }
     found
 }
