@@ -39,7 +39,8 @@ const TREE_SOURCES: &[&str] = &[
     include_str!("ast/service.rs"),
     include_str!("ast/skill.rs"),
     include_str!("sp.rs"),
-    include_str!("yaml.rs"),
+    include_str!("yaml/mod.rs"),
+    include_str!("yaml/spans.rs"),
     include_str!("cache.rs"),
 ];
 /// Cache files larger than this are ignored (and replaced).

@@ -3,10 +3,10 @@
 //! It parses a file into an [`ast::Document`], keeping byte spans through [`Sp`], and turns the
 //! library's first error into a [`Diagnostic`] with a code, the exact span and a help line.
 
-use crate::Sp;
+mod spans;
+
 use crate::ast::Document;
 use crate::rules;
-use serde::{Deserialize, Deserializer};
 use serde_saphyr::options::AliasLimits;
 use serde_saphyr::{Budget, Error, Options};
 use skillc_diagnostics::{Diagnostic, FileId, SourceFile, Span, did_you_mean};
@@ -28,24 +28,6 @@ pub(crate) fn decoding_cached<R>(f: impl FnOnce() -> R) -> R {
     FROM_CACHE.set(true);
     let _reset = Reset;
     f()
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if FROM_CACHE.get() {
-            let (value, start, end) = <(T, u32, u32)>::deserialize(d)?;
-            return Ok(Sp::new(value, start, end));
-        }
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        let span = s.referenced.span();
-        let start = span.byte_offset().unwrap_or(0);
-        let len = span.byte_len().unwrap_or(0);
-        Ok(Sp::new(
-            s.value,
-            u32::try_from(start).unwrap_or(u32::MAX),
-            u32::try_from(start + len).unwrap_or(u32::MAX),
-        ))
-    }
 }
 
 fn options() -> Options {
