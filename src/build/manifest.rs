@@ -1,6 +1,6 @@
 //! `manifest.json`: every file with its sha256, the skillc version and the hash of the input.
 
-use super::OutputFile;
+use super::{OutputFile, Written};
 use sha2::{Digest, Sha256};
 use skillc_diagnostics::SourceMap;
 use std::fmt::Write as _;
@@ -14,9 +14,9 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The manifest for `files`; `sources` are the inputs (hashed by path and content, in path order,
-/// so the hash does not depend on discovery order).
-pub(crate) fn manifest(files: &[OutputFile], sources: &SourceMap) -> OutputFile {
+/// The manifest for `files` (in path order); `sources` are the inputs (hashed by path and content,
+/// in path order, so the hash does not depend on discovery order).
+pub(crate) fn manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
     let mut inputs: Vec<(&str, &str)> = sources
         .files()
         .map(|(_, f)| (f.path.as_str(), &*f.text))
@@ -29,14 +29,12 @@ pub(crate) fn manifest(files: &[OutputFile], sources: &SourceMap) -> OutputFile 
         h.update((text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     }
-    let digests = digests(files);
     let entries: Vec<serde_json::Value> = files
         .iter()
-        .zip(&digests)
-        .map(|(f, sha)| {
+        .map(|f| {
             serde_json::json!({
                 "path": f.path,
-                "sha256": sha,
+                "sha256": hex(&f.sha256),
                 "executable": f.executable,
             })
         })
@@ -56,26 +54,4 @@ pub(crate) fn manifest(files: &[OutputFile], sources: &SourceMap) -> OutputFile 
         bytes,
         executable: false,
     }
-}
-
-/// The hex SHA-256 of every file, in order, hashed on every core (a large build writes hundreds
-/// of megabytes).
-fn digests(files: &[OutputFile]) -> Vec<String> {
-    let one = |f: &OutputFile| hex(&Sha256::digest(&f.bytes));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 8);
-    if threads == 1 || files.len() < 64 {
-        return files.iter().map(one).collect();
-    }
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(files.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    })
 }

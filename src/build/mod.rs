@@ -4,17 +4,17 @@ mod manifest;
 mod write;
 
 pub(crate) use manifest::{MANIFEST_FILE, manifest};
-pub(crate) use write::{WriteError, write_file, write_tree};
+pub(crate) use write::{WriteError, Written, write_file, write_tree};
 
 /// One file of the output tree (relative `/`-separated path, bytes, executable bit); every
 /// backend emits this type.
-pub(crate) use skillc_backend_launchd::OutputFile;
+pub(crate) use skillc_backend_launchd::{OutputFile, PlannedFile};
 
-/// Every backend's files for a checked IR, sorted by path.
-pub(crate) fn emit(ir: &skillc_ir::Ir) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = skillc_backend_launchd::emit(ir)
+/// Every backend's files for a checked IR, sorted by path, rendered when written.
+pub(crate) fn plan(ir: &skillc_ir::Ir) -> Vec<PlannedFile<'_>> {
+    let mut files: Vec<PlannedFile<'_>> = skillc_backend_launchd::plan(ir)
         .into_iter()
-        .chain(skillc_backend_scripts::emit(ir))
+        .chain(skillc_backend_scripts::plan(ir))
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

@@ -2,7 +2,7 @@
 //! target, which then replaces the previous tree by rename. A failure at any point before the swap
 //! leaves the previous tree as it was; the staging directory is removed.
 
-use super::{MANIFEST_FILE, OutputFile};
+use super::{MANIFEST_FILE, OutputFile, PlannedFile};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -23,8 +23,17 @@ impl fmt::Display for WriteError {
     }
 }
 
-/// Writes one new file: (path, bytes, mode). Tests inject failures through it.
-pub(crate) type FileWriter<'a> = dyn FnMut(&Path, &[u8], u32) -> io::Result<()> + 'a;
+/// Writes one new file: (path, bytes, mode). Called from several threads; tests inject failures
+/// through it.
+pub(crate) type FileWriter<'a> = dyn Fn(&Path, &[u8], u32) -> io::Result<()> + Sync + 'a;
+
+/// A file of the finished tree: what the manifest records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Written {
+    pub(crate) path: String,
+    pub(crate) executable: bool,
+    pub(crate) sha256: [u8; 32],
+}
 
 /// Whether `dir` may be replaced: absent, empty, or a previous skillc build (its manifest says so).
 fn replaceable(dir: &Path) -> Result<(), WriteError> {
@@ -77,15 +86,29 @@ fn staging_name(out: &Path, what: &str) -> PathBuf {
     parent.join(format!(".{name}.skillc-{what}-{}", std::process::id()))
 }
 
-/// Writes `files` as the tree `out`, replacing a previous build. `write_file` performs each file
-/// write (tests inject failures through it).
+/// Writes `files` as the tree `out`, replacing a previous build: every file is rendered, hashed
+/// and written (or reused) on every core, one at a time per thread; then `last` builds the final
+/// file (the manifest) from what was written, in path order. `write_file` performs each write
+/// (tests inject failures through it).
 pub(crate) fn write_tree(
     out: &Path,
-    files: &[OutputFile],
-    write_file: &mut FileWriter<'_>,
+    files: &[PlannedFile<'_>],
+    last: impl FnOnce(&[Written]) -> OutputFile,
+    write_file: &FileWriter<'_>,
 ) -> Result<(), WriteError> {
     replaceable(out)?;
     let io_err = |what: &Path, e: io::Error| WriteError::Io(format!("{}: {e}", what.display()));
+    let rel: Vec<PathBuf> = files
+        .iter()
+        .map(|f| {
+            safe_relative(&f.path).ok_or_else(|| {
+                WriteError::Io(format!(
+                    "refusing to write outside the output tree: {}",
+                    f.path
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
     }
@@ -95,49 +118,120 @@ pub(crate) fn write_tree(
     let previous = fs::symlink_metadata(out)
         .is_ok_and(|m| m.is_dir())
         .then_some(out);
-    let result = fill(&staging, previous, files, write_file).and_then(|()| swap(&staging, out));
+    let result = fill(&staging, previous, files, &rel, write_file)
+        .and_then(|written| {
+            let file = last(&written);
+            let rel = safe_relative(&file.path).ok_or_else(|| {
+                WriteError::Io(format!(
+                    "refusing to write outside the output tree: {}",
+                    file.path
+                ))
+            })?;
+            let path = staging.join(rel);
+            write_file(&path, &file.bytes, mode(file.executable)).map_err(|e| io_err(&path, e))
+        })
+        .and_then(|()| swap(&staging, out));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
+fn mode(executable: bool) -> u32 {
+    if executable { 0o755 } else { 0o644 }
+}
+
+/// Renders, hashes and writes every file into `staging`. Threads take the next file from a shared
+/// counter, so memory holds one file per thread; the first error stops them all.
 fn fill(
     staging: &Path,
     previous: Option<&Path>,
-    files: &[OutputFile],
-    write_file: &mut FileWriter<'_>,
-) -> Result<(), WriteError> {
+    files: &[PlannedFile<'_>],
+    rel: &[PathBuf],
+    write_file: &FileWriter<'_>,
+) -> Result<Vec<Written>, WriteError> {
+    use sha2::{Digest, Sha256};
     use std::os::unix::fs::MetadataExt;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let owner = fs::metadata(staging)
         .map_err(|e| WriteError::Io(format!("{}: {e}", staging.display())))?
         .uid();
-    let mut made = std::collections::HashSet::new();
-    for f in files {
-        let rel = safe_relative(&f.path).ok_or_else(|| {
-            WriteError::Io(format!(
-                "refusing to write outside the output tree: {}",
-                f.path
-            ))
-        })?;
-        let path = staging.join(&rel);
-        if let Some(dir) = path.parent()
-            && !made.contains(dir)
-        {
-            fs::create_dir_all(dir)
-                .map_err(|e| WriteError::Io(format!("{}: {e}", dir.display())))?;
-            made.insert(dir.to_path_buf());
-        }
-        let mode = if f.executable { 0o755 } else { 0o644 };
-        if let Some(prev) = previous
-            && reuse(&prev.join(&rel), &path, &f.bytes, mode, owner)
-        {
-            continue;
-        }
-        write_file(&path, &f.bytes, mode)
-            .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
+    let dirs: std::collections::BTreeSet<&Path> = rel.iter().filter_map(|r| r.parent()).collect();
+    for dir in dirs {
+        let dir = staging.join(dir);
+        fs::create_dir_all(&dir).map_err(|e| WriteError::Io(format!("{}: {e}", dir.display())))?;
     }
-    Ok(())
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let first_error: Mutex<Option<(usize, WriteError)>> = Mutex::new(None);
+    let one = |i: usize| -> Result<[u8; 32], WriteError> {
+        let f = &files[i];
+        let bytes = f.render();
+        let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+        let path = staging.join(&rel[i]);
+        let mode = mode(f.executable);
+        if let Some(prev) = previous
+            && reuse(&prev.join(&rel[i]), &path, &bytes, mode, owner)
+        {
+            return Ok(sha256);
+        }
+        write_file(&path, &bytes, mode)
+            .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
+        Ok(sha256)
+    };
+    let work = || {
+        let mut done = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= files.len() {
+                break;
+            }
+            match one(i) {
+                Ok(sha) => done.push((i, sha)),
+                Err(e) => {
+                    failed.store(true, Ordering::Relaxed);
+                    let mut slot = first_error
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    // The lowest index wins, so the error reported does not depend on scheduling.
+                    if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                        *slot = Some((i, e));
+                    }
+                }
+            }
+        }
+        done
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 8);
+    let mut digests: Vec<(usize, [u8; 32])> = if threads == 1 || files.len() < 64 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    if let Some((_, e)) = first_error
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        return Err(e);
+    }
+    digests.sort_unstable_by_key(|&(i, _)| i);
+    Ok(digests
+        .into_iter()
+        .map(|(i, sha256)| Written {
+            path: files[i].path.clone(),
+            executable: files[i].executable,
+            sha256,
+        })
+        .collect())
 }
 
 /// Hard-links the previous build's file `old` to `new` when it is exactly what would be written:
@@ -214,6 +308,29 @@ mod tests {
         file(MANIFEST_FILE, "{\"generator\": \"skillc\"}\n")
     }
 
+    /// Writes `files` (the manifest last, as a build does) with `writer`; returns what the
+    /// manifest would record.
+    fn build(
+        out: &Path,
+        files: &[OutputFile],
+        writer: &FileWriter<'_>,
+    ) -> Result<Vec<Written>, WriteError> {
+        let (last, rest): (Vec<_>, Vec<_>) =
+            files.iter().cloned().partition(|f| f.path == MANIFEST_FILE);
+        let planned: Vec<PlannedFile<'_>> = rest.into_iter().map(PlannedFile::ready).collect();
+        let mut seen = Vec::new();
+        write_tree(
+            out,
+            &planned,
+            |written| {
+                seen = written.to_vec();
+                last.into_iter().next().unwrap_or_else(manifest)
+            },
+            writer,
+        )?;
+        Ok(seen)
+    }
+
     fn read(dir: &Path) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let mut stack = vec![dir.to_path_buf()];
@@ -249,7 +366,7 @@ mod tests {
             file("linked.sh", "linked"),
             manifest(),
         ];
-        write_tree(&out, &first, &mut write_file).expect("first build");
+        build(&out, &first, &write_file).expect("first build");
         let (same, changed, edited, linked) = (
             ino("same.sh"),
             ino("changed.sh"),
@@ -268,7 +385,7 @@ mod tests {
             file("linked.sh", "linked"),
             manifest(),
         ];
-        write_tree(&out, &second, &mut write_file).expect("second build");
+        build(&out, &second, &write_file).expect("second build");
         assert_eq!(ino("same.sh"), same, "an unchanged file is reused");
         assert_ne!(ino("changed.sh"), changed);
         assert_ne!(ino("edited.sh"), edited, "a hand-edited file is rewritten");
@@ -299,7 +416,7 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tmp");
         let out = tmp.path().join("build");
         let first = vec![file("a/x.plist", "one"), file("b.sh", "two"), manifest()];
-        write_tree(&out, &first, &mut write_file).expect("first build");
+        build(&out, &first, &write_file).expect("first build");
         let before = read(&out);
 
         let second = vec![
@@ -308,15 +425,14 @@ mod tests {
             file("c.sh", "3"),
             manifest(),
         ];
-        let mut written = 0;
-        let mut failing = |p: &Path, b: &[u8], mode: u32| {
-            written += 1;
-            if written == 2 {
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let failing = |p: &Path, b: &[u8], mode: u32| {
+            if written.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
                 return Err(io::Error::other("disk full (injected)"));
             }
             write_file(p, b, mode)
         };
-        let err = write_tree(&out, &second, &mut failing).expect_err("injected failure");
+        let err = build(&out, &second, &failing).expect_err("injected failure");
         assert!(err.to_string().contains("disk full"), "{err}");
         assert_eq!(read(&out), before, "previous tree unchanged");
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
@@ -329,7 +445,7 @@ mod tests {
             "no staging left behind"
         );
 
-        write_tree(&out, &second, &mut write_file).expect("second build");
+        build(&out, &second, &write_file).expect("second build");
         assert_eq!(read(&out).len(), 4);
         assert_eq!(
             fs::read_to_string(out.join("a/x.plist")).expect("read"),
@@ -343,7 +459,7 @@ mod tests {
         let home_like = tmp.path().join("documents");
         fs::create_dir(&home_like).expect("mkdir");
         fs::write(home_like.join("thesis.txt"), "precious").expect("write");
-        let err = write_tree(&home_like, &[manifest()], &mut write_file).expect_err("refused");
+        let err = build(&home_like, &[manifest()], &write_file).expect_err("refused");
         assert!(matches!(err, WriteError::Refused(_)), "{err}");
         assert_eq!(
             fs::read_to_string(home_like.join("thesis.txt")).expect("kept"),
@@ -352,7 +468,7 @@ mod tests {
 
         let a_file = tmp.path().join("file");
         fs::write(&a_file, "x").expect("write");
-        let err = write_tree(&a_file, &[manifest()], &mut write_file).expect_err("refused");
+        let err = build(&a_file, &[manifest()], &write_file).expect_err("refused");
         assert!(err.to_string().contains("not a directory"), "{err}");
     }
 
@@ -361,10 +477,65 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tmp");
         let out = tmp.path().join("build");
         for bad in ["../escape", "/abs", "a/../../b", ""] {
-            let err = write_tree(&out, &[file(bad, "x")], &mut write_file).expect_err(bad);
+            let err = build(&out, &[file(bad, "x"), manifest()], &write_file).expect_err(bad);
             assert!(err.to_string().contains("outside"), "{bad}: {err}");
         }
         assert!(!tmp.path().join("escape").exists());
         assert!(!out.exists());
+    }
+
+    fn many(n: usize, tag: &str) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = (0..n)
+            .map(|i| file(&format!("d{}/f{i:04}.sh", i % 7), &format!("{tag} {i}")))
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.push(manifest());
+        files
+    }
+
+    #[test]
+    fn a_large_tree_is_written_on_every_core_and_recorded_in_path_order() {
+        use sha2::{Digest, Sha256};
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("build");
+        let files = many(500, "v1");
+        let seen = build(&out, &files, &write_file).expect("build");
+        let want: Vec<Written> = files[..500]
+            .iter()
+            .map(|f| Written {
+                path: f.path.clone(),
+                executable: f.executable,
+                sha256: Sha256::digest(&f.bytes).into(),
+            })
+            .collect();
+        assert_eq!(seen, want);
+        assert_eq!(read(&out).len(), 501);
+        assert_eq!(
+            fs::read_to_string(out.join("d3/f0010.sh")).expect("read"),
+            "v1 10"
+        );
+    }
+
+    #[test]
+    fn a_failing_write_among_many_threads_is_reported_and_changes_nothing() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("build");
+        build(&out, &many(500, "v1"), &write_file).expect("first build");
+        let before = read(&out);
+        let failing = |p: &Path, b: &[u8], mode: u32| {
+            if p.ends_with("d2/f0303.sh") || p.ends_with("d5/f0404.sh") {
+                return Err(io::Error::other("disk full (injected)"));
+            }
+            write_file(p, b, mode)
+        };
+        let err = build(&out, &many(500, "v2"), &failing).expect_err("injected");
+        // Both may fail depending on scheduling; the first in path order is the one reported.
+        assert!(err.to_string().contains("d2/f0303.sh: disk full"), "{err}");
+        assert_eq!(read(&out), before, "previous tree unchanged");
+        assert_eq!(
+            fs::read_dir(tmp.path()).expect("ls").count(),
+            1,
+            "no staging left"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! `skillc build`: check, and only when there is no error, emit the output tree atomically.
 
 use super::check::report;
-use crate::build::{WriteError, emit, manifest, write_tree};
+use crate::build::{WriteError, manifest, plan, write_tree};
 use crate::cli::{BuildArgs, Format};
 use crate::{exit, pipeline};
 use std::time::Instant;
@@ -16,9 +16,14 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
         return exit::FINDINGS;
     }
     let t = Instant::now();
-    let mut files = emit(&checked.ir);
-    files.push(manifest(&files, &checked.sources));
-    let result = write_tree(&args.out, &files, &mut crate::build::write_file);
+    let files = plan(&checked.ir);
+    let sources = &checked.sources;
+    let result = write_tree(
+        &args.out,
+        &files,
+        |written| manifest(written, sources),
+        &crate::build::write_file,
+    );
     checked.timings.emit = t.elapsed();
     if args.check.timings {
         eprint!("{}", checked.timings.render());
@@ -28,7 +33,7 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
             if args.check.format() == Format::Human {
                 println!(
                     "skillc: wrote {} files for {} families to {}",
-                    files.len(),
+                    files.len() + 1,
                     checked.ir.families.len(),
                     args.out.display()
                 );

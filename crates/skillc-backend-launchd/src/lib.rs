@@ -17,6 +17,7 @@
 mod gate;
 mod install;
 mod keys;
+mod output;
 mod plist_gen;
 mod resolve;
 pub mod rules;
@@ -27,6 +28,7 @@ pub use install::{
     EXIT_UNAVAILABLE, EXIT_USAGE, install_order, install_script, uninstall_script,
 };
 pub use keys::{DEPRECATED_KEYS, DISCOURAGED_KEYS, KeyType, OWNED_KEYS, RAW_KEYS};
+pub use output::{OutputFile, PlannedFile};
 pub use plist_gen::{AGENT_PATH, DAEMON_PATH, plist_value, to_xml};
 pub use resolve::{
     DEFAULT_BUDGET_SECS, GATE_ROOT, IrResolver, backoff_cap_secs, ceil_secs, domain, gate_path,
@@ -38,15 +40,6 @@ use skillc_ir::{Ir, Scope};
 
 /// Every `launchd-*` rule with its `skillc explain` page.
 pub const RULES: &[RuleInfo] = rules::RULES;
-
-/// One generated file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Relative, `/`-separated.
-    pub path: String,
-    pub bytes: Vec<u8>,
-    pub executable: bool,
-}
 
 /// Runs every `launchd-*` rule over a lowered IR.
 pub fn check(ir: &Ir) -> Vec<Diagnostic> {
@@ -60,6 +53,11 @@ pub fn check(ir: &Ir) -> Vec<Diagnostic> {
 /// Assumes `check(ir)` reported no error. Even so it never writes a plist that XML cannot hold:
 /// a service with an XML-illegal string gets no plist (`launchd-xml-illegal-char` reports it).
 pub fn emit(ir: &Ir) -> Vec<OutputFile> {
+    plan(ir).into_iter().map(PlannedFile::into_output).collect()
+}
+
+/// [`emit`]'s files, sorted by path, rendered only when asked.
+pub fn plan(ir: &Ir) -> Vec<PlannedFile<'_>> {
     let mut files = Vec::new();
     for id in ir.service_ids() {
         let s = ir.service(id);
@@ -69,18 +67,18 @@ pub fn emit(ir: &Ir) -> Vec<OutputFile> {
                 Scope::Daemon => "LaunchDaemons",
                 Scope::Session => "LaunchAgents",
             };
-            files.push(OutputFile {
-                path: format!("{family}/{dir}/{}.plist", s.label.value),
-                bytes: to_xml(&plist_value(ir, id)),
-                executable: false,
-            });
+            files.push(PlannedFile::new(
+                format!("{family}/{dir}/{}.plist", s.label.value),
+                false,
+                move || to_xml(&plist_value(ir, id)),
+            ));
         }
         if has_gate(s) {
-            files.push(OutputFile {
-                path: format!("{family}/gates/{}.sh", s.id.value),
-                bytes: gate_script(ir, id).into_bytes(),
-                executable: true,
-            });
+            files.push(PlannedFile::new(
+                format!("{family}/gates/{}.sh", s.id.value),
+                true,
+                move || gate_script(ir, id).into_bytes(),
+            ));
         }
     }
     for (i, fam) in ir.families.iter().enumerate() {
@@ -88,16 +86,16 @@ pub fn emit(ir: &Ir) -> Vec<OutputFile> {
         if !ir.services.iter().any(|s| s.family == fid) {
             continue;
         }
-        files.push(OutputFile {
-            path: format!("{}/install.sh", fam.name.value),
-            bytes: install_script(ir, fid).into_bytes(),
-            executable: true,
-        });
-        files.push(OutputFile {
-            path: format!("{}/uninstall.sh", fam.name.value),
-            bytes: uninstall_script(ir, fid).into_bytes(),
-            executable: true,
-        });
+        files.push(PlannedFile::new(
+            format!("{}/install.sh", fam.name.value),
+            true,
+            move || install_script(ir, fid).into_bytes(),
+        ));
+        files.push(PlannedFile::new(
+            format!("{}/uninstall.sh", fam.name.value),
+            true,
+            move || uninstall_script(ir, fid).into_bytes(),
+        ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

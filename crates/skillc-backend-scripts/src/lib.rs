@@ -29,7 +29,7 @@ pub mod token;
 
 pub use doctor::{doctor_script, start_order};
 pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script};
-pub use skillc_backend_launchd::OutputFile;
+pub use skillc_backend_launchd::{OutputFile, PlannedFile};
 pub use token::{APPROVERS_DIR, mint_token};
 
 use skillc_diagnostics::{Diagnostic, RuleInfo};
@@ -97,23 +97,39 @@ pub fn script_path(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
 
 /// Every output file, sorted by path; the same IR gives the same bytes.
 pub fn emit(ir: &Ir) -> Vec<OutputFile> {
-    let runs = skill_runs(ir);
-    // Scripts are independent: generated on every core, kept in `runs` order.
-    let mut files = parallel::map_in_order(&runs, 16, |&(skill, target)| OutputFile {
-        path: script_path(ir, skill, target),
-        bytes: remediation_script(ir, skill, target).into_bytes(),
-        executable: true,
-    });
+    // Scripts are independent: rendered on every core, kept in order.
+    let planned = plan(ir);
+    parallel::map_in_order(&planned, 16, PlannedFile::render)
+        .into_iter()
+        .zip(planned)
+        .map(|(bytes, p)| OutputFile {
+            path: p.path,
+            bytes,
+            executable: p.executable,
+        })
+        .collect()
+}
+
+/// [`emit`]'s files, sorted by path, rendered only when asked.
+pub fn plan(ir: &Ir) -> Vec<PlannedFile<'_>> {
+    let mut files: Vec<PlannedFile<'_>> = skill_runs(ir)
+        .into_iter()
+        .map(|(skill, target)| {
+            PlannedFile::new(script_path(ir, skill, target), true, move || {
+                remediation_script(ir, skill, target).into_bytes()
+            })
+        })
+        .collect();
     for (i, fam) in ir.families.iter().enumerate() {
         let fid = skillc_ir::FamilyId(u32::try_from(i).unwrap_or(u32::MAX));
         if !ir.services.iter().any(|s| s.family == fid) {
             continue;
         }
-        files.push(OutputFile {
-            path: format!("{}/doctor.sh", fam.name.value),
-            bytes: doctor_script(ir, fid).into_bytes(),
-            executable: true,
-        });
+        files.push(PlannedFile::new(
+            format!("{}/doctor.sh", fam.name.value),
+            true,
+            move || doctor_script(ir, fid).into_bytes(),
+        ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
