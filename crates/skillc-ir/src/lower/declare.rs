@@ -30,8 +30,16 @@ pub(crate) struct Decls<'l> {
 }
 
 pub(crate) fn declare<'l>(cx: &mut Cx<'_>, fams: &[FamilyInput<'l>]) -> Decls<'l> {
+    let services: usize = fams
+        .iter()
+        .flat_map(|f| &f.loaded.files)
+        .map(|pf| pf.doc.services.as_ref().map_or(0, indexmap::IndexMap::len))
+        .sum();
+    cx.service_by_name.reserve(services);
+    cx.service_family.reserve(services);
+    cx.service_by_bus.reserve(services);
     let mut decls = Decls {
-        services: Vec::new(),
+        services: Vec::with_capacity(services),
         actions: Vec::new(),
         skills: Vec::new(),
         policies: Vec::new(),

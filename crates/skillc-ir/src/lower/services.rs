@@ -18,6 +18,8 @@ const DEFAULT_PROBE_INTERVAL: Duration = Duration::from_secs(2);
 const DEFAULT_PROBE_RETRIES: u32 = 30;
 
 pub(crate) fn lower_services(cx: &mut Cx<'_>, decls: &Decls<'_>) {
+    // A service is large: growing the vector by doubling would copy 10,000 of them again and again.
+    cx.ir.services.reserve_exact(decls.services.len());
     for item in &decls.services {
         let service = lower_service(cx, item);
         cx.ir.services.push(service);

@@ -83,6 +83,7 @@ pub(crate) fn lower_params(
 }
 
 pub(crate) fn lower_skills(cx: &mut Cx<'_>, decls: &Decls<'_>) {
+    cx.ir.skills.reserve_exact(decls.skills.len());
     for item in &decls.skills {
         let skill = lower_skill(cx, item);
         cx.ir.skills.push(skill);
