@@ -146,6 +146,9 @@ impl std::fmt::Debug for ProbeCompiler<'_> {
 /// Makes text safe to put after `#` in a script: control characters (a newline would end the
 /// comment and start code) become `\xNN`.
 pub fn comment_text(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         if ch.is_control() {

@@ -33,12 +33,11 @@
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
-    for ch in s.chars() {
-        if ch == '\'' {
+    for (i, piece) in s.split('\'').enumerate() {
+        if i > 0 {
             out.push_str("'\\''");
-        } else {
-            out.push(ch);
         }
+        out.push_str(piece);
     }
     out.push('\'');
     out
@@ -62,6 +61,27 @@ mod tests {
         assert_eq!(quote("*"), "'*'");
         assert_eq!(quote("~root"), "'~root'");
         assert_eq!(quote("--x"), "'--x'");
+    }
+
+    /// The definition, one character at a time: what `quote` must equal for every string.
+    fn reference(s: &str) -> String {
+        let mut out = String::from("'");
+        for ch in s.chars() {
+            if ch == '\'' {
+                out.push_str("'\\''");
+            } else {
+                out.push(ch);
+            }
+        }
+        out.push('\'');
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn equals_the_character_by_character_definition(s in "(?s).{0,40}|[' a]{0,12}") {
+            proptest::prop_assert_eq!(quote(&s), reference(&s));
+        }
     }
 
     #[test]
