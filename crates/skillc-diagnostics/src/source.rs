@@ -57,32 +57,40 @@ impl Span {
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// Built on first use: a clean run never places a position.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     fn new(path: String, text: Arc<str>) -> Self {
-        let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
         Self {
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .match_indices('\n')
+                        .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                )
+                .collect()
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset, clamped to the text.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line_idx = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line_idx] as usize;
+        let start = line_starts[line_idx] as usize;
         let mut end = offset as usize;
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -97,7 +105,7 @@ impl SourceFile {
     /// Byte offset of a 1-based line and column (in characters), clamped to the text.
     pub fn offset_of(&self, line: u32, column: u32) -> u32 {
         let line_idx = (line.max(1) - 1) as usize;
-        let Some(&start) = self.line_starts.get(line_idx) else {
+        let Some(&start) = self.line_starts().get(line_idx) else {
             return u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         };
         let rest = &self.text[start as usize..];
