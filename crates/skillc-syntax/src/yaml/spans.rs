@@ -74,18 +74,24 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Node<T> {
             }
         };
         let mut value = None;
-        let mut range = (0, 0);
+        let mut range = None;
         while let Some(field) = map.next_key_seed(Key)? {
             match field {
                 Field::Value => value = Some(map.next_value::<T>()?),
-                Field::Referenced => range = map.next_value_seed(LocationRange)?,
+                Field::Referenced => range = Some(map.next_value_seed(LocationRange)?),
                 _ => {
                     map.next_value_seed(LocationRange)?;
                 }
             }
+            // The remaining `defined` location is synthesized from stored positions (no YAML
+            // events behind it): once value and range are read there is nothing left to consume.
+            if value.is_some() && range.is_some() {
+                break;
+            }
         }
         let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
-        Ok(Sp::new(value, range.0, range.1))
+        let (start, end) = range.unwrap_or((0, 0));
+        Ok(Sp::new(value, start, end))
     }
 
     plain_scalars!(
@@ -192,15 +198,14 @@ impl<'de> Visitor<'de> for LocationRange {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(u32, u32), A::Error> {
-        let mut range = (0, 0);
         while let Some(is_span) = map.next_key_seed(IsKey("span"))? {
             if is_span {
-                range = map.next_value_seed(SpanRange)?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+                // `source_id` may follow; a synthesized map needs no draining.
+                return map.next_value_seed(SpanRange);
             }
+            map.next_value::<IgnoredAny>()?;
         }
-        Ok(range)
+        Ok((0, 0))
     }
 }
 
