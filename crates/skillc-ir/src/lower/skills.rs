@@ -88,7 +88,10 @@ pub(crate) fn lower_skills(cx: &mut Cx<'_>, decls: &Decls<'_>) {
         let skill = lower_skill(cx, item);
         cx.ir.skills.push(skill);
     }
-    let targets: Vec<Vec<ServiceId>> = (0..cx.ir.skills.len()).map(|i| select(cx, i)).collect();
+    let scope = Candidates::new(&cx.ir);
+    let targets: Vec<Vec<ServiceId>> = (0..cx.ir.skills.len())
+        .map(|i| select(cx, &scope, i))
+        .collect();
     for (skill, t) in cx.ir.skills.iter_mut().zip(targets) {
         skill.targets = t;
     }
@@ -208,25 +211,61 @@ fn default_verify(span: skillc_diagnostics::Span) -> Expr {
 
 /// The services a skill applies to: those of its own family and of every family importing it,
 /// filtered by the selector.
-fn select(cx: &Cx<'_>, index: usize) -> Vec<ServiceId> {
+/// The services a skill of each family may apply to: those of the family itself and of every
+/// family that imports it, grouped by family (so `select` looks at hundreds of services, not every
+/// service of a 10,000-service repository for each skill).
+struct Candidates {
+    by_family: Vec<Vec<ServiceId>>,
+    /// Family → itself and the families importing it.
+    visible_to: Vec<Vec<FamilyId>>,
+}
+
+impl Candidates {
+    fn new(ir: &crate::model::Ir) -> Self {
+        let n = ir.families.len();
+        let mut by_family = vec![Vec::new(); n];
+        for sid in ir.service_ids() {
+            if let Some(v) = by_family.get_mut(ir.service(sid).family.index()) {
+                v.push(sid);
+            }
+        }
+        let mut visible_to: Vec<Vec<FamilyId>> =
+            (0..n).map(|i| vec![FamilyId::from_index(i)]).collect();
+        for (i, fam) in ir.families.iter().enumerate() {
+            for imported in &fam.imports {
+                if let Some(v) = visible_to.get_mut(imported.value.index()) {
+                    v.push(FamilyId::from_index(i));
+                }
+            }
+        }
+        for v in &mut visible_to {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Self {
+            by_family,
+            visible_to,
+        }
+    }
+}
+
+/// The services `applies_to` selects among those the skill's family can see, in service order.
+fn select(cx: &Cx<'_>, scope: &Candidates, index: usize) -> Vec<ServiceId> {
     let skill = &cx.ir.skills[index];
-    let fam = skill.family;
     let a = &skill.applies_to;
-    cx.ir
-        .service_ids()
+    let mut out: Vec<ServiceId> = scope
+        .visible_to
+        .get(skill.family.index())
+        .into_iter()
+        .flatten()
+        .filter_map(|f| scope.by_family.get(f.index()))
+        .flatten()
+        .copied()
         .filter(|&sid| {
             let svc = cx.ir.service(sid);
-            let visible = svc.family == fam
-                || cx
-                    .ir
-                    .family(svc.family)
-                    .imports
-                    .iter()
-                    .any(|i| i.value == fam);
-            visible
-                && a.services
-                    .as_ref()
-                    .is_none_or(|v| v.iter().any(|s| s.value == sid))
+            a.services
+                .as_ref()
+                .is_none_or(|v| v.iter().any(|s| s.value == sid))
                 && a.families
                     .as_ref()
                     .is_none_or(|v| v.iter().any(|f| f.value == svc.family))
@@ -240,5 +279,7 @@ fn select(cx: &Cx<'_>, index: usize) -> Vec<ServiceId> {
                     .as_ref()
                     .is_none_or(|v| svc.tags.iter().any(|t| v.contains(&t.value)))
         })
-        .collect()
+        .collect();
+    out.sort_unstable();
+    out
 }
