@@ -370,27 +370,6 @@ fn build_output_is_byte_identical() {
         let run = skillc(&["build", "fam", "--out", "out"], dir);
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     }
-    let tree = |root: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut out = Vec::new();
-        let mut stack = vec![root.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).expect("read_dir") {
-                let p = e.expect("entry").path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    let rel = p
-                        .strip_prefix(root)
-                        .expect("prefix")
-                        .to_string_lossy()
-                        .into_owned();
-                    out.push((rel, std::fs::read(&p).expect("read")));
-                }
-            }
-        }
-        out.sort();
-        out
-    };
     let (ta, tb) = (tree(&a.path().join("out")), tree(&b.path().join("out")));
     assert!(!ta.is_empty(), "empty build");
     let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
@@ -402,4 +381,92 @@ fn build_output_is_byte_identical() {
     let run = skillc(&["build", "fam", "--out", "out"], a.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(tree(&a.path().join("out")), ta, "rebuild differs");
+}
+
+/// Every file under `root` (relative path, bytes), sorted.
+fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read(&p).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A build confined to one core (files rendered, hashed and written one after another) and a build
+/// on every core (several threads taking files from a shared counter) give the same tree, manifest
+/// included.
+#[test]
+fn build_output_does_not_depend_on_the_number_of_cores() {
+    let taskset = std::process::Command::new("taskset")
+        .args(["-c", "0", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !taskset {
+        assert!(
+            std::env::var_os("SKILLC_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+            "taskset is required (SKILLC_REQUIRE_TOOLS=1)"
+        );
+        eprintln!("notice: taskset not found; skipping the one-core build");
+        return;
+    }
+    if std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2 {
+        eprintln!("notice: one core only; both builds run on one thread");
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let skills = common::repo().join("skills");
+    let skills = skills.to_str().expect("utf-8 path");
+    let many = skillc(&["build", skills, "--out", "many"], tmp.path());
+    assert_eq!(many.code, 0, "{}{}", many.stdout, many.stderr);
+    let one = std::process::Command::new("taskset")
+        .args([
+            "-c",
+            "0",
+            env!("CARGO_BIN_EXE_skillc"),
+            "build",
+            skills,
+            "--out",
+            "one",
+        ])
+        .current_dir(tmp.path())
+        .env("SKILLC_CACHE_DIR", common::cache_dir())
+        .output()
+        .expect("run skillc under taskset");
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let (a, b) = (
+        tree(&tmp.path().join("many")),
+        tree(&tmp.path().join("one")),
+    );
+    assert!(
+        a.len() > 64,
+        "enough files for the parallel writer: {}",
+        a.len()
+    );
+    assert_eq!(
+        a.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        b.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{name} differs between the one-core and the many-core build"
+        );
+    }
 }
