@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::skillc;
+use common::{skillc, snapshot};
 use serde_json::Value;
 use std::path::Path;
 
@@ -370,40 +370,19 @@ fn build_output_is_byte_identical() {
         let run = skillc(&["build", "fam", "--out", "out"], dir);
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     }
-    let (ta, tb) = (tree(&a.path().join("out")), tree(&b.path().join("out")));
+    let (ta, tb) = (
+        snapshot(&a.path().join("out")),
+        snapshot(&b.path().join("out")),
+    );
     assert!(!ta.is_empty(), "empty build");
-    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&ta), names(&tb));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
     for ((name, x), (_, y)) in ta.iter().zip(&tb) {
         assert!(x == y, "{name} differs between the two builds");
     }
     // And a second build over the first output is identical too.
     let run = skillc(&["build", "fam", "--out", "out"], a.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(tree(&a.path().join("out")), ta, "rebuild differs");
-}
-
-/// Every file under `root` (relative path, bytes), sorted.
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
-                out.push((rel, std::fs::read(&p).expect("read")));
-            }
-        }
-    }
-    out.sort();
-    out
+    assert_eq!(snapshot(&a.path().join("out")), ta, "rebuild differs");
 }
 
 /// A build confined to one core (files rendered, hashed and written one after another) and a build
@@ -411,16 +390,7 @@ fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
 /// included.
 #[test]
 fn build_output_does_not_depend_on_the_number_of_cores() {
-    let taskset = std::process::Command::new("taskset")
-        .args(["-c", "0", "true"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !taskset {
-        assert!(
-            std::env::var_os("SKILLC_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
-            "taskset is required (SKILLC_REQUIRE_TOOLS=1)"
-        );
-        eprintln!("notice: taskset not found; skipping the one-core build");
+    if !common::tool_available("taskset", &["-c", "0", "true"]) {
         return;
     }
     if std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2 {
@@ -451,18 +421,15 @@ fn build_output_does_not_depend_on_the_number_of_cores() {
         String::from_utf8_lossy(&one.stderr)
     );
     let (a, b) = (
-        tree(&tmp.path().join("many")),
-        tree(&tmp.path().join("one")),
+        snapshot(&tmp.path().join("many")),
+        snapshot(&tmp.path().join("one")),
     );
     assert!(
         a.len() > 64,
         "enough files for the parallel writer: {}",
         a.len()
     );
-    assert_eq!(
-        a.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-        b.iter().map(|(n, _)| n).collect::<Vec<_>>()
-    );
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for ((name, x), (_, y)) in a.iter().zip(&b) {
         assert!(
             x == y,

@@ -69,10 +69,15 @@ fn replaceable(dir: &Path) -> Result<(), WriteError> {
 }
 
 /// A relative path made only of normal components (no `..`, no root, no empty parts).
-fn safe_relative(path: &str) -> Option<PathBuf> {
+fn safe_relative(path: &str) -> Result<PathBuf, WriteError> {
     let p = Path::new(path);
-    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
-    ok.then(|| p.to_path_buf())
+    if !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_))) {
+        Ok(p.to_path_buf())
+    } else {
+        Err(WriteError::Io(format!(
+            "refusing to write outside the output tree: {path}"
+        )))
+    }
 }
 
 fn staging_name(out: &Path, what: &str) -> PathBuf {
@@ -100,14 +105,7 @@ pub(crate) fn write_tree(
     let io_err = |what: &Path, e: io::Error| WriteError::Io(format!("{}: {e}", what.display()));
     let rel: Vec<PathBuf> = files
         .iter()
-        .map(|f| {
-            safe_relative(&f.path).ok_or_else(|| {
-                WriteError::Io(format!(
-                    "refusing to write outside the output tree: {}",
-                    f.path
-                ))
-            })
-        })
+        .map(|f| safe_relative(&f.path))
         .collect::<Result<_, _>>()?;
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
@@ -121,13 +119,7 @@ pub(crate) fn write_tree(
     let result = fill(&staging, previous, files, &rel, write_file)
         .and_then(|written| {
             let file = last(&written);
-            let rel = safe_relative(&file.path).ok_or_else(|| {
-                WriteError::Io(format!(
-                    "refusing to write outside the output tree: {}",
-                    file.path
-                ))
-            })?;
-            let path = staging.join(rel);
+            let path = staging.join(safe_relative(&file.path)?);
             write_file(&path, &file.bytes, mode(file.executable)).map_err(|e| io_err(&path, e))
         })
         .and_then(|()| swap(&staging, out));
@@ -317,7 +309,10 @@ mod tests {
     ) -> Result<Vec<Written>, WriteError> {
         let (last, rest): (Vec<_>, Vec<_>) =
             files.iter().cloned().partition(|f| f.path == MANIFEST_FILE);
-        let planned: Vec<PlannedFile<'_>> = rest.into_iter().map(PlannedFile::ready).collect();
+        let planned: Vec<PlannedFile<'_>> = rest
+            .into_iter()
+            .map(|f| PlannedFile::new(f.path, f.executable, move || f.bytes.clone()))
+            .collect();
         let mut seen = Vec::new();
         write_tree(
             out,

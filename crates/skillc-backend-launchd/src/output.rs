@@ -34,16 +34,6 @@ impl<'a> PlannedFile<'a> {
         }
     }
 
-    /// A file whose bytes are already known.
-    pub fn ready(file: OutputFile) -> Self {
-        let OutputFile {
-            path,
-            bytes,
-            executable,
-        } = file;
-        Self::new(path, executable, move || bytes.clone())
-    }
-
     /// The file's bytes; the same every time.
     pub fn render(&self) -> Vec<u8> {
         (self.render)()
