@@ -17,7 +17,7 @@
 //! program was given; [`GATE_EXIT_INTERNAL`] (70, EX_SOFTWARE) when the gate could not be
 //! compiled (only possible when `check` reported an error that was ignored).
 
-use crate::resolve::{IrResolver, backoff_cap_secs, wait_budget_secs};
+use crate::resolve::{backoff_cap_secs, wait_budget_secs};
 use skillc_ir::{Ir, ServiceId};
 use skillc_sh::{ProbeCompiler, comment_text, quote};
 use std::fmt::Write as _;
@@ -68,13 +68,12 @@ skillc_wait() {
 /// The gate script of a service with hard dependencies.
 pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     let svc = ir.service(id);
-    let resolver = IrResolver { ir };
-    let mut compiler = ProbeCompiler::new(&resolver);
+    let mut compiler = ProbeCompiler::new(ir);
     let mut waits = String::new();
     let mut error = None;
     for dep in &svc.requires {
         let d = ir.service(dep.target);
-        match compiler.ready_function(dep.target.index()) {
+        match compiler.ready_function(dep.target) {
             Ok(f) => {
                 let what = format!("{} ({})", ir.service_name(dep.target), d.label.value);
                 let _ = writeln!(

@@ -31,8 +31,8 @@ pub use keys::{DEPRECATED_KEYS, DISCOURAGED_KEYS, KeyType, OWNED_KEYS, RAW_KEYS}
 pub use output::{OutputFile, PlannedFile};
 pub use plist_gen::{AGENT_PATH, DAEMON_PATH, plist_value, to_xml};
 pub use resolve::{
-    DEFAULT_BUDGET_SECS, GATE_ROOT, IrResolver, backoff_cap_secs, ceil_secs, domain, gate_path,
-    has_gate, wait_budget_secs,
+    DEFAULT_BUDGET_SECS, GATE_ROOT, backoff_cap_secs, ceil_secs, domain, gate_path, has_gate,
+    wait_budget_secs,
 };
 
 use skillc_diagnostics::{Diagnostic, RuleInfo};

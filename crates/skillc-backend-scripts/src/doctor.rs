@@ -1,7 +1,7 @@
 //! `<family>/doctor.sh`: every service of the family in start order, its readiness and the
 //! failure modes detected, then the matching remediation scripts in plan (or apply) mode.
 
-use crate::resolve::{IrResolver, domain};
+use crate::resolve::domain;
 use crate::script::skill_params;
 use crate::{script_file_name, skill_runs};
 use skillc_ir::{FamilyId, Ir, ServiceId, SkillId};
@@ -55,8 +55,7 @@ fn visit(
 /// The doctor script of a family that has services.
 pub fn doctor_script(ir: &Ir, family: FamilyId) -> String {
     let fam = ir.family(family);
-    let resolver = IrResolver { ir };
-    let mut pc = ProbeCompiler::new(&resolver);
+    let mut pc = ProbeCompiler::new(ir);
     let mut body = String::new();
     let mut errors = Vec::new();
     // The skills that apply to each service of this family, in `skill_runs` order.
@@ -69,7 +68,7 @@ pub fn doctor_script(ir: &Ir, family: FamilyId) -> String {
     }
     for s in start_order(ir, family) {
         let svc = ir.service(s);
-        let ready = match pc.ready_function(s.index()) {
+        let ready = match pc.ready_function(s) {
             Ok(f) => f,
             Err(e) => {
                 errors.push(e.message);

@@ -18,7 +18,6 @@
 //! still not compile, the script for it prints why and exits 70 (`script-expr-unsupported`).
 
 mod doctor;
-mod expr;
 mod parallel;
 pub mod policy;
 mod resolve;

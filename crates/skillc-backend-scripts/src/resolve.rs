@@ -1,79 +1,13 @@
-//! Service facts for scripts: domains, the probe compiler's resolver, placeholder expansion.
+//! Service facts for scripts: domains, parameter values, placeholder expansion.
 
-use crate::expr::{PVal, Params};
-use skillc_expr::ExprKind;
-use skillc_expr::{Call, Expr, Type};
-use skillc_ir::{FamilyId, Ir, Service};
-use skillc_sh::quote;
+use skillc_ir::Service;
+use skillc_sh::{Literal, ParamValue, quote};
+use std::collections::BTreeMap;
 
 pub(crate) use skillc_backend_launchd::{ceil_secs, domain};
 
-/// `expr` with every bare service reference in a service position (`ready("bus")`) qualified
-/// with `home`'s name (`ready("foundation-core/bus")`): the probe compiler resolves bare names
-/// relative to the service a probe runs for, which for a skill imported from another family is
-/// the wrong family. Lowering has already checked that every reference resolves from `home`.
-pub(crate) fn qualify(expr: &Expr, ir: &Ir, home: FamilyId) -> Expr {
-    let kind = match &expr.kind {
-        ExprKind::Call(c) => {
-            let function = skillc_expr::function(&c.name);
-            let args = c
-                .args
-                .iter()
-                .enumerate()
-                .map(|(i, a)| match &a.kind {
-                    ExprKind::Str(s)
-                        if function
-                            .and_then(|f| f.param_at(i))
-                            .is_some_and(|p| p.ty == Type::Service)
-                            && !s.contains('/')
-                            && !s.starts_with("bus:") =>
-                    {
-                        Expr {
-                            kind: ExprKind::Str(format!("{}/{s}", ir.family(home).name.value)),
-                            span: a.span,
-                        }
-                    }
-                    _ => qualify(a, ir, home),
-                })
-                .collect();
-            ExprKind::Call(Call {
-                name: c.name.clone(),
-                name_span: c.name_span,
-                args,
-            })
-        }
-        ExprKind::Not(e) => ExprKind::Not(Box::new(qualify(e, ir, home))),
-        ExprKind::Logic {
-            op,
-            op_span,
-            lhs,
-            rhs,
-        } => ExprKind::Logic {
-            op: *op,
-            op_span: *op_span,
-            lhs: Box::new(qualify(lhs, ir, home)),
-            rhs: Box::new(qualify(rhs, ir, home)),
-        },
-        ExprKind::Compare {
-            op,
-            op_span,
-            lhs,
-            rhs,
-        } => ExprKind::Compare {
-            op: *op,
-            op_span: *op_span,
-            lhs: Box::new(qualify(lhs, ir, home)),
-            rhs: Box::new(qualify(rhs, ir, home)),
-        },
-        leaf => leaf.clone(),
-    };
-    Expr {
-        kind,
-        span: expr.span,
-    }
-}
-
-pub(crate) use skillc_backend_launchd::IrResolver;
+/// A script's parameters by name: compile-time literals and run-time variables.
+pub(crate) type Params = BTreeMap<String, ParamValue>;
 
 /// A piece of one sh word: literal text or a shell variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,11 +127,10 @@ pub(crate) fn expand(
 /// A skill parameter's value as pieces.
 pub(crate) fn param_pieces(params: &Params, name: &str) -> Option<Vec<Piece>> {
     Some(match params.get(name)? {
-        PVal::Lit(ExprKind::Str(s)) => vec![Piece::Lit(s.clone())],
-        PVal::Lit(ExprKind::Int(n)) => vec![Piece::Lit(n.to_string())],
-        PVal::Lit(ExprKind::Bool(b)) => vec![Piece::Lit(b.to_string())],
-        PVal::Lit(ExprKind::Duration(d)) => vec![Piece::Lit(d.to_string())],
-        PVal::Lit(_) => vec![],
-        PVal::Var { var, .. } => vec![Piece::Var(var.clone())],
+        ParamValue::Lit(Literal::Str(s)) => vec![Piece::Lit(s.clone())],
+        ParamValue::Lit(Literal::Int(n)) => vec![Piece::Lit(n.to_string())],
+        ParamValue::Lit(Literal::Bool(b)) => vec![Piece::Lit(b.to_string())],
+        ParamValue::Lit(Literal::Duration(d)) => vec![Piece::Lit(d.to_string())],
+        ParamValue::Var { var, .. } => vec![Piece::Var(var.clone())],
     })
 }

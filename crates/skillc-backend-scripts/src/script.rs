@@ -1,20 +1,21 @@
 //! One remediation script: a skill applied to one service.
 
-use crate::expr::{self, ExprCx, PVal, Params};
 use crate::policy::{self, Decision};
 use crate::resolve::{
-    IrResolver, Piece, ceil_secs, display, domain, expand, literal, param_pieces, render,
+    Params, Piece, ceil_secs, display, domain, expand, literal, param_pieces, render,
 };
 use crate::runtime::RUNTIME;
 use crate::token::{APPROVERS_DIR, hex};
 use crate::{AUDIT_LOG, EXIT_INTERNAL, STATE_DIR, script_path};
 use sha2::{Digest, Sha256};
-use skillc_expr::{Expr, ExprKind};
+use skillc_ir::expr::Expr;
 use skillc_ir::{
-    ActionKind, Arg, ArgValue, FamilyId, Ir, OnFailure, Outcome, ParamType, Risk, ServiceId, Skill,
-    SkillId, Step, StepKind, Target,
+    ActionKind, Arg, ArgValue, Ir, OnFailure, Outcome, ParamType, Risk, ServiceId, Skill, SkillId,
+    Step, StepKind, Target,
 };
-use skillc_sh::{Domain, ProbeCompiler, ProbeError, comment_text, quote};
+use skillc_sh::{
+    Domain, Literal, ParamValue as PVal, ProbeCompiler, ProbeError, comment_text, quote,
+};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -49,14 +50,14 @@ pub(crate) fn skill_params(
             let kind = match &d.value {
                 ArgValue::String(s) => {
                     let pieces = expand(s, svc, &|_| None);
-                    ExprKind::Str(literal(&pieces).unwrap_or_default())
+                    Literal::Str(literal(&pieces).unwrap_or_default())
                 }
-                ArgValue::Int(n) => ExprKind::Int(*n),
-                ArgValue::Bool(b) => ExprKind::Bool(*b),
-                ArgValue::Duration(d) => ExprKind::Duration(skillc_expr::Duration::from_millis(
+                ArgValue::Int(n) => Literal::Int(*n),
+                ArgValue::Bool(b) => Literal::Bool(*b),
+                ArgValue::Duration(d) => Literal::Duration(skillc_ir::expr::Duration::from_millis(
                     u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
                 )),
-                _ => ExprKind::Str(String::new()),
+                _ => Literal::Str(String::new()),
             };
             params.insert(name, PVal::Lit(kind));
         } else {
@@ -108,6 +109,8 @@ struct Gen<'a, 'r> {
     skill_name: String,
     applied: ServiceId,
     params: &'a Params,
+    /// The skill's parameter values in declaration order, as `param(...)` reads them.
+    param_values: Vec<PVal>,
     pc: ProbeCompiler<'r>,
     n: usize,
     fns: String,
@@ -117,24 +120,20 @@ struct Gen<'a, 'r> {
 }
 
 impl Gen<'_, '_> {
-    /// Compiles a skill expression; its service references are written relative to `home` (the
-    /// skill's family, or a declared action's family for its guard), not to the applied service's.
-    fn cond_in(&mut self, home: FamilyId, e: &Expr, params: &Params) -> String {
-        let e = crate::resolve::qualify(e, self.ir, home);
-        self.cond_qualified(&e, params)
+    /// Compiles a skill expression.
+    fn cond(&mut self, e: &Expr) -> String {
+        let params = std::mem::take(&mut self.param_values);
+        let c = self.cond_with(e, &params);
+        self.param_values = params;
+        c
     }
 
-    fn cond(&mut self, e: &Expr, params: &Params) -> String {
-        self.cond_in(self.skill.family, e, params)
-    }
-
-    fn cond_qualified(&mut self, e: &Expr, params: &Params) -> String {
-        let cx = ExprCx {
-            params,
-            subject: self.applied.index(),
-            timeout: EXPR_TIMEOUT_SECS,
-        };
-        match expr::condition(&mut self.pc, e, &cx) {
+    /// Compiles an expression that reads `params` (a declared action's guard reads the action's).
+    fn cond_with(&mut self, e: &Expr, params: &[PVal]) -> String {
+        match self
+            .pc
+            .skill_condition(e, self.applied, EXPR_TIMEOUT_SECS, params)
+        {
             Ok(c) => c,
             Err(err) => {
                 self.errors.push(err);
@@ -174,7 +173,7 @@ impl Gen<'_, '_> {
     fn when_check(&mut self, s: &Step, n: usize) -> String {
         match &s.when {
             Some(w) => {
-                let c = self.cond(w, &self.params.clone());
+                let c = self.cond(w);
                 let _ = write!(
                     self.fns,
                     "# when of `{}`\nskillc_g{n}_when() {{\n\t{c}\n}}\n\n",
@@ -285,7 +284,7 @@ impl Gen<'_, '_> {
                     ),
                 );
                 let when = self.when_check(s, n);
-                let until_c = until.as_ref().map(|u| self.cond(u, &self.params.clone()));
+                let until_c = until.as_ref().map(|u| self.cond(u));
                 self.group_plan_enter(s, n);
                 let names = self.steps(steps, true, gate, depth + 1);
                 self.group_plan_leave(s, n);
@@ -425,12 +424,7 @@ impl Gen<'_, '_> {
                             dom.word(),
                             quote(&tsvc.label.value)
                         );
-                        // Register the helper with the probe compiler.
-                        let _ = self.pc.condition(
-                            &call("disabled", service_expr()),
-                            self.applied.index(),
-                            1,
-                        );
+                        self.pc.use_disabled();
                         (
                             format!("launchctl enable {tword}"),
                             format!("launchctl enable {}", domain_text(dom, &tsvc.label.value)),
@@ -528,11 +522,7 @@ impl Gen<'_, '_> {
                         };
                         if let Some(pf) = arg(args, "pidfile") {
                             let p = self.word(Some(pf));
-                            let _ = self.pc.condition(
-                                &call("pid_alive", str_arg("x")),
-                                self.applied.index(),
-                                1,
-                            );
+                            self.pc.use_pid_alive();
                             needed = format!("skillc_pid_alive {}", render(&p));
                             (
                                 format!("skillc_signal_pidfile {} {}", render(&sig), render(&p)),
@@ -552,7 +542,7 @@ impl Gen<'_, '_> {
                             _ => DEFAULT_STEP_TIMEOUT_SECS,
                         };
                         timeout = timeout.max(secs + 10);
-                        match self.pc.ready_function(t.index()) {
+                        match self.pc.ready_function(t) {
                             Ok(f) => (
                                 format!("skillc_wait_ready {f} {secs}"),
                                 format!("wait up to {secs} s until {tname} is ready"),
@@ -581,23 +571,23 @@ impl Gen<'_, '_> {
             }
             ActionKind::Declared { argv } => {
                 // Action parameters: the step's arguments (skill placeholders expanded).
-                let mut aparams = Params::new();
+                let mut aparams = Vec::with_capacity(action.params.len());
                 let mut apieces: BTreeMap<String, Vec<Piece>> = BTreeMap::new();
                 let mut prelude = String::new();
                 for (i, p) in action.params.iter().enumerate() {
                     let v = arg(args, &p.name);
                     let pieces = self.word(v);
                     let val = match (v, literal(&pieces)) {
-                        (Some(ArgValue::Int(k)), _) => PVal::Lit(ExprKind::Int(*k)),
-                        (Some(ArgValue::Bool(b)), _) => PVal::Lit(ExprKind::Bool(*b)),
-                        (_, Some(text)) => PVal::Lit(ExprKind::Str(text)),
+                        (Some(ArgValue::Int(k)), _) => PVal::Lit(Literal::Int(*k)),
+                        (Some(ArgValue::Bool(b)), _) => PVal::Lit(Literal::Bool(*b)),
+                        (_, Some(text)) => PVal::Lit(Literal::Str(text)),
                         (_, None) => {
                             let var = format!("skillc_a{n}_{i}");
                             let _ = writeln!(prelude, "\t{var}={}", render(&pieces));
                             PVal::Var { var, int: false }
                         }
                     };
-                    aparams.insert(p.name.clone(), val);
+                    aparams.push(val);
                     apieces.insert(p.name.clone(), pieces);
                 }
                 let svc = ir.service(self.applied);
@@ -606,8 +596,7 @@ impl Gen<'_, '_> {
                     .map(|a| expand(&a.value, svc, &|k| apieces.get(k).cloned()))
                     .collect();
                 if let Some(g) = &action.guard {
-                    let home = action.family.unwrap_or(self.skill.family);
-                    let c = self.cond_in(home, g, &aparams);
+                    let c = self.cond_with(g, &aparams);
                     needed = format!("{{\n{prelude}\t{c}\n\t}}");
                 }
                 let cmd: Vec<String> = words.iter().map(|w| render(w)).collect();
@@ -620,7 +609,7 @@ impl Gen<'_, '_> {
         };
 
         let when = match &s.when {
-            Some(w) => self.cond(w, &self.params.clone()),
+            Some(w) => self.cond(w),
             None => "true".to_owned(),
         };
         let id = &s.id.value;
@@ -700,31 +689,6 @@ fn domain_text(d: Domain, label: &str) -> String {
     }
 }
 
-fn call(name: &str, arg: Expr) -> Expr {
-    Expr {
-        kind: ExprKind::Call(skillc_expr::Call {
-            name: name.to_owned(),
-            name_span: skillc_diagnostics::Span::default(),
-            args: vec![arg],
-        }),
-        span: skillc_diagnostics::Span::default(),
-    }
-}
-
-fn str_arg(s: &str) -> Expr {
-    Expr {
-        kind: ExprKind::Str(s.to_owned()),
-        span: skillc_diagnostics::Span::default(),
-    }
-}
-
-fn service_expr() -> Expr {
-    Expr {
-        kind: ExprKind::Service,
-        span: skillc_diagnostics::Span::default(),
-    }
-}
-
 /// The strictest compile-time outcome of every action step under `steps`.
 fn strictest(ir: &Ir, skill: &Skill, applied: ServiceId, steps: &[Step]) -> &'static str {
     let mut best: (u8, u32) = (0, 0);
@@ -788,22 +752,27 @@ fn generate(
     let skill_name = ir.skill_name(skill_id);
     let target_name = ir.service_name(target);
     let (params, runtime) = skill_params(ir, skill, target);
-    let resolver = IrResolver { ir };
+    let param_values = skill
+        .params
+        .iter()
+        .filter_map(|p| params.get(&p.name.value).cloned())
+        .collect();
     let mut g = Gen {
         ir,
         skill,
         skill_name: skill_name.clone(),
         applied: target,
         params: &params,
-        pc: ProbeCompiler::new(&resolver),
+        param_values,
+        pc: ProbeCompiler::new(ir),
         n: 0,
         fns: String::new(),
         plan: String::new(),
         gates: String::new(),
         errors: Vec::new(),
     };
-    let detect = g.cond(&skill.detect, &params);
-    let verify = g.cond(&skill.verify, &params);
+    let detect = g.cond(&skill.detect);
+    let verify = g.cond(&skill.verify);
 
     // Diagnose: each top-level step runs now when it is `auto`, else after the gate.
     let mut diag = String::new();
@@ -985,16 +954,12 @@ fn generate(
     // Parameters.
     out.push_str("# Parameters fixed at compile time (rebuild to change them):\n");
     for (k, v) in &params {
-        if let PVal::Lit(kind) = v {
-            let e = Expr {
-                kind: kind.clone(),
-                span: skillc_diagnostics::Span::default(),
-            };
+        if let PVal::Lit(lit) = v {
             let _ = writeln!(
                 out,
                 "#   {} = {}",
                 comment_text(k),
-                comment_text(&e.to_string())
+                comment_text(&lit.to_string())
             );
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod builtins;
 pub mod duration;
+pub mod expr;
 mod lower;
 pub mod model;
 pub mod rules;

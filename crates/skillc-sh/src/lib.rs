@@ -3,7 +3,7 @@
 //! * [`quote`]: the one audited quoting function; every value interpolated into a script goes
 //!   through it.
 //! * [`comment_text`]: makes arbitrary text safe inside a `#` comment.
-//! * [`ProbeCompiler`]: readiness expressions (`skillc_expr::Expr`) → sh conditions that use only
+//! * [`ProbeCompiler`]: IR expressions (`skillc_ir::expr::Expr`) → sh conditions that use only
 //!   tools macOS ships (`nc`, `curl`, `launchctl`, `awk`, `grep`, `df`, `kill`, `test`).
 //!
 //! Generated code is POSIX sh (no bash-isms: no `local`, `[[`, arrays, `$'..'`, `pipefail`) and is
@@ -12,7 +12,24 @@
 mod probe;
 mod quote;
 
-pub use probe::{
-    Domain, Probe, ProbeCompiler, ProbeError, Resolver, Target, comment_text, split_addr,
-};
+pub use probe::{Domain, Literal, ParamValue, ProbeCompiler, ProbeError, split_addr};
 pub use quote::{is_representable, quote};
+
+use std::fmt::Write as _;
+
+/// Makes text safe to put after `#` in a script: control characters (a newline would end the
+/// comment and start code) become `\xNN`.
+pub fn comment_text(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if ch.is_control() {
+            let _ = write!(out, "\\x{:02x}", u32::from(ch));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}

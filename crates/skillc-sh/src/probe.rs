@@ -1,4 +1,4 @@
-//! Readiness expressions → POSIX sh conditions, using only tools macOS ships.
+//! Expressions of the IR → POSIX sh conditions, using only tools macOS ships.
 //!
 //! A compiled condition is an sh command list whose exit status is the truth of the expression
 //! (0 = true). Integer-valued functions become `"$(helper ...)"` words compared with `[ ... ]`.
@@ -22,16 +22,17 @@
 //! | `port_free(n)` | `! nc -z -G <timeout> -- 127.0.0.1 n` (loopback only) |
 //! | `free_space(p)` | `100 - capacity%` of `df -P -- p`; -1 on failure |
 //! | `log_contains(f, t)` | `grep -F -q -e t -- f` |
+//! | `param("x")` | its compile-time value, quoted; a run-time parameter is read as `"$var"` (never spliced into code) where a string operand, an int comparison or a `port_free` port takes it |
 //!
 //! `launchctl print` is not an API; fields are read defensively: only top-level `key = value`
 //! lines count (nested `{ }` blocks are skipped, whatever the indentation), and a missing field
 //! is "unknown", never 0.
 
-use crate::quote;
+use crate::{comment_text, quote};
 use skillc_diagnostics::Span;
-use skillc_expr::{CmpOp, Expr, ExprKind, LogicOp};
+use skillc_ir::expr::{Call, CmpOp, Duration, Expr, ExprKind, Func, LogicOp, ParamRef};
+use skillc_ir::{Ir, Scope, Service, ServiceId, Target};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 /// The launchd domain a service lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,34 +61,45 @@ impl Domain {
     }
 }
 
-/// A service's readiness probe.
-#[derive(Debug, Clone)]
-pub struct Probe {
-    pub expr: Expr,
-    /// Per-attempt timeout in whole seconds (at least 1).
-    pub timeout_secs: u64,
+fn service_domain(s: &Service) -> Domain {
+    match s.scope.value {
+        Scope::Daemon => Domain::System,
+        Scope::Session => Domain::Gui,
+    }
 }
 
-/// What the compiler needs to know about a service.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// launchd Label.
-    pub label: String,
-    pub domain: Domain,
-    /// `family/id`, for comments and messages.
-    pub name: String,
-    pub readiness: Option<Probe>,
+/// A compile-time value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    Duration(Duration),
 }
 
-/// Resolves services for the compiler. Services are named by opaque indices.
-pub trait Resolver {
-    /// The service with index `id`.
-    fn target(&self, id: usize) -> Option<Target>;
-    /// A service reference string (`"bus"`, `"family/bus"`, `"bus:org.x"`) written in a probe of
-    /// service `from`.
-    fn resolve(&self, from: usize, reference: &str) -> Option<usize>;
-    /// The service whose bus name is `name` (case-insensitive).
-    fn bus_provider(&self, name: &str) -> Option<usize>;
+/// Printed as the expression language writes it (`"text"`, `5`, `true`, `1m30s`).
+impl std::fmt::Display for Literal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = Expr {
+            kind: match self {
+                Literal::Bool(b) => ExprKind::Bool(*b),
+                Literal::Int(n) => ExprKind::Int(*n),
+                Literal::Str(s) => ExprKind::Str(s.clone()),
+                Literal::Duration(d) => ExprKind::Duration(*d),
+            },
+            span: Span::default(),
+        };
+        write!(f, "{e}")
+    }
+}
+
+/// The value of a parameter in the expressions of one script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamValue {
+    /// Known at compile time.
+    Lit(Literal),
+    /// Read at run time from the shell variable `var` (already validated; `int`: digits only).
+    Var { var: String, int: bool },
 }
 
 /// Why an expression cannot be compiled to sh.
@@ -106,6 +118,9 @@ impl ProbeError {
     }
 }
 
+const RUNTIME_HERE: &str =
+    "a run-time parameter cannot be used here (give it a default to fix it at compile time)";
+
 /// Helper functions a compiled condition may call; emitted in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Helper {
@@ -122,117 +137,142 @@ enum Helper {
 }
 
 /// Compiles expressions; collects the helper and `ready` functions they need.
-pub struct ProbeCompiler<'r> {
-    resolver: &'r dyn Resolver,
+#[derive(Debug)]
+pub struct ProbeCompiler<'a> {
+    ir: &'a Ir,
     helpers: BTreeSet<Helper>,
-    /// Service index → function name.
-    ready_names: BTreeMap<usize, String>,
+    /// Service → function name.
+    ready_names: BTreeMap<ServiceId, String>,
     /// Function name → full definition text.
     ready_defs: BTreeMap<String, String>,
     /// The values of `ready_names`, for `fresh_name` (one compiler may serve every service).
     used_names: BTreeSet<String>,
-    in_progress: Vec<usize>,
+    in_progress: Vec<ServiceId>,
+    /// A run-time parameter reached a position that cannot read it from a variable (a bus name)
+    /// inside the operand being compiled.
+    runtime_misplaced: bool,
 }
 
-impl std::fmt::Debug for ProbeCompiler<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProbeCompiler")
-            .field("helpers", &self.helpers)
-            .field("ready_names", &self.ready_names)
-            .finish_non_exhaustive()
-    }
+/// What an expression is compiled against.
+#[derive(Debug, Clone, Copy)]
+struct Cx<'p> {
+    /// What `service` means.
+    subject: ServiceId,
+    timeout: u64,
+    /// The parameters `param(...)` reads; `None` in a readiness probe.
+    params: Option<&'p [ParamValue]>,
 }
 
-/// Makes text safe to put after `#` in a script: control characters (a newline would end the
-/// comment and start code) become `\xNN`.
-pub fn comment_text(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if ch.is_control() {
-            let _ = write!(out, "\\x{:02x}", u32::from(ch));
-        } else {
-            out.push(ch);
+/// One sh word of a string operand.
+enum Word {
+    Lit(String),
+    Var(String),
+}
+
+impl Word {
+    fn render(&self) -> String {
+        match self {
+            Word::Lit(s) => quote(s),
+            Word::Var(v) => format!("\"${v}\""),
         }
     }
-    out
 }
 
-impl<'r> ProbeCompiler<'r> {
-    pub fn new(resolver: &'r dyn Resolver) -> Self {
+/// An operand's compile-time value.
+enum Value<'e> {
+    Bool(bool),
+    Int(i64),
+    Str(&'e str),
+    Duration(Duration),
+}
+
+impl<'a> ProbeCompiler<'a> {
+    pub fn new(ir: &'a Ir) -> Self {
         Self {
-            resolver,
+            ir,
             helpers: BTreeSet::new(),
             ready_names: BTreeMap::new(),
             ready_defs: BTreeMap::new(),
             used_names: BTreeSet::new(),
             in_progress: Vec::new(),
+            runtime_misplaced: false,
         }
     }
 
-    /// Compiles a boolean expression evaluated for service `subject` (what `service` means) with
-    /// a per-call timeout of `timeout_secs`.
+    /// Compiles a readiness probe (no parameters) evaluated for service `subject` (what
+    /// `service` means) with a per-call timeout of `timeout_secs`.
     pub fn condition(
         &mut self,
         expr: &Expr,
-        subject: usize,
+        subject: ServiceId,
         timeout_secs: u64,
     ) -> Result<String, ProbeError> {
         let cx = Cx {
             subject,
             timeout: timeout_secs.max(1),
+            params: None,
         };
         self.cond(expr, cx)
+    }
+
+    /// Compiles a skill expression (`detect`, `verify`, `when`, `until`, a guard) for `subject`;
+    /// `params` holds the value of each parameter of the enclosing skill or action, by index.
+    pub fn skill_condition(
+        &mut self,
+        expr: &Expr,
+        subject: ServiceId,
+        timeout_secs: u64,
+        params: &[ParamValue],
+    ) -> Result<String, ProbeError> {
+        let cx = Cx {
+            subject,
+            timeout: timeout_secs.max(1),
+            params: Some(params),
+        };
+        self.runtime_cond(expr, cx)
     }
 
     /// An sh command that succeeds when service `id` is ready: a call of a function holding its
     /// own probe (`running` when it has none), defined on first use. Inside that probe, a
     /// `ready(...)` that leads back to `id` reads as `running(id)`.
-    pub fn ready_function(&mut self, id: usize) -> Result<String, ProbeError> {
+    pub fn ready_function(&mut self, id: ServiceId) -> Result<String, ProbeError> {
+        let ir = self.ir;
+        let s = ir
+            .services
+            .get(id.index())
+            .ok_or_else(|| ProbeError::new(Span::default(), "unknown service"))?;
+        let target = service_domain(s).target_word(&s.label.value);
         if self.in_progress.contains(&id) {
             // A probe that reaches itself through `ready(...)` cannot wait for itself: the inner
             // `ready` reads as `running`, as for a service without a probe.
-            let t = self
-                .resolver
-                .target(id)
-                .ok_or_else(|| ProbeError::new(Span::default(), "unknown service"))?;
             self.helpers.insert(Helper::Running);
             self.helpers.insert(Helper::LaunchctlField);
-            return Ok(format!("skillc_running {}", t.domain.target_word(&t.label)));
+            return Ok(format!("skillc_running {target}"));
         }
         if let Some(name) = self.ready_names.get(&id) {
             return Ok(name.clone());
         }
-        let target = self
-            .resolver
-            .target(id)
-            .ok_or_else(|| ProbeError::new(Span::default(), "unknown service"))?;
-        let name = self.fresh_name(&target.label);
+        let name = self.fresh_name(&s.label.value);
         self.used_names.insert(name.clone());
         self.ready_names.insert(id, name.clone());
         self.in_progress.push(id);
-        let body = if let Some(probe) = &target.readiness {
-            self.condition(&probe.expr, id, probe.timeout_secs)
+        let body = if let Some(r) = &s.readiness {
+            self.condition(&r.probe, id, ceil_secs(r.timeout.value))
         } else {
             self.helpers.insert(Helper::Running);
             self.helpers.insert(Helper::LaunchctlField);
-            Ok(format!(
-                "skillc_running {}",
-                target.domain.target_word(&target.label)
-            ))
+            Ok(format!("skillc_running {target}"))
         };
         self.in_progress.pop();
         let body = body?;
-        let what = match &target.readiness {
-            Some(p) => p.expr.to_string(),
+        let what = match &s.readiness {
+            Some(r) => r.probe.to_string(),
             None => "no readiness probe: running(service)".to_owned(),
         };
         let def = format!(
             "# ready: {} ({}): {}\n{name}() {{\n\t{body}\n}}\n",
-            comment_text(&target.name),
-            comment_text(&target.label),
+            comment_text(&ir.service_name(id)),
+            comment_text(&s.label.value),
             comment_text(&what),
         );
         self.ready_defs.insert(name.clone(), def);
@@ -267,10 +307,92 @@ impl<'r> ProbeCompiler<'r> {
         out
     }
 
-    fn cond(&mut self, e: &Expr, cx: Cx) -> Result<String, ProbeError> {
+    /// Makes sure the helper functions `disabled(service)` uses are defined.
+    pub fn use_disabled(&mut self) {
+        self.helpers.insert(Helper::Disabled);
+    }
+
+    /// Makes sure the helper function `pid_alive(...)` uses is defined.
+    pub fn use_pid_alive(&mut self) {
+        self.helpers.insert(Helper::PidAlive);
+    }
+}
+
+/// The structure around run-time parameters: `!`, `&&`, `||`, comparisons and `port_free` read
+/// them from variables; any other operand that holds one is compiled as a whole by
+/// [`ProbeCompiler::operand_root`].
+impl ProbeCompiler<'_> {
+    fn runtime_cond(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
+        if !has_runtime(e, cx) {
+            return self.cond(e, cx);
+        }
         match &e.kind {
-            ExprKind::Bool(true) => Ok("true".to_owned()),
-            ExprKind::Bool(false) => Ok("false".to_owned()),
+            ExprKind::Not(inner) => Ok(format!("! {}", self.runtime_grouped(inner, cx)?)),
+            ExprKind::Logic { op, lhs, rhs, .. } => {
+                let l = self.runtime_grouped(lhs, cx)?;
+                let r = self.runtime_grouped(rhs, cx)?;
+                Ok(format!("{l} {} {r}", logic_op(*op)))
+            }
+            ExprKind::Compare { op, lhs, rhs, .. } => {
+                let l = self.runtime_int_word(lhs, cx)?;
+                let r = self.runtime_int_word(rhs, cx)?;
+                Ok(format!("[ {l} {} {r} ]", test_op(*op)))
+            }
+            ExprKind::Call(c) if c.func == Func::PortFree => {
+                match c.args.first().and_then(|a| runtime_var(a, cx)) {
+                    Some((var, true)) => Ok(format!(
+                        "{{ ! nc -z -G {} -- 127.0.0.1 \"${var}\" >/dev/null 2>&1; }}",
+                        cx.timeout
+                    )),
+                    _ => Err(ProbeError::new(e.span, "`port_free` needs an int port")),
+                }
+            }
+            _ => self.operand_root(e.span, |pc| pc.cond(e, cx)),
+        }
+    }
+
+    fn runtime_grouped(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
+        let c = self.runtime_cond(e, cx)?;
+        Ok(group(e, c))
+    }
+
+    fn runtime_int_word(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
+        if let Some((var, int)) = runtime_var(e, cx) {
+            return if int {
+                Ok(format!("\"${var}\""))
+            } else {
+                Err(ProbeError::new(
+                    e.span,
+                    "only int parameters can be compared",
+                ))
+            };
+        }
+        match value(e, cx) {
+            Some(Value::Int(n)) => Ok(n.to_string()),
+            Some(Value::Bool(b)) => Ok(if b { "1" } else { "0" }.to_owned()),
+            _ => self.operand_root(e.span, |pc| pc.int_word(e, cx)),
+        }
+    }
+
+    /// Compiles one operand whole; a run-time parameter that reached a position no variable
+    /// can fill fails it.
+    fn operand_root(
+        &mut self,
+        span: Span,
+        compile: impl FnOnce(&mut Self) -> Result<String, ProbeError>,
+    ) -> Result<String, ProbeError> {
+        self.runtime_misplaced = false;
+        let out = compile(self)?;
+        if std::mem::take(&mut self.runtime_misplaced) {
+            return Err(ProbeError::new(span, RUNTIME_HERE));
+        }
+        Ok(out)
+    }
+}
+
+impl<'a> ProbeCompiler<'a> {
+    fn cond(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
+        match &e.kind {
             ExprKind::Not(inner) => {
                 let c = self.grouped(inner, cx)?;
                 Ok(format!("! {c}"))
@@ -278,106 +400,112 @@ impl<'r> ProbeCompiler<'r> {
             ExprKind::Logic { op, lhs, rhs, .. } => {
                 let l = self.grouped(lhs, cx)?;
                 let r = self.grouped(rhs, cx)?;
-                let op = match op {
-                    LogicOp::And => "&&",
-                    LogicOp::Or => "||",
-                };
-                Ok(format!("{l} {op} {r}"))
+                Ok(format!("{l} {} {r}", logic_op(*op)))
             }
             ExprKind::Compare { op, lhs, rhs, .. } => self.compare(*op, lhs, rhs, cx),
             ExprKind::Call(call) => self.bool_call(e, call, cx),
-            _ => Err(ProbeError::new(
+            ExprKind::Param(_) if cx.params.is_none() => Err(ProbeError::new(
                 e.span,
-                "this expression is not a condition a probe can evaluate",
+                "`param(...)` has no value in a readiness probe",
             )),
+            _ => match value(e, cx) {
+                Some(Value::Bool(true)) => Ok("true".to_owned()),
+                Some(Value::Bool(false)) => Ok("false".to_owned()),
+                _ => Err(ProbeError::new(
+                    e.span,
+                    "this expression is not a condition a probe can evaluate",
+                )),
+            },
         }
     }
 
     /// An operand of `&&`, `||` or `!`: lists and negations go in `{ ...; }`, because sh gives
     /// `&&` and `||` equal precedence and allows one `!` per pipeline; simple commands and
     /// brace groups stay as they are.
-    fn grouped(&mut self, e: &Expr, cx: Cx) -> Result<String, ProbeError> {
+    fn grouped(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
         let c = self.cond(e, cx)?;
-        Ok(match e.kind {
-            ExprKind::Logic { .. } | ExprKind::Not(_) => format!("{{ {c}; }}"),
-            _ => c,
-        })
+        Ok(group(e, c))
     }
 
-    fn compare(&mut self, op: CmpOp, lhs: &Expr, rhs: &Expr, cx: Cx) -> Result<String, ProbeError> {
+    fn compare(
+        &mut self,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        cx: Cx<'_>,
+    ) -> Result<String, ProbeError> {
         // Literal against literal folds at compile time.
-        if let Some(v) = fold(op, lhs, rhs) {
+        if let Some(v) = fold(op, value(lhs, cx), value(rhs, cx)) {
             return Ok(if v { "true" } else { "false" }.to_owned());
         }
         let l = self.int_word(lhs, cx)?;
         let r = self.int_word(rhs, cx)?;
-        let test = match op {
-            CmpOp::Eq => "-eq",
-            CmpOp::Ne => "-ne",
-            CmpOp::Lt => "-lt",
-            CmpOp::Le => "-le",
-            CmpOp::Gt => "-gt",
-            CmpOp::Ge => "-ge",
-        };
-        Ok(format!("[ {l} {test} {r} ]"))
+        Ok(format!("[ {l} {} {r} ]", test_op(op)))
     }
 
     /// An integer-valued operand as one sh word. Booleans become 1/0 so `==`/`!=` work on them.
-    fn int_word(&mut self, e: &Expr, cx: Cx) -> Result<String, ProbeError> {
+    fn int_word(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
         match &e.kind {
-            ExprKind::Int(n) => Ok(n.to_string()),
-            ExprKind::Bool(b) => Ok(if *b { "1" } else { "0" }.to_owned()),
-            ExprKind::Call(call) => match call.name.as_str() {
-                "http" => {
-                    let url = Self::str_arg(call.args.first(), e.span)?;
+            ExprKind::Call(call) => match call.func {
+                Func::Http => {
+                    let url = Self::str_arg(call.args.first(), e.span, cx)?;
                     self.helpers.insert(Helper::Http);
-                    Ok(format!("\"$(skillc_http {} {})\"", quote(&url), cx.timeout))
+                    Ok(format!(
+                        "\"$(skillc_http {} {})\"",
+                        url.render(),
+                        cx.timeout
+                    ))
                 }
-                "last_exit" | "runs" => {
-                    let t = self.service_arg(call.args.first(), e.span, cx)?;
-                    let (helper, f) = if call.name == "runs" {
+                Func::LastExit | Func::Runs => {
+                    let (domain, label) = self.service_arg(call.args.first(), e.span, cx)?;
+                    let (helper, f) = if call.func == Func::Runs {
                         (Helper::Runs, "skillc_runs")
                     } else {
                         (Helper::LastExit, "skillc_last_exit")
                     };
                     self.helpers.insert(helper);
                     self.helpers.insert(Helper::LaunchctlField);
-                    Ok(format!("\"$({f} {})\"", t.domain.target_word(&t.label)))
+                    Ok(format!("\"$({f} {})\"", domain.target_word(label)))
                 }
-                "free_space" => {
-                    let path = Self::str_arg(call.args.first(), e.span)?;
+                Func::FreeSpace => {
+                    let path = Self::str_arg(call.args.first(), e.span, cx)?;
                     self.helpers.insert(Helper::FreeSpace);
-                    Ok(format!("\"$(skillc_free_space {})\"", quote(&path)))
+                    Ok(format!("\"$(skillc_free_space {})\"", path.render()))
                 }
-                _ => {
-                    let c = self.cond(e, cx)?;
-                    Ok(format!("\"$(if {c}; then echo 1; else echo 0; fi)\""))
-                }
+                _ => self.cond_as_int(e, cx),
             },
             ExprKind::Not(_) | ExprKind::Logic { .. } | ExprKind::Compare { .. } => {
-                let c = self.cond(e, cx)?;
-                Ok(format!("\"$(if {c}; then echo 1; else echo 0; fi)\""))
+                self.cond_as_int(e, cx)
             }
-            _ => Err(ProbeError::new(
-                e.span,
-                "a probe can compare only integers, booleans and literals",
-            )),
+            ExprKind::Param(_) if cx.params.is_none() => self.cond_as_int(e, cx),
+            _ => match value(e, cx) {
+                Some(Value::Int(n)) => Ok(n.to_string()),
+                Some(Value::Bool(b)) => Ok(if b { "1" } else { "0" }.to_owned()),
+                _ => Err(ProbeError::new(
+                    e.span,
+                    "a probe can compare only integers, booleans and literals",
+                )),
+            },
         }
     }
 
-    fn bool_call(
-        &mut self,
-        e: &Expr,
-        call: &skillc_expr::Call,
-        cx: Cx,
-    ) -> Result<String, ProbeError> {
+    fn cond_as_int(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
+        let c = self.cond(e, cx)?;
+        Ok(format!("\"$(if {c}; then echo 1; else echo 0; fi)\""))
+    }
+
+    fn bool_call(&mut self, e: &Expr, call: &Call, cx: Cx<'_>) -> Result<String, ProbeError> {
         let first = call.args.first();
-        match call.name.as_str() {
-            "tcp" => {
-                let addr = Self::str_arg(first, e.span)?;
+        let arg_span = first.map_or(e.span, |a| a.span);
+        match call.func {
+            Func::Tcp => {
+                let addr = match Self::str_arg(first, e.span, cx)? {
+                    Word::Lit(addr) => addr,
+                    Word::Var(_) => return Err(ProbeError::new(arg_span, RUNTIME_HERE)),
+                };
                 let (host, port) = split_addr(&addr).ok_or_else(|| {
                     ProbeError::new(
-                        first.map_or(e.span, |a| a.span),
+                        arg_span,
                         format!("`{addr}` is not `host:port` with a port from 1 to 65535"),
                     )
                 })?;
@@ -388,15 +516,18 @@ impl<'r> ProbeCompiler<'r> {
                     quote(port)
                 ))
             }
-            "file_exists" => {
-                let p = quote(&Self::str_arg(first, e.span)?);
+            Func::FileExists => {
+                let p = Self::str_arg(first, e.span, cx)?.render();
                 Ok(format!("{{ [ -e {p} ] && [ ! -d {p} ]; }}"))
             }
-            "dir_exists" => Ok(format!("[ -d {} ]", quote(&Self::str_arg(first, e.span)?))),
-            "exec" => {
+            Func::DirExists => Ok(format!(
+                "[ -d {} ]",
+                Self::str_arg(first, e.span, cx)?.render()
+            )),
+            Func::Exec => {
                 let mut words = Vec::new();
                 for a in &call.args {
-                    words.push(quote(&Self::str_arg(Some(a), e.span)?));
+                    words.push(Self::str_arg(Some(a), e.span, cx)?.render());
                 }
                 self.helpers.insert(Helper::RunTimeout);
                 Ok(format!(
@@ -405,18 +536,35 @@ impl<'r> ProbeCompiler<'r> {
                     words.join(" ")
                 ))
             }
-            "bus" => {
-                let name = Self::str_arg(first, e.span)?;
-                match self
-                    .resolver
-                    .bus_provider(&name)
-                    .and_then(|id| self.resolver.target(id))
-                {
-                    Some(t) => {
+            Func::Bus { provider } => {
+                let name = match Self::str_arg(first, e.span, cx)? {
+                    Word::Lit(name) => name,
+                    Word::Var(_) => {
+                        self.runtime_misplaced = true;
+                        return Ok("false".to_owned());
+                    }
+                };
+                // A literal name was resolved by lowering; a parameter's compile-time value
+                // (a `{service.bus}` default differs per target) is looked up here.
+                let provider = match first.map(|a| &a.kind) {
+                    Some(ExprKind::Str(_)) => provider,
+                    _ => self
+                        .ir
+                        .services
+                        .iter()
+                        .position(|s| {
+                            s.bus
+                                .as_ref()
+                                .is_some_and(|b| b.value.eq_ignore_ascii_case(&name))
+                        })
+                        .map(|i| ServiceId(u32::try_from(i).unwrap_or(u32::MAX))),
+                };
+                match provider.map(|id| self.ir.service(id)) {
+                    Some(s) => {
                         self.helpers.insert(Helper::Endpoint);
                         Ok(format!(
                             "skillc_endpoint_active {} {}",
-                            t.domain.target_word(&t.label),
+                            service_domain(s).target_word(&s.label.value),
                             quote(&name)
                         ))
                     }
@@ -426,43 +574,43 @@ impl<'r> ProbeCompiler<'r> {
                     )),
                 }
             }
-            "ready" => {
-                let id = self.service_id(first, e.span, cx)?;
+            Func::Ready => {
+                let id = Self::service_id(first, e.span, cx)?;
                 self.ready_function(id)
             }
-            "loaded" => {
-                let t = self.service_arg(first, e.span, cx)?;
+            Func::Loaded => {
+                let (domain, label) = self.service_arg(first, e.span, cx)?;
                 Ok(format!(
                     "launchctl print {} >/dev/null 2>&1",
-                    t.domain.target_word(&t.label)
+                    domain.target_word(label)
                 ))
             }
-            "running" => {
-                let t = self.service_arg(first, e.span, cx)?;
+            Func::Running => {
+                let (domain, label) = self.service_arg(first, e.span, cx)?;
                 self.helpers.insert(Helper::Running);
                 self.helpers.insert(Helper::LaunchctlField);
-                Ok(format!("skillc_running {}", t.domain.target_word(&t.label)))
+                Ok(format!("skillc_running {}", domain.target_word(label)))
             }
-            "disabled" => {
-                let t = self.service_arg(first, e.span, cx)?;
+            Func::Disabled => {
+                let (domain, label) = self.service_arg(first, e.span, cx)?;
                 self.helpers.insert(Helper::Disabled);
                 Ok(format!(
                     "skillc_disabled {} {}",
-                    t.domain.word(),
-                    quote(&t.label)
+                    domain.word(),
+                    quote(label)
                 ))
             }
-            "pid_alive" => {
-                let p = Self::str_arg(first, e.span)?;
+            Func::PidAlive => {
+                let p = Self::str_arg(first, e.span, cx)?;
                 self.helpers.insert(Helper::PidAlive);
-                Ok(format!("skillc_pid_alive {}", quote(&p)))
+                Ok(format!("skillc_pid_alive {}", p.render()))
             }
-            "port_free" => {
-                let port = match first.map(|a| &a.kind) {
-                    Some(ExprKind::Int(n)) if (1..=65535).contains(n) => *n,
+            Func::PortFree => {
+                let port = match first.and_then(|a| value(a, cx)) {
+                    Some(Value::Int(n)) if (1..=65535).contains(&n) => n,
                     _ => {
                         return Err(ProbeError::new(
-                            first.map_or(e.span, |a| a.span),
+                            arg_span,
                             "`port_free` needs a literal port from 1 to 65535",
                         ));
                     }
@@ -472,10 +620,12 @@ impl<'r> ProbeCompiler<'r> {
                     cx.timeout
                 ))
             }
-            "log_contains" => {
-                let path = Self::str_arg(first, e.span)?;
-                let text = Self::str_arg(call.args.get(1), e.span)?;
-                if text.contains('\n') || text.is_empty() {
+            Func::LogContains => {
+                let path = Self::str_arg(first, e.span, cx)?;
+                let text = Self::str_arg(call.args.get(1), e.span, cx)?;
+                if let Word::Lit(t) = &text
+                    && (t.contains('\n') || t.is_empty())
+                {
                     return Err(ProbeError::new(
                         call.args.get(1).map_or(e.span, |a| a.span),
                         "`log_contains` text must be non-empty and on one line (grep reads a newline as a second pattern)",
@@ -483,46 +633,60 @@ impl<'r> ProbeCompiler<'r> {
                 }
                 Ok(format!(
                     "grep -F -q -e {} -- {} 2>/dev/null",
-                    quote(&text),
-                    quote(&path)
+                    text.render(),
+                    path.render()
                 ))
             }
-            "http" | "last_exit" | "runs" | "free_space" => Err(ProbeError::new(
+            Func::Http | Func::LastExit | Func::Runs | Func::FreeSpace => Err(ProbeError::new(
                 e.span,
-                format!("`{}` is an integer; compare it, e.g. `== 200`", call.name),
-            )),
-            "param" => Err(ProbeError::new(
-                e.span,
-                "`param(...)` has no value in a readiness probe",
-            )),
-            other => Err(ProbeError::new(
-                call.name_span,
-                format!("`{other}` cannot be compiled to a shell probe"),
+                format!(
+                    "`{}` is an integer; compare it, e.g. `== 200`",
+                    call.func.name()
+                ),
             )),
         }
     }
 
-    fn str_arg(arg: Option<&Expr>, span: Span) -> Result<String, ProbeError> {
-        match arg.map(|a| &a.kind) {
-            Some(ExprKind::Str(s)) if crate::is_representable(s) => Ok(s.clone()),
-            Some(ExprKind::Str(_)) => Err(ProbeError::new(
-                arg.map_or(span, |a| a.span),
+    /// A string operand: a literal (quoted when rendered) or a run-time parameter's variable.
+    fn str_arg(arg: Option<&Expr>, span: Span, cx: Cx<'_>) -> Result<Word, ProbeError> {
+        let span = arg.map_or(span, |a| a.span);
+        if let Some((var, _)) = arg.and_then(|a| runtime_var(a, cx)) {
+            return Ok(Word::Var(var.to_owned()));
+        }
+        match arg.and_then(|a| value(a, cx)) {
+            Some(Value::Str(s)) if crate::is_representable(s) => Ok(Word::Lit(s.to_owned())),
+            Some(Value::Str(_)) => Err(ProbeError::new(
+                span,
                 "the string holds a NUL character, which no command argument can carry",
             )),
             _ => Err(ProbeError::new(
-                arg.map_or(span, |a| a.span),
+                span,
                 "a probe argument must be a string literal",
             )),
         }
     }
 
-    fn service_id(&self, arg: Option<&Expr>, span: Span, cx: Cx) -> Result<usize, ProbeError> {
+    fn service_id(arg: Option<&Expr>, span: Span, cx: Cx<'_>) -> Result<ServiceId, ProbeError> {
         let span = arg.map_or(span, |a| a.span);
         match arg.map(|a| &a.kind) {
-            Some(ExprKind::Service) => Ok(cx.subject),
-            Some(ExprKind::Str(s)) => self.resolver.resolve(cx.subject, s).ok_or_else(|| {
-                ProbeError::new(span, format!("`{s}` does not name a known service"))
+            Some(ExprKind::Service(r)) => Ok(match r.target {
+                Target::Applied => cx.subject,
+                Target::Service(id) => id,
             }),
+            Some(ExprKind::Param(p)) if cx.params.is_some() => match param(p, cx)? {
+                ParamValue::Var { .. } => Err(ProbeError::new(span, RUNTIME_HERE)),
+                // Lowering resolves only references written in the expression.
+                ParamValue::Lit(l) => Err(ProbeError::new(
+                    span,
+                    format!(
+                        "`{}` does not name a known service",
+                        match l {
+                            Literal::Str(s) => s.as_str(),
+                            _ => "",
+                        }
+                    ),
+                )),
+            },
             _ => Err(ProbeError::new(
                 span,
                 "expected `service` or a service reference string",
@@ -530,28 +694,116 @@ impl<'r> ProbeCompiler<'r> {
         }
     }
 
-    fn service_arg(&self, arg: Option<&Expr>, span: Span, cx: Cx) -> Result<Target, ProbeError> {
-        let id = self.service_id(arg, span, cx)?;
-        self.resolver
-            .target(id)
-            .ok_or_else(|| ProbeError::new(span, "unknown service"))
+    fn service_arg(
+        &self,
+        arg: Option<&Expr>,
+        span: Span,
+        cx: Cx<'_>,
+    ) -> Result<(Domain, &'a str), ProbeError> {
+        let id = Self::service_id(arg, span, cx)?;
+        let ir = self.ir;
+        let s = ir
+            .services
+            .get(id.index())
+            .ok_or_else(|| ProbeError::new(span, "unknown service"))?;
+        Ok((service_domain(s), s.label.value.as_str()))
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Cx {
-    subject: usize,
-    timeout: u64,
+/// The value of parameter `p`.
+fn param<'p>(p: &ParamRef, cx: Cx<'p>) -> Result<&'p ParamValue, ProbeError> {
+    cx.params
+        .and_then(|ps| ps.get(p.index))
+        .ok_or_else(|| ProbeError::new(Span::default(), format!("`{}` names no parameter", p.name)))
+}
+
+/// A literal, or a parameter with a compile-time value.
+fn value<'e>(e: &'e Expr, cx: Cx<'e>) -> Option<Value<'e>> {
+    let lit = match &e.kind {
+        ExprKind::Bool(b) => return Some(Value::Bool(*b)),
+        ExprKind::Int(n) => return Some(Value::Int(*n)),
+        ExprKind::Str(s) => return Some(Value::Str(s)),
+        ExprKind::Duration(d) => return Some(Value::Duration(*d)),
+        ExprKind::Param(p) => match param(p, cx).ok()? {
+            ParamValue::Lit(l) => l,
+            ParamValue::Var { .. } => return None,
+        },
+        _ => return None,
+    };
+    Some(match lit {
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Int(n) => Value::Int(*n),
+        Literal::Str(s) => Value::Str(s),
+        Literal::Duration(d) => Value::Duration(*d),
+    })
+}
+
+/// The variable of a run-time parameter.
+fn runtime_var<'p>(e: &Expr, cx: Cx<'p>) -> Option<(&'p str, bool)> {
+    let ExprKind::Param(p) = &e.kind else {
+        return None;
+    };
+    match param(p, cx).ok()? {
+        ParamValue::Var { var, int } => Some((var.as_str(), *int)),
+        ParamValue::Lit(_) => None,
+    }
+}
+
+/// Whether the tree reads a run-time parameter.
+fn has_runtime(e: &Expr, cx: Cx<'_>) -> bool {
+    match &e.kind {
+        ExprKind::Param(_) => runtime_var(e, cx).is_some(),
+        ExprKind::Not(inner) => has_runtime(inner, cx),
+        ExprKind::Logic { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } => {
+            has_runtime(lhs, cx) || has_runtime(rhs, cx)
+        }
+        ExprKind::Call(c) => c.args.iter().any(|a| has_runtime(a, cx)),
+        ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Str(_)
+        | ExprKind::Duration(_)
+        | ExprKind::Service(_) => false,
+    }
+}
+
+fn group(e: &Expr, c: String) -> String {
+    match e.kind {
+        ExprKind::Logic { .. } | ExprKind::Not(_) => format!("{{ {c}; }}"),
+        _ => c,
+    }
+}
+
+fn logic_op(op: LogicOp) -> &'static str {
+    match op {
+        LogicOp::And => "&&",
+        LogicOp::Or => "||",
+    }
+}
+
+fn test_op(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "-eq",
+        CmpOp::Ne => "-ne",
+        CmpOp::Lt => "-lt",
+        CmpOp::Le => "-le",
+        CmpOp::Gt => "-gt",
+        CmpOp::Ge => "-ge",
+    }
+}
+
+/// Whole seconds, rounded up, at least 1.
+fn ceil_secs(d: std::time::Duration) -> u64 {
+    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    ms.div_ceil(1000).max(1)
 }
 
 /// Compares two literals of the same kind at compile time.
-fn fold(op: CmpOp, lhs: &Expr, rhs: &Expr) -> Option<bool> {
-    use std::cmp::Ordering;
-    let ord: Ordering = match (&lhs.kind, &rhs.kind) {
-        (ExprKind::Int(a), ExprKind::Int(b)) => a.cmp(b),
-        (ExprKind::Str(a), ExprKind::Str(b)) => a.cmp(b),
-        (ExprKind::Bool(a), ExprKind::Bool(b)) => a.cmp(b),
-        (ExprKind::Duration(a), ExprKind::Duration(b)) => a.cmp(b),
+fn fold(op: CmpOp, lhs: Option<Value<'_>>, rhs: Option<Value<'_>>) -> Option<bool> {
+    let ord = match (lhs?, rhs?) {
+        (Value::Int(a), Value::Int(b)) => a.cmp(&b),
+        (Value::Str(a), Value::Str(b)) => a.cmp(b),
+        (Value::Bool(a), Value::Bool(b)) => a.cmp(&b),
+        (Value::Duration(a), Value::Duration(b)) => a.cmp(&b),
         _ => return None,
     };
     Some(match op {

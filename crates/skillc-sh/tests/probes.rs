@@ -3,59 +3,98 @@
 //! Python connect) and `launchctl` (prints the published `launchctl print` shapes from
 //! shared/reference/launchctl-samples.md).
 
-use skillc_diagnostics::FileId;
-use skillc_expr::{Expr, Origin};
-use skillc_sh::{Domain, Probe, ProbeCompiler, Resolver, Target, quote};
+use skillc_ir::expr::{Call, Expr, ExprKind, Func};
+use skillc_ir::{Ir, ServiceId};
+use skillc_sh::{ProbeCompiler, quote};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn parse(text: &str) -> Expr {
-    let origin = Origin::exact(FileId(0), 0, text.len());
-    skillc_expr::parse(text, &origin).unwrap_or_else(|d| panic!("{text}: {}", d.message))
-}
-
-/// Services: 0 = `org.example.db` (daemon, probe given), 1 = `org.example.agent` (session, no
-/// probe), 2 = `com.wazuh.agent` (daemon, bus `org.example.bus`).
+/// Services: `db` = `org.example.db` (daemon), `agent` = `org.example.agent` (session, no
+/// probe), `wazuh` = `com.wazuh.agent` (daemon, bus `org.example.bus`), `check` (daemon).
+/// Without `db_probe` the expression under test is db's readiness probe (`service` is db);
+/// with it, the expression is the probe of `check`.
 struct Fixture {
-    db_probe: Option<Expr>,
+    db_probe: Option<&'static str>,
 }
 
-impl Resolver for Fixture {
-    fn target(&self, id: usize) -> Option<Target> {
-        let (label, domain, readiness) = match id {
-            0 => (
-                "org.example.db",
-                Domain::System,
-                self.db_probe.clone().map(|expr| Probe {
-                    expr,
-                    timeout_secs: 1,
-                }),
-            ),
-            1 => ("org.example.agent", Domain::Gui, None),
-            2 => ("com.wazuh.agent", Domain::System, None),
-            _ => return None,
+fn yaml_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+impl Fixture {
+    /// The lowered family and the service whose probe is `expr`.
+    fn lower(&self, expr: &str) -> (Ir, ServiceId) {
+        let (db, check) = match self.db_probe {
+            Some(p) => (p.to_owned(), expr),
+            None => (expr.to_owned(), "true"),
         };
-        Some(Target {
-            label: label.to_owned(),
-            domain,
-            name: format!("demo/{label}"),
-            readiness,
-        })
+        let text = format!(
+            r"family:
+  name: demo
+  version: 1.0.0
+  description: Demo family.
+services:
+  db:
+    description: A database.
+    layer: L1
+    scope: daemon
+    label: org.example.db
+    run: {{ program: /usr/local/bin/db }}
+    readiness: {{ probe: {}, timeout: 1s, interval: 1s, retries: 3 }}
+  agent:
+    description: An agent.
+    layer: L1
+    scope: session
+    label: org.example.agent
+    run: {{ program: /usr/local/bin/agent }}
+  wazuh:
+    description: A bus owner.
+    layer: L1
+    scope: daemon
+    label: com.wazuh.agent
+    bus: org.example.bus
+    run: {{ program: /usr/local/bin/wazuh }}
+  check:
+    description: Holds the probe under test.
+    layer: L1
+    scope: daemon
+    label: org.example.check
+    run: {{ program: /usr/local/bin/check }}
+    readiness: {{ probe: {}, timeout: 1s, interval: 1s, retries: 3 }}
+",
+            yaml_quoted(&db),
+            yaml_quoted(check)
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fam = dir.path().join("demo");
+        std::fs::create_dir_all(&fam).expect("mkdir");
+        std::fs::write(fam.join("family.yaml"), text).expect("write");
+        let loaded = skillc_syntax::load_paths(&[fam]);
+        let (ir, diags) = skillc_ir::lower(&loaded);
+        let errors: Vec<_> = diags
+            .iter()
+            .chain(&loaded.diagnostics)
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{expr}: {errors:#?}");
+        let name = if self.db_probe.is_some() {
+            "check"
+        } else {
+            "db"
+        };
+        let id = ir
+            .service_ids()
+            .find(|&s| ir.service(s).id.value == name)
+            .expect("service");
+        (ir, id)
     }
-    fn resolve(&self, _from: usize, reference: &str) -> Option<usize> {
-        match reference {
-            "db" => Some(0),
-            "agent" => Some(1),
-            "wazuh" | "bus:org.example.bus" => Some(2),
-            _ => None,
-        }
-    }
-    fn bus_provider(&self, name: &str) -> Option<usize> {
-        name.eq_ignore_ascii_case("org.example.bus").then_some(2)
-    }
+}
+
+fn probe(ir: &Ir, id: ServiceId) -> &Expr {
+    &ir.service(id).readiness.as_ref().expect("probe").probe
 }
 
 const NC_SHIM: &str = r#"#!/bin/sh
@@ -164,8 +203,9 @@ impl Env {
 
     /// Compiles `expr` for service 0 and runs it; returns its truth under each available shell.
     fn eval(&self, expr: &str, fixture: &Fixture) -> bool {
-        let mut c = ProbeCompiler::new(fixture);
-        let cond = c.condition(&parse(expr), 0, 1).expect("compiles");
+        let (ir, id) = fixture.lower(expr);
+        let mut c = ProbeCompiler::new(&ir);
+        let cond = c.condition(probe(&ir, id), id, 1).expect("compiles");
         let script = format!(
             "#!/bin/sh\nset -u\n{}if {cond}; then echo true; else echo false; fi\n",
             c.definitions()
@@ -331,7 +371,7 @@ fn ready_inlines_the_target_probe_and_falls_back_to_running() {
     let env = Env::new();
     let marker = env.path().join("ready-marker");
     let fx = Fixture {
-        db_probe: Some(parse(&format!("file_exists(\"{}\")", marker.display()))),
+        db_probe: Some(format!("file_exists(\"{}\")", marker.display()).leak()),
     };
     assert!(!env.eval("ready(\"db\")", &fx));
     std::fs::write(&marker, "").expect("write");
@@ -356,9 +396,8 @@ fn logic_keeps_the_expression_grouping() {
 #[test]
 fn uncompilable_probes_are_errors() {
     let fx = Fixture {
-        db_probe: Some(parse("ready(\"db\")")),
+        db_probe: Some("ready(\"db\")"),
     };
-    let mut c = ProbeCompiler::new(&fx);
     for bad in [
         "tcp(\"127.0.0.1\")",
         "tcp(\"127.0.0.1:0\")",
@@ -366,33 +405,37 @@ fn uncompilable_probes_are_errors() {
         "tcp(\":80\")",
         "port_free(0)",
         "log_contains(\"/x\", \"\")",
-        "loaded(\"nope\")",
     ] {
-        let e = parse(bad);
-        assert!(c.condition(&e, 1, 1).is_err(), "{bad} compiled");
+        let (ir, id) = fx.lower(bad);
+        let mut c = ProbeCompiler::new(&ir);
+        assert!(
+            c.condition(probe(&ir, id), id, 1).is_err(),
+            "{bad} compiled"
+        );
     }
     // db's probe is `ready("db")`: the self-reference reads as `running`, it does not recurse.
-    let body = c
-        .condition(&parse("ready(\"db\")"), 1, 1)
-        .expect("compiles");
+    let (ir, id) = fx.lower("ready(\"db\")");
+    let mut c = ProbeCompiler::new(&ir);
+    let body = c.condition(probe(&ir, id), id, 1).expect("compiles");
     assert!(
         c.definitions()
             .contains("skillc_running 'system/org.example.db'"),
         "{body}"
     );
     // The expression language has no escape for NUL, but YAML could carry one.
+    let span = skillc_diagnostics::Span::default();
     let nul = Expr {
-        kind: skillc_expr::ExprKind::Call(skillc_expr::Call {
-            name: "file_exists".into(),
-            name_span: skillc_diagnostics::Span::default(),
+        kind: ExprKind::Call(Call {
+            func: Func::FileExists,
+            name_span: span,
             args: vec![Expr {
-                kind: skillc_expr::ExprKind::Str("a\0b".into()),
-                span: skillc_diagnostics::Span::default(),
+                kind: ExprKind::Str("a\0b".into()),
+                span,
             }],
         }),
-        span: skillc_diagnostics::Span::default(),
+        span,
     };
-    assert!(c.condition(&nul, 1, 1).is_err());
+    assert!(c.condition(&nul, id, 1).is_err());
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The analysis rules, one per file. [`Ctx`] holds the maps every rule shares, built once per run.
+//! The analysis rules, one per file. [`Ctx`] holds what every rule shares, built once per run.
 
 mod bus_name_conflict;
 mod capability_violation;
@@ -23,9 +23,7 @@ mod unreachable_skill;
 mod unverified_remediation;
 
 use skillc_diagnostics::{Diagnostic, RuleInfo};
-use skillc_ir::{
-    FamilyId, Ir, Layer, Risk, Scope, Service, ServiceId, Skill, Step, StepKind, Target,
-};
+use skillc_ir::{Ir, Layer, Risk, Scope, Service, ServiceId, Skill, Step, StepKind, Target};
 use std::collections::HashMap;
 
 pub(crate) const ALL: &[RuleInfo] = &[
@@ -99,30 +97,17 @@ pub(crate) fn run_all(ir: &Ir, out: &mut Vec<Diagnostic>) {
 /// At most this many services are named (and labelled) in one finding; the rest are counted.
 pub(crate) const MAX_LISTED: usize = 8;
 
-/// What every rule shares: the IR and lookups built once.
+/// What every rule shares: the IR and how to name things in messages.
 pub(crate) struct Ctx<'a> {
     pub(crate) ir: &'a Ir,
-    by_name: HashMap<(FamilyId, &'a str), ServiceId>,
-    by_bus: HashMap<String, ServiceId>,
     /// Name services `family/id` (several families loaded) or just `id` (one family).
     qualify: bool,
 }
 
 impl<'a> Ctx<'a> {
     fn new(ir: &'a Ir) -> Self {
-        let mut by_name = HashMap::with_capacity(ir.services.len());
-        let mut by_bus = HashMap::new();
-        for sid in ir.service_ids() {
-            let s = ir.service(sid);
-            by_name.insert((s.family, s.id.value.as_str()), sid);
-            if let Some(b) = &s.bus {
-                by_bus.entry(b.value.to_lowercase()).or_insert(sid);
-            }
-        }
         Self {
             ir,
-            by_name,
-            by_bus,
             qualify: ir.families.len() > 1,
         }
     }
@@ -151,26 +136,6 @@ impl<'a> Ctx<'a> {
         } else {
             skill.id.value.clone()
         }
-    }
-
-    /// A service reference as written in family `from` (`id`, `family/id`, `bus:name`). Lowering
-    /// already reported the ones that do not resolve.
-    pub(crate) fn resolve(&self, from: FamilyId, text: &str) -> Option<ServiceId> {
-        if let Some(bus) = text.strip_prefix("bus:") {
-            return self.by_bus.get(&bus.to_lowercase()).copied();
-        }
-        let (fam, id) = match text.split_once('/') {
-            Some((f, id)) => (
-                self.ir
-                    .families
-                    .iter()
-                    .position(|x| x.name.value == f)
-                    .map(|i| FamilyId(u32::try_from(i).unwrap_or(u32::MAX)))?,
-                id,
-            ),
-            None => (from, text),
-        };
-        self.by_name.get(&(fam, id)).copied()
     }
 
     /// The service a step acts on when its skill is applied to `applied`.

@@ -93,7 +93,8 @@ declare_rule! {
 }
 
 fn show(d: Duration) -> String {
-    skillc_expr::Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)).to_string()
+    skillc_ir::expr::Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .to_string()
 }
 
 pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

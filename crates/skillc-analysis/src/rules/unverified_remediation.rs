@@ -1,7 +1,7 @@
 use super::{Ctx, MAX_LISTED};
 use skillc_diagnostics::{Diagnostic, Span, declare_rule};
-use skillc_expr::ExprKind;
-use skillc_ir::ServiceId;
+use skillc_ir::expr::{ExprKind, Func};
+use skillc_ir::{ServiceId, Target};
 use std::collections::HashSet;
 
 declare_rule! {
@@ -105,16 +105,19 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let mut weak: Vec<ServiceId> = Vec::new();
         let mut listed: HashSet<ServiceId> = HashSet::new();
         let mut at: Option<(Span, String)> = None;
-        for (func, args, span) in skillc_expr::calls(&skill.verify) {
-            if func != "ready" {
+        for (call, span) in skill.verify.calls() {
+            if call.func != Func::Ready {
                 continue;
             }
-            let (found, shown): (Vec<ServiceId>, String) = match args.first().map(|a| &a.kind) {
-                Some(ExprKind::Service) => (skill.targets.clone(), "service".to_owned()),
-                Some(ExprKind::Str(r)) => (
-                    cx.resolve(skill.family, r).into_iter().collect(),
-                    format!("\"{r}\""),
-                ),
+            let (found, shown): (Vec<ServiceId>, String) = match call.args.first().map(|a| &a.kind)
+            {
+                Some(ExprKind::Service(r)) => match (r.target, &r.written) {
+                    (Target::Applied, _) => (skill.targets.clone(), "service".to_owned()),
+                    (Target::Service(id), written) => (
+                        vec![id],
+                        format!("\"{}\"", written.as_deref().unwrap_or_default()),
+                    ),
+                },
                 _ => continue,
             };
             let before = weak.len();

@@ -86,16 +86,15 @@ declare_rule! {
 }
 
 pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
-    let resolver = crate::resolve::IrResolver { ir };
     let mut seen = std::collections::BTreeSet::new();
     // One compiler for all: each probe is compiled once, when first reached (in service order,
     // directly or through a `ready(...)`), so its error names the first service that needs it.
-    let mut compiler = skillc_sh::ProbeCompiler::new(&resolver);
+    let mut compiler = skillc_sh::ProbeCompiler::new(ir);
     for id in ir.service_ids() {
         if ir.service(id).readiness.is_none() {
             continue;
         }
-        if let Err(e) = compiler.ready_function(id.index()) {
+        if let Err(e) = compiler.ready_function(id) {
             // A broken probe is reported once, however many probes reach it through `ready`.
             if !seen.insert((e.span, e.message.clone())) {
                 continue;

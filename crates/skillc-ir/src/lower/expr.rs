@@ -3,9 +3,10 @@
 use super::context::Cx;
 use super::declare::Decls;
 use super::refs::Reach;
-use crate::model::{FamilyId, Param};
+use crate::expr::{Call, Expr, ExprKind, Func, ParamRef, ServiceRef};
+use crate::model::{FamilyId, Param, Target};
 use skillc_diagnostics::FileId;
-use skillc_expr::{Expr, Origin, Type, TypeEnv, origin_for};
+use skillc_expr::{Origin, Type, TypeEnv, origin_for};
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{self, ExprText, ParamType};
 
@@ -46,7 +47,7 @@ impl TypeEnv for Env<'_> {
 }
 
 impl Cx<'_> {
-    /// Parses and checks a boolean expression. On a syntax error the error is reported and a
+    /// Parses, checks and resolves a boolean expression. On an error the error is reported and a
     /// `true` placeholder spanning the scalar is returned, so the IR stays whole (it is never
     /// used: the run has an error).
     pub(crate) fn expr(
@@ -67,11 +68,124 @@ impl Cx<'_> {
             }
         };
         let errors = skillc_expr::typecheck(&expr, env, Type::Bool);
+        let typed = errors.is_empty();
         self.diags.extend(errors);
-        for (reference, span) in skillc_expr::service_refs(&expr) {
-            self.resolve_service(family, &reference, span, Reach::Imports);
+        match self.resolve_expr(family, &expr, env) {
+            Some(e) if typed => e,
+            _ => placeholder(origin),
         }
-        expr
+    }
+
+    /// The resolved tree; `None` when a reference does not resolve (reported) or the tree does
+    /// not type-check (reported by `typecheck`). Every service reference is resolved, even after
+    /// a failure, so each is reported.
+    fn resolve_expr(
+        &mut self,
+        family: FamilyId,
+        e: &skillc_expr::Expr,
+        env: &Env<'_>,
+    ) -> Option<Expr> {
+        use skillc_expr::ExprKind as S;
+        let kind = match &e.kind {
+            S::Bool(b) => ExprKind::Bool(*b),
+            S::Int(n) => ExprKind::Int(*n),
+            S::Str(s) => ExprKind::Str(s.clone()),
+            S::Duration(d) => ExprKind::Duration(*d),
+            S::Service => ExprKind::Service(ServiceRef {
+                target: Target::Applied,
+                written: None,
+            }),
+            S::Not(inner) => ExprKind::Not(Box::new(self.resolve_expr(family, inner, env)?)),
+            S::Logic {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => {
+                let l = self.resolve_expr(family, lhs, env);
+                let r = self.resolve_expr(family, rhs, env);
+                ExprKind::Logic {
+                    op: *op,
+                    op_span: *op_span,
+                    lhs: Box::new(l?),
+                    rhs: Box::new(r?),
+                }
+            }
+            S::Compare {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => {
+                let l = self.resolve_expr(family, lhs, env);
+                let r = self.resolve_expr(family, rhs, env);
+                ExprKind::Compare {
+                    op: *op,
+                    op_span: *op_span,
+                    lhs: Box::new(l?),
+                    rhs: Box::new(r?),
+                }
+            }
+            S::Call(call) => self.resolve_call(family, call, env)?,
+        };
+        Some(Expr { kind, span: e.span })
+    }
+
+    fn resolve_call(
+        &mut self,
+        family: FamilyId,
+        call: &skillc_expr::Call,
+        env: &Env<'_>,
+    ) -> Option<ExprKind> {
+        use skillc_expr::ExprKind as S;
+        let function = skillc_expr::function(&call.name);
+        let mut args = Vec::with_capacity(call.args.len());
+        let mut whole = true;
+        for (i, arg) in call.args.iter().enumerate() {
+            let service_position = function
+                .and_then(|f| f.param_at(i))
+                .is_some_and(|p| p.ty == Type::Service);
+            let resolved = match &arg.kind {
+                S::Str(text) if service_position => self
+                    .resolve_service(family, text, arg.span, Reach::Imports)
+                    .map(|id| Expr {
+                        kind: ExprKind::Service(ServiceRef {
+                            target: Target::Service(id),
+                            written: Some(text.clone()),
+                        }),
+                        span: arg.span,
+                    }),
+                _ => self.resolve_expr(family, arg, env),
+            };
+            whole &= resolved.is_some();
+            args.extend(resolved);
+        }
+        if call.name == "param" {
+            let Some(ExprKind::Str(name)) = args.first().map(|a| &a.kind) else {
+                return None;
+            };
+            let params = env.params?;
+            let index = params.iter().position(|p| &p.name.value == name)?;
+            return Some(ExprKind::Param(ParamRef {
+                index,
+                name: name.clone(),
+                ty: param_type(params[index].ty),
+            }));
+        }
+        let mut func = Func::from_name(&call.name)?;
+        if !whole {
+            return None;
+        }
+        if let (Func::Bus { provider }, Some(ExprKind::Str(name))) =
+            (&mut func, args.first().map(|a| &a.kind))
+        {
+            *provider = self.service_by_bus.get(&name.to_lowercase()).copied();
+        }
+        Some(ExprKind::Call(Call {
+            func,
+            name_span: call.name_span,
+            args,
+        }))
     }
 }
 
@@ -82,7 +196,7 @@ impl Cx<'_> {
         &mut self,
         text: &str,
         origin: &Origin,
-    ) -> Result<Expr, Box<skillc_diagnostics::Diagnostic>> {
+    ) -> Result<skillc_expr::Expr, Box<skillc_diagnostics::Diagnostic>> {
         if let Some(cached) = self.expr_cache.get(text) {
             return Ok(cached.rebased(origin));
         }
@@ -100,7 +214,7 @@ impl Cx<'_> {
 
 fn placeholder(origin: Origin) -> Expr {
     Expr {
-        kind: skillc_expr::ExprKind::Bool(true),
+        kind: ExprKind::Bool(true),
         span: origin.scalar,
     }
 }
@@ -156,7 +270,7 @@ pub(crate) fn prefill_cache(cx: &mut Cx<'_>, decls: &Decls<'_>) {
         return;
     }
     let chunk = texts.len().div_ceil(threads);
-    let parsed: Vec<Vec<(String, Expr)>> = std::thread::scope(|scope| {
+    let parsed: Vec<Vec<(String, skillc_expr::Expr)>> = std::thread::scope(|scope| {
         let workers: Vec<_> = texts
             .chunks(chunk)
             .map(|part| {

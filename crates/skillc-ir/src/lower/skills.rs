@@ -6,11 +6,11 @@ use super::declare::{Decls, Item};
 use super::expr::Env;
 use super::refs::Reach;
 use super::steps::lower_steps;
+use crate::expr::Expr;
 use crate::model::{AppliesTo, ArgValue, FamilyId, OnFailure, Param, ServiceId, Skill, Spanned};
 use crate::rules;
 use indexmap::IndexMap;
 use skillc_diagnostics::{Diagnostic, FileId};
-use skillc_expr::{Expr, ExprKind};
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{self, Id, ParamDecl, ParamType, ScalarValue};
 use std::collections::HashSet;
@@ -106,7 +106,7 @@ fn lower_skill(cx: &mut Cx<'_>, item: &Item<'_, ast::Skill>) -> Skill {
     let detect = cx.expr(fam, file, &s.detect, &env);
     let (verify, verify_defaulted) = match &s.verify {
         Some(v) => (cx.expr(fam, file, v, &env), false),
-        None => (default_verify(item.key.span(file)), true),
+        None => (Expr::ready_of_subject(item.key.span(file)), true),
     };
     let names: Vec<String> = params.iter().map(|p| p.name.value.clone()).collect();
     let scope = ArgScope {
@@ -191,21 +191,6 @@ fn lower_skill(cx: &mut Cx<'_>, item: &Item<'_, ast::Skill>) -> Skill {
         on_failure,
         timeout: s.timeout.as_ref().and_then(|t| cx.duration(file, t)),
         targets: Vec::new(),
-    }
-}
-
-/// `ready(service)`, blamed on the skill's key.
-fn default_verify(span: skillc_diagnostics::Span) -> Expr {
-    Expr {
-        kind: ExprKind::Call(skillc_expr::Call {
-            name: "ready".to_owned(),
-            name_span: span,
-            args: vec![Expr {
-                kind: ExprKind::Service,
-                span,
-            }],
-        }),
-        span,
     }
 }
 

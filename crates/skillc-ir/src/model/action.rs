@@ -1,6 +1,6 @@
 use super::{FamilyId, Spanned};
+use crate::expr::Expr;
 use skillc_diagnostics::Span;
-use skillc_expr::Expr;
 use skillc_syntax::ast::Risk;
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 use super::{FamilyId, ServiceId, Spanned};
+use crate::expr::Expr;
 use skillc_diagnostics::Span;
-use skillc_expr::Expr;
 use skillc_syntax::ast::{Capability, KeepAlive, Layer, Scope, SessionType};
 use std::time::Duration;
 

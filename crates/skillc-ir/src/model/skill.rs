@@ -1,6 +1,6 @@
 use super::{ActionId, FamilyId, ServiceId, SkillId, Spanned};
+use crate::expr::Expr;
 use skillc_diagnostics::Span;
-use skillc_expr::Expr;
 use skillc_syntax::ast::{Layer, ParamType, Risk, Scope, SkillSeverity};
 use std::time::Duration;
 
