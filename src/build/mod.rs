@@ -8,7 +8,7 @@ pub(crate) use write::{WriteError, Written, write_file, write_tree};
 
 /// One file of the output tree (relative `/`-separated path, bytes, executable bit); every
 /// backend emits this type.
-pub(crate) use skillc_backend_launchd::{OutputFile, PlannedFile};
+pub(crate) use skillc_backend_support::{OutputFile, PlannedFile};
 
 /// Every backend's files for a checked IR, sorted by path, rendered when written.
 pub(crate) fn plan(ir: &skillc_ir::Ir) -> Vec<PlannedFile<'_>> {

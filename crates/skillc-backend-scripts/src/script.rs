@@ -7,8 +7,9 @@ use crate::resolve::{
 };
 use crate::runtime::RUNTIME;
 use crate::token::{APPROVERS_DIR, hex};
-use crate::{AUDIT_LOG, EXIT_INTERNAL, STATE_DIR, script_path};
+use crate::{AUDIT_LOG, STATE_DIR, script_path};
 use sha2::{Digest, Sha256};
+use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
 use skillc_expr::{Expr, ExprKind};
 use skillc_ir::{
     ActionKind, Arg, ArgValue, FamilyId, Ir, OnFailure, Outcome, ParamType, Risk, ServiceId, Skill,
@@ -438,8 +439,8 @@ impl Gen<'_, '_> {
                     }
                     "launchctl.bootstrap" => {
                         let dir = match tsvc.scope.value {
-                            skillc_ir::Scope::Daemon => skillc_backend_launchd::DAEMON_DIR,
-                            skillc_ir::Scope::Session => skillc_backend_launchd::AGENT_DIR,
+                            skillc_ir::Scope::Daemon => skillc_backend_support::DAEMON_DIR,
+                            skillc_ir::Scope::Session => skillc_backend_support::AGENT_DIR,
                         };
                         let plist = format!("{dir}/{}.plist", tsvc.label.value);
                         needed = format!("! launchctl print {tword} >/dev/null 2>&1");
