@@ -8,7 +8,7 @@ use super::steps::Gen;
 use crate::expr::PVal;
 use crate::policy;
 use crate::resolve::{IrResolver, domain};
-use crate::runtime::RUNTIME;
+use crate::runtime::{MAIN_PHASES, MAIN_START, RUNTIME};
 use crate::token::{APPROVERS_DIR, hex};
 use crate::{AUDIT_LOG, STATE_DIR};
 use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
@@ -230,19 +230,6 @@ pub(super) fn generate(
         out.push('\n');
     }
     out.push_str(RUNTIME);
-    out.push_str(
-        "\n# skillc_diag FUNCTION ID OUTCOME PHASE: run a diagnose step now (phase `now`) when the\n\
-         # policy lets it run unattended, else after the gate (phase `gated`, --apply only).\n\
-         skillc_diag() {\n\
-         \tif [ \"$(skillc_stricter \"$3\")\" = auto ]; then\n\
-         \t\t[ \"$4\" = now ] || return 0\n\
-         \telif [ \"$4\" = now ]; then\n\
-         \t\tskillc_say \"  deferred  $2: needs $(skillc_stricter \"$3\"); runs after the gate with --apply\"\n\
-         \t\treturn 0\n\
-         \tfi\n\
-         \t\"$1\" || skillc_say \"  (diagnose step $2 failed; continuing)\"\n\
-         }\n\n",
-    );
     out.push_str("# ---- compiled from the skill ---------------------------------------------------------\n\n");
     out.push_str(&defs);
     let _ = writeln!(
@@ -324,18 +311,7 @@ pub(super) fn generate(
              SKILLC_PLAN_HASH=$(printf '%s\\n' {base} | skillc_sha256)"
         );
     }
-    out.push_str(
-        "command -v launchctl >/dev/null 2>&1 || {\n\tskillc_warn 'launchctl not found (this script runs on macOS)'\n\texit 69\n}\n\
-         if [ \"$SKILLC_DETECT_ONLY\" -eq 1 ]; then\n\tif skillc_detect; then\n\t\texit 0\n\tfi\n\texit 1\nfi\n\
-         SKILLC_TMP=$(mktemp -d \"${TMPDIR:-/tmp}/skillc.XXXXXX\") || {\n\tskillc_warn 'cannot create a temporary directory'\n\texit 73\n}\n\
-         trap skillc_cleanup EXIT\ntrap 'exit 130' INT\ntrap 'exit 143' TERM HUP\n\n\
-         # The audit log: required to apply; plan mode goes on without it (and says so).\n\
-         if mkdir -p \"${SKILLC_AUDIT_LOG%/*}\" 2>/dev/null && : >>\"$SKILLC_AUDIT_LOG\" 2>/dev/null; then\n\
-         \tSKILLC_AUDIT_OK=1\nelif [ \"$SKILLC_MODE\" = apply ]; then\n\
-         \tskillc_die 73 error \"cannot append to the audit log $SKILLC_AUDIT_LOG\"\nelse\n\
-         \tskillc_warn \"cannot append to the audit log $SKILLC_AUDIT_LOG; plan mode continues without it\"\nfi\n\
-         skillc_audit run_start \"\\\"require\\\":\\\"$SKILLC_REQUIRE\\\"\"\n",
-    );
+    out.push_str(MAIN_START);
     let _ = writeln!(
         out,
         "skillc_say {}",
@@ -344,29 +320,7 @@ pub(super) fn generate(
             skill.title
         )))
     );
-    out.push_str(
-        "skillc_say \"plan hash $SKILLC_PLAN_HASH\"\n\n\
-         # detect\n\
-         if skillc_detect; then\n\tSKILLC_DETECTED=true\n\tskillc_audit detect '\"detected\":true'\n\
-         \tskillc_say 'detect: the failure is present'\nelse\n\tSKILLC_DETECTED=false\n\
-         \tskillc_audit detect '\"detected\":false'\n\tskillc_say 'detect: not present; nothing to do'\n\
-         \tskillc_finish 0 healthy\nfi\n\n\
-         # diagnose (read-only)\nskillc_say 'diagnose:'\nskillc_diagnose now\n\n\
-         # plan\nskillc_say 'plan:'\nskillc_plan\n\
-         if [ \"$SKILLC_MODE\" = plan ]; then\n\tskillc_say 'plan only: nothing was changed (run with --apply to act)'\n\
-         \tskillc_finish 0 planned\nfi\n\n\
-         # apply: one remediation per target at a time, then the policy gate\n\
-         skillc_lock\n\
-         if ! skillc_detect; then\n\tskillc_say 'the failure went away while waiting for the lock; nothing to do'\n\
-         \tskillc_finish 0 healthy\nfi\n\
-         skillc_gate\nskillc_diagnose gated\nskillc_say 'apply:'\n\
-         if skillc_apply; then\n\tskillc_audit apply_end '\"status\":\"ok\"'\nelse\n\
-         \tskillc_audit apply_end '\"status\":\"failed\"'\n\tskillc_say 'a step failed; remaining steps were not run'\nfi\n\n\
-         # verify (independent of the steps' exit codes)\n\
-         if skillc_verify; then\n\tskillc_audit verify '\"status\":\"passed\"'\n\tskillc_say 'verify: passed'\n\
-         \tskillc_finish 0 fixed\nfi\n\
-         skillc_audit verify '\"status\":\"failed\"'\n",
-    );
+    out.push_str(MAIN_PHASES);
     let _ = writeln!(
         out,
         "skillc_say {}\nskillc_finish 3 verify_failed",
