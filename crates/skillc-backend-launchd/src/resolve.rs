@@ -1,28 +1,13 @@
-//! Service facts the backend derives from the IR: domains, gate paths, budgets.
+//! Service facts only this backend needs: gate paths, budgets, keep-alive.
 
-use skillc_ir::{Ir, KeepAlive, Scope, Service, ServiceId};
-use skillc_sh::Domain;
-use std::time::Duration;
+use skillc_backend_support::ceil_secs;
+use skillc_ir::{Ir, KeepAlive, Service, ServiceId};
 
 /// Where gates are installed: `<GATE_ROOT>/<family>/gates/<service-id>.sh`.
 pub const GATE_ROOT: &str = "/usr/local/libexec/skillc";
 
 /// Budget used for a dependency that has neither `start_timeout` nor readiness.
 pub const DEFAULT_BUDGET_SECS: u64 = 60;
-
-/// Whole seconds, rounded up, at least `min`.
-pub fn ceil_secs(d: Duration, min: u64) -> u64 {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-    ms.div_ceil(1000).max(min)
-}
-
-/// The launchd domain of a service: `system` for daemons, `gui/<uid>` for session agents.
-pub fn domain(s: &Service) -> Domain {
-    match s.scope.value {
-        Scope::Daemon => Domain::System,
-        Scope::Session => Domain::Gui,
-    }
-}
 
 /// Absolute path the gate of `id` is installed to.
 pub fn gate_path(ir: &Ir, id: ServiceId) -> String {

@@ -4,7 +4,7 @@ use skillc_ir::Service;
 use skillc_sh::{Literal, ParamValue, quote};
 use std::collections::BTreeMap;
 
-pub(crate) use skillc_backend_launchd::{ceil_secs, domain};
+pub(crate) use skillc_backend_support::{ceil_secs, domain};
 
 /// A script's parameters by name: compile-time literals and run-time variables.
 pub(crate) type Params = BTreeMap<String, ParamValue>;
