@@ -18,9 +18,10 @@
 //! `check` reported an error that was ignored).
 
 use crate::resolve::{backoff_cap_secs, wait_budget_secs};
+use skillc_backend_support::ProbeCompiler;
 use skillc_backend_support::exit::{SOFTWARE, TEMPFAIL, USAGE};
 use skillc_ir::{Ir, ServiceId};
-use skillc_sh::{ProbeCompiler, comment_text, quote};
+use skillc_sh::{comment_text, quote};
 use std::fmt::Write as _;
 
 /// `skillc_wait WHAT PROBE BUDGET CAP`: polls a probe with capped exponential backoff.

@@ -19,9 +19,10 @@
 //! launchctl, no chown, no root or macOS check.
 
 use crate::resolve::{gate_path, has_gate};
+use skillc_backend_support::Domain;
 use skillc_backend_support::{domain, plist_dir};
 use skillc_ir::{FamilyId, Ir, Scope, ServiceId};
-use skillc_sh::{Domain, comment_text, quote};
+use skillc_sh::{comment_text, quote};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 

@@ -5,8 +5,9 @@ use crate::resolve::domain;
 use crate::runtime::DOCTOR_RUNTIME;
 use crate::script::skill_params;
 use crate::{script_file_name, skill_runs};
+use skillc_backend_support::{Domain, ProbeCompiler};
 use skillc_ir::{FamilyId, Ir, ServiceId, SkillId};
-use skillc_sh::{Domain, ProbeCompiler, comment_text, quote};
+use skillc_sh::{comment_text, quote};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 

@@ -1,7 +1,8 @@
 //! Service facts for scripts: domains, parameter values, placeholder expansion.
 
+use skillc_backend_support::{Literal, ParamValue};
 use skillc_ir::Service;
-use skillc_sh::{Literal, ParamValue, quote};
+use skillc_sh::quote;
 use std::collections::BTreeMap;
 
 pub(crate) use skillc_backend_support::{ceil_secs, domain};

@@ -1,7 +1,7 @@
 //! launchd facts of a service that more than one backend needs.
 
 use skillc_ir::{Scope, Service};
-use skillc_sh::Domain;
+use skillc_sh::quote;
 use std::time::Duration;
 
 /// Install directory of daemon plists.
@@ -14,6 +14,33 @@ pub fn plist_dir(scope: Scope) -> &'static str {
     match scope {
         Scope::Daemon => DAEMON_DIR,
         Scope::Session => AGENT_DIR,
+    }
+}
+
+/// The launchd domain a service lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domain {
+    /// `system/` (LaunchDaemons).
+    System,
+    /// `gui/<uid>/` of the user running the script (LaunchAgents).
+    Gui,
+}
+
+impl Domain {
+    /// The domain target as one sh word (`'system'`, `"gui/$(id -u)"`).
+    pub fn word(self) -> String {
+        match self {
+            Domain::System => "'system'".to_owned(),
+            Domain::Gui => "\"gui/$(id -u)\"".to_owned(),
+        }
+    }
+
+    /// The service target `<domain>/<label>` as one sh word.
+    pub fn target_word(self, label: &str) -> String {
+        match self {
+            Domain::System => quote(&format!("system/{label}")),
+            Domain::Gui => format!("\"gui/$(id -u)/\"{}", quote(label)),
+        }
     }
 }
 

@@ -3,16 +3,12 @@
 //! * [`quote`]: the one audited quoting function; every value interpolated into a script goes
 //!   through it.
 //! * [`comment_text`]: makes arbitrary text safe inside a `#` comment.
-//! * [`ProbeCompiler`]: IR expressions (`skillc_ir::expr::Expr`) → sh conditions that use only
-//!   tools macOS ships (`nc`, `curl`, `launchctl`, `awk`, `grep`, `df`, `kill`, `test`).
 //!
 //! Generated code is POSIX sh (no bash-isms: no `local`, `[[`, arrays, `$'..'`, `pipefail`) and is
 //! checked with `shellcheck -s sh` and run under `sh` and `dash` in the tests.
 
-mod probe;
 mod quote;
 
-pub use probe::{Domain, Literal, ParamValue, ProbeCompiler, ProbeError, split_addr};
 pub use quote::{is_representable, quote};
 
 use std::fmt::Write as _;

@@ -89,7 +89,7 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
     let mut seen = std::collections::BTreeSet::new();
     // One compiler for all: each probe is compiled once, when first reached (in service order,
     // directly or through a `ready(...)`), so its error names the first service that needs it.
-    let mut compiler = skillc_sh::ProbeCompiler::new(ir);
+    let mut compiler = skillc_backend_support::ProbeCompiler::new(ir);
     for id in ir.service_ids() {
         if ir.service(id).readiness.is_none() {
             continue;

@@ -149,7 +149,10 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
 }
 
 /// The compile errors of each pair, in order, computed on every core.
-fn compile_all(ir: &Ir, pairs: &[(SkillId, ServiceId)]) -> Vec<Vec<skillc_sh::ProbeError>> {
+fn compile_all(
+    ir: &Ir,
+    pairs: &[(SkillId, ServiceId)],
+) -> Vec<Vec<skillc_backend_support::ProbeError>> {
     crate::parallel::map_in_order(pairs, 8, |&(skill, target)| {
         crate::script::compile_errors(ir, skill, target)
     })

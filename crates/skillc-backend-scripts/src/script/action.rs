@@ -7,8 +7,9 @@ use super::outcome::outcome_name;
 use super::steps::Gen;
 use crate::policy::{self, Decision};
 use crate::resolve::{Piece, ceil_secs, display, domain, expand, literal, render};
+use skillc_backend_support::{Domain, Literal, ParamValue as PVal};
 use skillc_ir::{ActionKind, Arg, ArgValue, Outcome, Risk, Step, Target};
-use skillc_sh::{Domain, Literal, ParamValue as PVal, comment_text, quote};
+use skillc_sh::{comment_text, quote};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

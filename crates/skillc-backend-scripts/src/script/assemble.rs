@@ -12,8 +12,9 @@ use crate::token::{APPROVERS_DIR, hex};
 use crate::{AUDIT_LOG, STATE_DIR};
 use sha2::{Digest, Sha256};
 use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
+use skillc_backend_support::{Domain, ParamValue, ProbeCompiler, ProbeError};
 use skillc_ir::{Ir, OnFailure, ServiceId, SkillId};
-use skillc_sh::{Domain, ParamValue, ProbeCompiler, ProbeError, comment_text, quote};
+use skillc_sh::{comment_text, quote};
 use std::fmt::Write as _;
 
 /// File-wide shellcheck exceptions, with the reason next to them.

@@ -2,8 +2,8 @@
 
 use crate::resolve::domain;
 use crate::script_path;
+use skillc_backend_support::Domain;
 use skillc_ir::{Ir, OnFailure, ServiceId, SkillId};
-use skillc_sh::Domain;
 
 pub(super) fn json(s: &str) -> String {
     serde_json::Value::String(s.to_owned()).to_string()

@@ -9,8 +9,8 @@ mod steps;
 
 pub(crate) use params::skill_params;
 
+use skillc_backend_support::ProbeError;
 use skillc_ir::{Ir, ServiceId, SkillId};
-use skillc_sh::ProbeError;
 
 /// Seconds a step may run when neither the step nor its action says.
 pub const DEFAULT_STEP_TIMEOUT_SECS: u64 = 60;

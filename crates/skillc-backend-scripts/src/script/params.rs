@@ -1,8 +1,8 @@
 //! A skill's parameters for one target: compile-time literals and run-time `--param` variables.
 
 use crate::resolve::{Params, expand, literal};
+use skillc_backend_support::{Literal, ParamValue as PVal};
 use skillc_ir::{ArgValue, Ir, ParamType, ServiceId, Skill};
-use skillc_sh::{Literal, ParamValue as PVal};
 
 /// A run-time parameter (`--param NAME=VALUE`): one without a default.
 pub(crate) struct RuntimeParam {

@@ -2,9 +2,10 @@
 
 use super::EXPR_TIMEOUT_SECS;
 use crate::resolve::{Params, Piece, ceil_secs, expand, param_pieces};
+use skillc_backend_support::{ParamValue, ProbeCompiler, ProbeError};
 use skillc_ir::expr::Expr;
 use skillc_ir::{ArgValue, Ir, ServiceId, Skill, Step, StepKind, Target};
-use skillc_sh::{ParamValue, ProbeCompiler, ProbeError, comment_text, quote};
+use skillc_sh::{comment_text, quote};
 use std::fmt::Write as _;
 
 /// The compiler of one script's steps; the text it accumulates goes into the script's functions.

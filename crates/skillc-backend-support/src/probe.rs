@@ -28,45 +28,12 @@
 //! lines count (nested `{ }` blocks are skipped, whatever the indentation), and a missing field
 //! is "unknown", never 0.
 
-use crate::{comment_text, quote};
+use crate::service::{Domain, ceil_secs, domain};
 use skillc_diagnostics::Span;
 use skillc_ir::expr::{Call, CmpOp, Duration, Expr, ExprKind, Func, LogicOp, ParamRef};
-use skillc_ir::{Ir, Scope, Service, ServiceId, Target};
+use skillc_ir::{Ir, ServiceId, Target};
+use skillc_sh::{comment_text, is_representable, quote};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The launchd domain a service lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Domain {
-    /// `system/` (LaunchDaemons).
-    System,
-    /// `gui/<uid>/` of the user running the script (LaunchAgents).
-    Gui,
-}
-
-impl Domain {
-    /// The domain target as one sh word (`'system'`, `"gui/$(id -u)"`).
-    pub fn word(self) -> String {
-        match self {
-            Domain::System => "'system'".to_owned(),
-            Domain::Gui => "\"gui/$(id -u)\"".to_owned(),
-        }
-    }
-
-    /// The service target `<domain>/<label>` as one sh word.
-    pub fn target_word(self, label: &str) -> String {
-        match self {
-            Domain::System => quote(&format!("system/{label}")),
-            Domain::Gui => format!("\"gui/$(id -u)/\"{}", quote(label)),
-        }
-    }
-}
-
-fn service_domain(s: &Service) -> Domain {
-    match s.scope.value {
-        Scope::Daemon => Domain::System,
-        Scope::Session => Domain::Gui,
-    }
-}
 
 /// A compile-time value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,7 +208,7 @@ impl<'a> ProbeCompiler<'a> {
             .services
             .get(id.index())
             .ok_or_else(|| ProbeError::new(Span::default(), "unknown service"))?;
-        let target = service_domain(s).target_word(&s.label.value);
+        let target = domain(s).target_word(&s.label.value);
         if self.in_progress.contains(&id) {
             // A probe that reaches itself through `ready(...)` cannot wait for itself: the inner
             // `ready` reads as `running`, as for a service without a probe.
@@ -257,7 +224,7 @@ impl<'a> ProbeCompiler<'a> {
         self.ready_names.insert(id, name.clone());
         self.in_progress.push(id);
         let body = if let Some(r) = &s.readiness {
-            self.condition(&r.probe, id, ceil_secs(r.timeout.value))
+            self.condition(&r.probe, id, ceil_secs(r.timeout.value, 1))
         } else {
             self.helpers.insert(Helper::Running);
             self.helpers.insert(Helper::LaunchctlField);
@@ -564,7 +531,7 @@ impl<'a> ProbeCompiler<'a> {
                         self.helpers.insert(Helper::Endpoint);
                         Ok(format!(
                             "skillc_endpoint_active {} {}",
-                            service_domain(s).target_word(&s.label.value),
+                            domain(s).target_word(&s.label.value),
                             quote(&name)
                         ))
                     }
@@ -654,7 +621,7 @@ impl<'a> ProbeCompiler<'a> {
             return Ok(Word::Var(var.to_owned()));
         }
         match arg.and_then(|a| value(a, cx)) {
-            Some(Value::Str(s)) if crate::is_representable(s) => Ok(Word::Lit(s.to_owned())),
+            Some(Value::Str(s)) if is_representable(s) => Ok(Word::Lit(s.to_owned())),
             Some(Value::Str(_)) => Err(ProbeError::new(
                 span,
                 "the string holds a NUL character, which no command argument can carry",
@@ -706,7 +673,7 @@ impl<'a> ProbeCompiler<'a> {
             .services
             .get(id.index())
             .ok_or_else(|| ProbeError::new(span, "unknown service"))?;
-        Ok((service_domain(s), s.label.value.as_str()))
+        Ok((domain(s), s.label.value.as_str()))
     }
 }
 
@@ -791,12 +758,6 @@ fn test_op(op: CmpOp) -> &'static str {
     }
 }
 
-/// Whole seconds, rounded up, at least 1.
-fn ceil_secs(d: std::time::Duration) -> u64 {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-    ms.div_ceil(1000).max(1)
-}
-
 /// Compares two literals of the same kind at compile time.
 fn fold(op: CmpOp, lhs: Option<Value<'_>>, rhs: Option<Value<'_>>) -> Option<bool> {
     let ord = match (lhs?, rhs?) {
@@ -817,7 +778,7 @@ fn fold(op: CmpOp, lhs: Option<Value<'_>>, rhs: Option<Value<'_>>) -> Option<boo
 }
 
 /// Splits `host:port` (IPv6 as `[::1]:80`); the port must be 1–65535 and the host non-empty.
-pub fn split_addr(addr: &str) -> Option<(&str, &str)> {
+fn split_addr(addr: &str) -> Option<(&str, &str)> {
     let (host, port) = addr.rsplit_once(':')?;
     let host = match host.strip_prefix('[') {
         Some(h) => h.strip_suffix(']')?,

@@ -3,9 +3,10 @@
 //! Python connect) and `launchctl` (prints the published `launchctl print` shapes from
 //! shared/reference/launchctl-samples.md).
 
+use skillc_backend_support::ProbeCompiler;
 use skillc_ir::expr::{Call, Expr, ExprKind, Func};
 use skillc_ir::{Ir, ServiceId};
-use skillc_sh::{ProbeCompiler, quote};
+use skillc_sh::quote;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
