@@ -22,7 +22,7 @@ mod resolve;
 pub mod rules;
 
 pub use gate::gate_script;
-pub use install::{install_order, install_script, uninstall_script};
+pub use install::{install_script, uninstall_script};
 pub use keys::{DEPRECATED_KEYS, DISCOURAGED_KEYS, KeyType, OWNED_KEYS, RAW_KEYS};
 pub use plist_gen::{AGENT_PATH, DAEMON_PATH, plist_value, to_xml};
 pub use resolve::{

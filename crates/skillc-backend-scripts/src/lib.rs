@@ -28,7 +28,7 @@ mod runtime;
 mod script;
 pub mod token;
 
-pub use doctor::{doctor_script, start_order};
+pub use doctor::doctor_script;
 pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script};
 pub use token::{APPROVERS_DIR, mint_token};
 

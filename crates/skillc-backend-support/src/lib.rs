@@ -3,10 +3,12 @@
 //! exit codes of every generated script, and the resolver the probe compiler uses.
 
 pub mod exit;
+mod order;
 mod output;
 mod resolve;
 mod service;
 
+pub use order::{Edges, Order, OrderSpec, Ties, dependency_order};
 pub use output::{OutputFile, PlannedFile};
 pub use resolve::IrResolver;
 pub use service::{AGENT_DIR, DAEMON_DIR, ceil_secs, domain, plist_dir};
