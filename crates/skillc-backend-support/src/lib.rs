@@ -8,6 +8,8 @@ mod output;
 mod resolve;
 mod service;
 
+pub use skillc_diagnostics::parallel;
+
 pub use order::{Edges, Order, OrderSpec, Ties, dependency_order};
 pub use output::{OutputFile, PlannedFile};
 pub use resolve::IrResolver;
