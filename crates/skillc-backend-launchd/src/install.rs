@@ -194,7 +194,7 @@ start() {
 "#;
 
 /// `install.sh` of a family.
-pub fn install_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
     let fam = ir.family(family);
     let mut out = String::new();
     let _ = writeln!(out, "#!/bin/sh");
@@ -320,7 +320,7 @@ stop() {
 "#;
 
 /// `uninstall.sh` of a family: reverse install order; logs and working directories are kept.
-pub fn uninstall_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId) -> String {
     let fam = ir.family(family);
     let mut out = String::new();
     let _ = writeln!(out, "#!/bin/sh");

@@ -21,7 +21,7 @@ fn start_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
 }
 
 /// The doctor script of a family that has services.
-pub fn doctor_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn doctor_script(ir: &Ir, family: FamilyId) -> String {
     let fam = ir.family(family);
     let resolver = IrResolver { ir };
     let mut pc = ProbeCompiler::new(&resolver);
