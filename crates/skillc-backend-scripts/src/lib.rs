@@ -59,7 +59,9 @@ pub const EXIT_LOCKED: i32 = 75;
 pub const EXIT_NOPERM: i32 = 77;
 
 /// Every rule of this backend with its `skillc explain` page.
-pub const RULES: &[RuleInfo] = rules::RULES;
+pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
+    rules::ALL.iter().map(|check| check.rule)
+}
 
 /// Runs this backend's rules over a lowered IR.
 pub fn check(ir: &Ir) -> Vec<Diagnostic> {

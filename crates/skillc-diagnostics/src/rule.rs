@@ -69,6 +69,20 @@ impl RuleInfo {
     }
 }
 
+/// One entry of the registration table of a stage whose rules each report from their own file:
+/// the rule and its check, of the stage's signature `F`.
+#[derive(Debug)]
+pub struct Check<F> {
+    pub rule: &'static RuleInfo,
+    pub run: F,
+}
+
+impl<F> Check<F> {
+    pub const fn new(rule: &'static RuleInfo, run: F) -> Self {
+        Self { rule, run }
+    }
+}
+
 /// Declares a rule whose doc comment is its `skillc explain` page.
 ///
 /// The page must have the sections `## What it does`, `## Why`, `## Bad` and `## Good` (each of the
