@@ -10,7 +10,7 @@ use skillc_syntax::find_suppressions;
 ///
 /// `analyzed` says whether every rule ran: when an error stopped the pipeline early, a
 /// suppression may be unused only because its rule never ran, so none is reported unused.
-pub(crate) fn apply(
+pub fn apply(
     sources: &SourceMap,
     diagnostics: Vec<Diagnostic>,
     config: &Config,
