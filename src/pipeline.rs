@@ -1,8 +1,8 @@
 //! load → lower → analyze, shared by every command that checks; timed per phase.
 
 use crate::config::{self, Config};
-use crate::suppress;
-use skillc_diagnostics::{Diagnostic, Severity, SourceMap, Summary, parallel};
+use crate::{registry, suppress};
+use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary, parallel};
 use skillc_ir::Ir;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -75,6 +75,10 @@ impl Checked {
 pub struct CheckOptions {
     /// Whether parsed documents may come from the parse cache.
     pub cache: Cache,
+    /// Run with only this rule enabled, as a rule's own tests do: of the findings of rules that
+    /// configuration can turn off, only this rule's are kept (after suppressions). Input errors,
+    /// which nothing turns off, are kept and still stop the run before analysis.
+    pub only: Option<&'static RuleInfo>,
 }
 
 /// Whether a run may reuse parsed documents.
@@ -163,6 +167,11 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     // faster than freeing every node one by one.
     std::mem::forget(loaded.families);
     let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config, analyzed);
+    if let Some(only) = options.only {
+        diagnostics.retain(|d| {
+            d.code == only.id || registry::find(d.code).is_none_or(|rule| !rule.configurable)
+        });
+    }
     sort(&sources, &mut diagnostics);
     let mut summary = summarize(&diagnostics, sources.len(), families);
     summary.suppressed = suppressed;

@@ -33,7 +33,9 @@ use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, Scope};
 
 /// Every `launchd-*` rule with its `skillc explain` page.
-pub const RULES: &[RuleInfo] = rules::RULES;
+pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
+    rules::ALL.iter().map(|check| check.rule)
+}
 
 /// Runs every `launchd-*` rule over a lowered IR.
 pub fn check(ir: &Ir) -> Vec<Diagnostic> {

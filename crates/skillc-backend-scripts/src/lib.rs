@@ -43,7 +43,9 @@ pub(crate) const AUDIT_LOG: &str = "/var/log/skillc/audit.jsonl";
 pub(crate) const STATE_DIR: &str = "/var/db/skillc";
 
 /// Every rule of this backend with its `skillc explain` page.
-pub const RULES: &[RuleInfo] = rules::RULES;
+pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
+    rules::ALL.iter().map(|check| check.rule)
+}
 
 /// Runs this backend's rules over a lowered IR.
 pub fn check(ir: &Ir) -> Vec<Diagnostic> {
