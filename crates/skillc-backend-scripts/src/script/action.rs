@@ -9,7 +9,7 @@ use crate::expr::{PVal, Params};
 use crate::policy::{self, Decision};
 use crate::resolve::{Piece, ceil_secs, display, domain, expand, literal, render};
 use skillc_expr::{Expr, ExprKind};
-use skillc_ir::{ActionKind, Arg, ArgValue, Outcome, Risk, Step, Target};
+use skillc_ir::{ActionKind, Arg, ArgValue, Builtin, Outcome, Risk, Step, Target};
 use skillc_sh::{Domain, comment_text, quote};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,10 +56,10 @@ impl Gen<'_, '_> {
         // The command, its guard ("needed") and a text for the plan.
         let mut needed = "true".to_owned();
         let (body, text): (String, String) = match &action.kind {
-            ActionKind::Builtin(name) => {
+            ActionKind::Builtin(builtin) => {
                 let path_w = |g: &Self, k: &str| g.word(arg(args, k));
-                match *name {
-                    "run" => {
+                match *builtin {
+                    Builtin::Run => {
                         let words: Vec<Vec<Piece>> = match arg(args, "argv") {
                             Some(ArgValue::List(l)) => l
                                 .iter()
@@ -75,28 +75,28 @@ impl Gen<'_, '_> {
                             (cmd.join(" "), txt.join(" "))
                         }
                     }
-                    "shell" => {
+                    Builtin::Shell => {
                         let script = self.word(arg(args, "script"));
                         (
                             format!("/bin/sh -c {} skillc-step", render(&script)),
                             format!("sh -c {}", display(&script)),
                         )
                     }
-                    "launchctl.print" => (
+                    Builtin::LaunchctlPrint => (
                         format!("launchctl print {tword}"),
                         format!(
                             "launchctl print {} ({tname})",
                             domain_text(dom, &tsvc.label.value)
                         ),
                     ),
-                    "launchctl.print_disabled" => (
+                    Builtin::LaunchctlPrintDisabled => (
                         format!("launchctl print-disabled {}", dom.word()),
                         format!(
                             "launchctl print-disabled {}",
                             domain_text(dom, "").trim_end_matches('/')
                         ),
                     ),
-                    "launchctl.enable" => {
+                    Builtin::LaunchctlEnable => {
                         needed = format!(
                             "skillc_disabled {} {}",
                             dom.word(),
@@ -113,7 +113,7 @@ impl Gen<'_, '_> {
                             format!("launchctl enable {}", domain_text(dom, &tsvc.label.value)),
                         )
                     }
-                    "launchctl.bootstrap" => {
+                    Builtin::LaunchctlBootstrap => {
                         let dir = match tsvc.scope.value {
                             skillc_ir::Scope::Daemon => skillc_backend_launchd::DAEMON_DIR,
                             skillc_ir::Scope::Session => skillc_backend_launchd::AGENT_DIR,
@@ -129,7 +129,7 @@ impl Gen<'_, '_> {
                             ),
                         )
                     }
-                    "launchctl.kickstart" => {
+                    Builtin::LaunchctlKickstart => {
                         let kill = matches!(arg(args, "kill"), Some(ArgValue::Bool(true)));
                         let k = if kill { "-k " } else { "" };
                         (
@@ -140,14 +140,14 @@ impl Gen<'_, '_> {
                             ),
                         )
                     }
-                    "launchctl.bootout" => {
+                    Builtin::LaunchctlBootout => {
                         needed = format!("launchctl print {tword} >/dev/null 2>&1");
                         (
                             format!("launchctl bootout {tword}"),
                             format!("launchctl bootout {}", domain_text(dom, &tsvc.label.value)),
                         )
                     }
-                    "fs.mkdir" => {
+                    Builtin::FsMkdir => {
                         let p = path_w(self, "path");
                         let pw = render(&p);
                         needed = format!("[ ! -d {pw} ]");
@@ -165,7 +165,7 @@ impl Gen<'_, '_> {
                         }
                         (cmd, txt)
                     }
-                    "fs.move_aside" => {
+                    Builtin::FsMoveAside => {
                         let p = path_w(self, "path");
                         let pw = render(&p);
                         needed = format!("{{ [ -e {pw} ] || [ -L {pw} ]; }}");
@@ -176,13 +176,13 @@ impl Gen<'_, '_> {
                     }
                     // Deletes (a directory with its contents; a symlink itself, not its target):
                     // the action is destructive, so the policy decides who may run it.
-                    "fs.remove" => {
+                    Builtin::FsRemove => {
                         let p = path_w(self, "path");
                         let pw = render(&p);
                         needed = format!("{{ [ -e {pw} ] || [ -L {pw} ]; }}");
                         (format!("rm -rf -- {pw}"), format!("rm -rf {}", display(&p)))
                     }
-                    "fs.chmod" => {
+                    Builtin::FsChmod => {
                         let p = path_w(self, "path");
                         let m = path_w(self, "mode");
                         (
@@ -190,7 +190,7 @@ impl Gen<'_, '_> {
                             format!("chmod {} {}", display(&m), display(&p)),
                         )
                     }
-                    "fs.chown" => {
+                    Builtin::FsChown => {
                         let p = path_w(self, "path");
                         let o = path_w(self, "owner");
                         (
@@ -198,7 +198,7 @@ impl Gen<'_, '_> {
                             format!("chown {} {}", display(&o), display(&p)),
                         )
                     }
-                    "proc.signal" => {
+                    Builtin::ProcSignal => {
                         let sig = match arg(args, "signal") {
                             Some(v) => self.word(Some(v)),
                             None => vec![Piece::Lit("TERM".to_owned())],
@@ -223,7 +223,7 @@ impl Gen<'_, '_> {
                             )
                         }
                     }
-                    "wait.ready" => {
+                    Builtin::WaitReady => {
                         let secs = match arg(args, "timeout") {
                             Some(ArgValue::Duration(d)) => ceil_secs(*d, 1),
                             _ => DEFAULT_STEP_TIMEOUT_SECS,
@@ -240,20 +240,13 @@ impl Gen<'_, '_> {
                             }
                         }
                     }
-                    "notify" => {
+                    Builtin::Notify => {
                         let m = self.word(arg(args, "message"));
                         (
                             format!("skillc_notify {}", render(&m)),
                             format!("notify: {}", display(&m)),
                         )
                     }
-                    other => (
-                        format!(
-                            "skillc_warn {}\n\t\treturn 70",
-                            quote(&format!("unknown built-in action {other}"))
-                        ),
-                        format!("unknown action {other}"),
-                    ),
                 }
             }
             ActionKind::Declared { argv } => {
