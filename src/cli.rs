@@ -12,7 +12,7 @@ use std::path::PathBuf;
 and compiles them into launchd property lists and policy-gated remediation scripts.",
     after_help = "Exit codes: 0 no error, 1 findings, 2 usage error or unreadable input, 3 internal error."
 )]
-pub(crate) struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
 }

@@ -6,12 +6,12 @@ use skillc_diagnostics::{Severity, did_you_mean};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub(crate) const CONFIG_FILE: &str = "skillc.toml";
+pub const CONFIG_FILE: &str = "skillc.toml";
 
 /// A rule's configured level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum Level {
+pub enum Level {
     Error,
     Warning,
     Info,
@@ -35,15 +35,15 @@ enum FailOn {
 
 /// The configuration in force for a run.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Config {
+pub struct Config {
     /// Fail (exit 1) on warnings too.
-    pub(crate) fail_on_warning: bool,
-    pub(crate) levels: BTreeMap<String, Level>,
+    pub fail_on_warning: bool,
+    pub levels: BTreeMap<String, Level>,
 }
 
 impl Config {
     /// The severity a finding of `rule` gets, or `None` when the rule is off.
-    pub(crate) fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
+    pub fn severity(&self, rule: &str, default: Severity) -> Option<Severity> {
         match self.levels.get(rule) {
             None => Some(default),
             Some(Level::Off) => None,
@@ -55,7 +55,7 @@ impl Config {
 }
 
 /// The nearest `skillc.toml` above the first path that has one (paths in the order given).
-pub(crate) fn find(paths: &[PathBuf]) -> Option<PathBuf> {
+pub fn find(paths: &[PathBuf]) -> Option<PathBuf> {
     for p in paths {
         let start = std::fs::canonicalize(p).ok()?;
         let mut dir = if start.is_dir() {
@@ -75,7 +75,7 @@ pub(crate) fn find(paths: &[PathBuf]) -> Option<PathBuf> {
 }
 
 /// Loads and validates a configuration file. Errors are usage errors (exit 2).
-pub(crate) fn load(path: &Path) -> Result<Config, String> {
+pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let file: File = toml::from_str(&text).map_err(|e| {
         let at = e.span().map(|s| {

@@ -1,10 +1,10 @@
 //! Exit codes of `skillc` (documented in the README).
 
 /// No error-level finding.
-pub(crate) const OK: u8 = 0;
+pub const OK: u8 = 0;
 /// At least one finding at or above the `fail-on` level.
-pub(crate) const FINDINGS: u8 = 1;
+pub const FINDINGS: u8 = 1;
 /// Bad command line, unreadable input path, bad configuration.
-pub(crate) const USAGE: u8 = 2;
+pub const USAGE: u8 = 2;
 /// A bug in skillc.
-pub(crate) const INTERNAL: u8 = 3;
+pub const INTERNAL: u8 = 3;

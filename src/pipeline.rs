@@ -12,17 +12,17 @@ const PASS_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Time spent in each phase.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Timings {
+pub struct Timings {
     /// Parse cache (hits, misses), when one was used.
-    pub(crate) cache: Option<(usize, usize)>,
-    pub(crate) load: Duration,
-    pub(crate) lower: Duration,
-    pub(crate) analyze: Duration,
-    pub(crate) emit: Duration,
+    pub cache: Option<(usize, usize)>,
+    pub load: Duration,
+    pub lower: Duration,
+    pub analyze: Duration,
+    pub emit: Duration,
 }
 
 impl Timings {
-    pub(crate) fn render(&self) -> String {
+    pub fn render(&self) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let total = self.load + self.lower + self.analyze + self.emit;
         let cache = match self.cache {
@@ -41,25 +41,26 @@ impl Timings {
 }
 
 /// The outcome of checking some paths.
-pub(crate) struct Checked {
-    pub(crate) sources: SourceMap,
-    pub(crate) ir: Ir,
-    pub(crate) diagnostics: Vec<Diagnostic>,
-    pub(crate) summary: Summary,
+#[derive(Debug)]
+pub struct Checked {
+    pub sources: SourceMap,
+    pub ir: Ir,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
     /// Paths that do not exist or hold no family, a bad `skillc.toml`: usage errors (exit 2).
-    pub(crate) usage_errors: Vec<String>,
-    pub(crate) timings: Timings,
-    pub(crate) config: Config,
+    pub usage_errors: Vec<String>,
+    pub timings: Timings,
+    pub config: Config,
 }
 
 impl Checked {
     /// Whether the build must refuse: any error-level finding.
-    pub(crate) fn has_errors(&self) -> bool {
+    pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
     /// Whether `check` fails: an error, or a warning under `fail-on = "warning"`.
-    pub(crate) fn fails(&self) -> bool {
+    pub fn fails(&self) -> bool {
         self.has_errors()
             || self.config.fail_on_warning
                 && self
@@ -69,18 +70,27 @@ impl Checked {
     }
 }
 
+/// How a check runs; every field has a default, so a caller names only what it changes.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Whether parsed documents may come from the parse cache.
+    pub cache: Cache,
+}
+
 /// Whether a run may reuse parsed documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cache {
-    /// The parse cache in [`cache_dir`], unless SKILLC_NO_CACHE=1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Cache {
+    /// The parse cache (`$SKILLC_CACHE_DIR`, else the XDG or home cache directory), unless
+    /// SKILLC_NO_CACHE=1.
     Use,
     /// Parse every file (`--no-cache`, and always for `build`: what it compiles comes from the
-    /// sources alone).
+    /// sources alone). The default: a library caller's run reads its inputs and writes nothing.
+    #[default]
     Off,
 }
 
 impl Cache {
-    pub(crate) fn unless(no_cache: bool) -> Self {
+    pub fn unless(no_cache: bool) -> Self {
         if no_cache { Self::Off } else { Self::Use }
     }
 }
@@ -99,7 +109,10 @@ fn cache_dir() -> Option<PathBuf> {
         .filter(|d| d.is_absolute())
 }
 
-pub(crate) fn check(paths: &[PathBuf], cache: Cache) -> Checked {
+/// Loads, lowers and analyzes the families under `paths`, then applies `skillc.toml` and
+/// suppression comments. Never fails: unreadable paths and a bad configuration are
+/// [`Checked::usage_errors`].
+pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     let mut timings = Timings::default();
     let (config, config_error) = match config::find(paths).map(|p| config::load(&p)) {
         None => (Config::default(), None),
@@ -107,7 +120,7 @@ pub(crate) fn check(paths: &[PathBuf], cache: Cache) -> Checked {
         Some(Err(e)) => (Config::default(), Some(e)),
     };
     let t = Instant::now();
-    let cache = match cache {
+    let cache = match options.cache {
         Cache::Use => cache_dir().map(|dir| skillc_syntax::ParseCache::open(&dir, paths)),
         Cache::Off => None,
     };
@@ -181,7 +194,7 @@ pub(crate) fn check(paths: &[PathBuf], cache: Cache) -> Checked {
     }
 }
 
-pub(crate) fn summarize(diagnostics: &[Diagnostic], files: usize, families: usize) -> Summary {
+fn summarize(diagnostics: &[Diagnostic], files: usize, families: usize) -> Summary {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     Summary {
         errors: count(Severity::Error),

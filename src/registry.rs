@@ -3,7 +3,7 @@
 use skillc_diagnostics::RuleInfo;
 
 /// All rules: load, expression, lowering, analysis.
-pub(crate) fn all_rules() -> Vec<&'static RuleInfo> {
+pub fn all_rules() -> Vec<&'static RuleInfo> {
     skillc_syntax::rules::RULES
         .iter()
         .chain(skillc_expr::RULES)
@@ -15,6 +15,6 @@ pub(crate) fn all_rules() -> Vec<&'static RuleInfo> {
         .collect()
 }
 
-pub(crate) fn find(id: &str) -> Option<&'static RuleInfo> {
+pub fn find(id: &str) -> Option<&'static RuleInfo> {
     all_rules().into_iter().find(|r| r.id == id)
 }

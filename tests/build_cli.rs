@@ -73,21 +73,14 @@ fn builds_the_shipped_families_with_a_manifest() {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().expect("stdin").write_all(bytes)?;
-            c.wait_with_output()
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
         })
-        .expect("python3");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 #[test]

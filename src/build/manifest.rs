@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use skillc_diagnostics::SourceMap;
 use std::fmt::Write as _;
 
-pub(crate) const MANIFEST_FILE: &str = "manifest.json";
+pub const MANIFEST_FILE: &str = "manifest.json";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().fold(String::new(), |mut s, b| {
@@ -16,7 +16,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The manifest for `files` (in path order); `sources` are the inputs (hashed by path and content,
 /// in path order, so the hash does not depend on discovery order).
-pub(crate) fn manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
+pub fn manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
     let mut inputs: Vec<(&str, &str)> = sources
         .files()
         .map(|(_, f)| (f.path.as_str(), &*f.text))

@@ -3,15 +3,15 @@
 mod manifest;
 mod write;
 
-pub(crate) use manifest::{MANIFEST_FILE, manifest};
-pub(crate) use write::{WriteError, Written, write_file, write_tree};
+pub use manifest::{MANIFEST_FILE, manifest};
+pub use write::{FileWriter, WriteError, Written, write_file, write_tree};
 
 /// One file of the output tree (relative `/`-separated path, bytes, executable bit); every
 /// backend emits this type.
-pub(crate) use skillc_backend_launchd::{OutputFile, PlannedFile};
+pub use skillc_backend_support::{OutputFile, PlannedFile};
 
 /// Every backend's files for a checked IR, sorted by path, rendered when written.
-pub(crate) fn plan(ir: &skillc_ir::Ir) -> Vec<PlannedFile<'_>> {
+pub fn plan(ir: &skillc_ir::Ir) -> Vec<PlannedFile<'_>> {
     let mut files: Vec<PlannedFile<'_>> = skillc_backend_launchd::plan(ir)
         .into_iter()
         .chain(skillc_backend_scripts::plan(ir))

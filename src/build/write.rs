@@ -9,7 +9,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug)]
-pub(crate) enum WriteError {
+pub enum WriteError {
     /// The target exists and is not something skillc may replace.
     Refused(String),
     Io(String),
@@ -25,14 +25,14 @@ impl fmt::Display for WriteError {
 
 /// Writes one new file: (path, bytes, mode). Called from several threads; tests inject failures
 /// through it.
-pub(crate) type FileWriter<'a> = dyn Fn(&Path, &[u8], u32) -> io::Result<()> + Sync + 'a;
+pub type FileWriter<'a> = dyn Fn(&Path, &[u8], u32) -> io::Result<()> + Sync + 'a;
 
 /// A file of the finished tree: what the manifest records.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Written {
-    pub(crate) path: String,
-    pub(crate) executable: bool,
-    pub(crate) sha256: [u8; 32],
+pub struct Written {
+    pub path: String,
+    pub executable: bool,
+    pub sha256: [u8; 32],
 }
 
 /// Whether `dir` may be replaced: absent, empty, or a previous skillc build (its manifest says so).
@@ -95,7 +95,7 @@ fn staging_name(out: &Path, what: &str) -> PathBuf {
 /// and written (or reused) on every core, one at a time per thread; then `last` builds the final
 /// file (the manifest) from what was written, in path order. `write_file` performs each write
 /// (tests inject failures through it).
-pub(crate) fn write_tree(
+pub fn write_tree(
     out: &Path,
     files: &[PlannedFile<'_>],
     last: impl FnOnce(&[Written]) -> OutputFile,
@@ -268,7 +268,7 @@ fn swap(staging: &Path, out: &Path) -> Result<(), WriteError> {
 
 /// The normal file writer: a new file (the staging directory is fresh) with `mode` exactly (the
 /// umask does not apply), written in one go.
-pub(crate) fn write_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+pub fn write_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let mut f = fs::OpenOptions::new()

@@ -7,7 +7,12 @@ use crate::{exit, pipeline};
 use std::time::Instant;
 
 pub(crate) fn run(args: &BuildArgs) -> u8 {
-    let mut checked = pipeline::check(&args.check.paths, pipeline::Cache::Off);
+    let mut checked = pipeline::check(
+        &args.check.paths,
+        &pipeline::CheckOptions {
+            cache: pipeline::Cache::Off,
+        },
+    );
     if let Some(code) = report(&args.check, &checked) {
         return code;
     }

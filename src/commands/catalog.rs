@@ -112,7 +112,12 @@ pub(crate) fn markdown(ir: &Ir) -> String {
 }
 
 pub(crate) fn run(args: &CatalogArgs) -> u8 {
-    let checked = pipeline::check(&args.paths, pipeline::Cache::Use);
+    let checked = pipeline::check(
+        &args.paths,
+        &pipeline::CheckOptions {
+            cache: pipeline::Cache::Use,
+        },
+    );
     if !checked.usage_errors.is_empty() {
         for e in &checked.usage_errors {
             eprintln!("skillc: error: {e}");

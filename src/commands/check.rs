@@ -10,7 +10,12 @@ use skillc_diagnostics::{
 use std::io::{IsTerminal, Write};
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
-    let checked = pipeline::check(&args.paths, pipeline::Cache::unless(args.no_cache));
+    let checked = pipeline::check(
+        &args.paths,
+        &pipeline::CheckOptions {
+            cache: pipeline::Cache::unless(args.no_cache),
+        },
+    );
     if let Some(code) = report(args, &checked) {
         return code;
     }

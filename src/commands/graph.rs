@@ -6,7 +6,12 @@ use skillc_backend_graph::{start_order, to_dot, to_json, to_mermaid};
 use skillc_diagnostics::render_human;
 
 pub(crate) fn run(args: &GraphArgs) -> u8 {
-    let checked = pipeline::check(&args.paths, pipeline::Cache::Use);
+    let checked = pipeline::check(
+        &args.paths,
+        &pipeline::CheckOptions {
+            cache: pipeline::Cache::Use,
+        },
+    );
     if !checked.usage_errors.is_empty() {
         for e in &checked.usage_errors {
             eprintln!("skillc: error: {e}");

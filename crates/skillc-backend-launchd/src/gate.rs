@@ -11,23 +11,18 @@
 //! [`crate::wait_budget_secs`]). It logs to stderr (launchd's `StandardErrorPath`) what it waits
 //! for, when each dependency becomes ready, and when it gives up.
 //!
-//! Exit codes: [`GATE_EXIT_NOT_READY`] (75, EX_TEMPFAIL) when a dependency is not ready within
-//! its budget: under `KeepAlive` launchd starts the job again, no sooner than `ThrottleInterval`
-//! after the last start, so the gate never hot-loops; [`GATE_EXIT_USAGE`] (64, EX_USAGE) when no
-//! program was given; [`GATE_EXIT_INTERNAL`] (70, EX_SOFTWARE) when the gate could not be
-//! compiled (only possible when `check` reported an error that was ignored).
+//! Exit codes ([`skillc_backend_support::exit`]): `TEMPFAIL` (75) when a dependency is not ready
+//! within its budget: under `KeepAlive` launchd starts the job again, no sooner than
+//! `ThrottleInterval` after the last start, so the gate never hot-loops; `USAGE` (64) when no
+//! program was given; `SOFTWARE` (70) when the gate could not be compiled (only possible when
+//! `check` reported an error that was ignored).
 
-use crate::resolve::{IrResolver, backoff_cap_secs, wait_budget_secs};
+use crate::resolve::{backoff_cap_secs, wait_budget_secs};
+use skillc_backend_support::IrResolver;
+use skillc_backend_support::exit::{SOFTWARE, TEMPFAIL, USAGE};
 use skillc_ir::{Ir, ServiceId};
 use skillc_sh::{ProbeCompiler, comment_text, quote};
 use std::fmt::Write as _;
-
-/// A dependency was not ready within its budget (EX_TEMPFAIL); launchd retries.
-pub const GATE_EXIT_NOT_READY: i32 = 75;
-/// The gate was run without a program to exec (EX_USAGE).
-pub const GATE_EXIT_USAGE: i32 = 64;
-/// The gate could not be generated correctly (EX_SOFTWARE).
-pub const GATE_EXIT_INTERNAL: i32 = 70;
 
 /// `skillc_wait WHAT PROBE BUDGET CAP`: polls a probe with capped exponential backoff.
 const WAIT_FN: &str = include_str!("sh/gate_wait.sh");
@@ -46,7 +41,7 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
                 let what = format!("{} ({})", ir.service_name(dep.target), d.label.value);
                 let _ = writeln!(
                     waits,
-                    "skillc_wait {} {f} {} {} || exit {GATE_EXIT_NOT_READY}",
+                    "skillc_wait {} {f} {} {} || exit {TEMPFAIL}",
                     quote(&what),
                     wait_budget_secs(d),
                     backoff_cap_secs(d),
@@ -73,11 +68,11 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     );
     let _ = writeln!(
         out,
-        "# Exit {GATE_EXIT_NOT_READY} (EX_TEMPFAIL): a dependency was not ready within its budget; launchd"
+        "# Exit {TEMPFAIL} (EX_TEMPFAIL): a dependency was not ready within its budget; launchd"
     );
     let _ = writeln!(
         out,
-        "# starts the job again after ThrottleInterval. Exit {GATE_EXIT_USAGE}: no program given."
+        "# starts the job again after ThrottleInterval. Exit {USAGE}: no program given."
     );
     let _ = writeln!(out, "set -u");
     out.push('\n');
@@ -89,7 +84,7 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
                 "skillc gate {name}: cannot probe dependencies: {msg}"
             ))
         );
-        let _ = writeln!(out, "exit {GATE_EXIT_INTERNAL}");
+        let _ = writeln!(out, "exit {SOFTWARE}");
         return out;
     }
     let _ = writeln!(
@@ -102,7 +97,7 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     out.push('\n');
     let _ = writeln!(
         out,
-        "if [ \"$#\" -eq 0 ]; then\n\tskillc_log 'no program to start'\n\texit {GATE_EXIT_USAGE}\nfi"
+        "if [ \"$#\" -eq 0 ]; then\n\tskillc_log 'no program to start'\n\texit {USAGE}\nfi"
     );
     out.push_str(&waits);
     let _ = writeln!(out, "exec \"$@\"");

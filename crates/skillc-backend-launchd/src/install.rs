@@ -18,24 +18,12 @@
 //! `SKILLC_DESTDIR=/some/dir` stages the files below that directory instead (packaging): no
 //! launchctl, no chown, no root or macOS check.
 
-use crate::resolve::{domain, gate_path, has_gate};
+use crate::resolve::{gate_path, has_gate};
+use skillc_backend_support::{domain, plist_dir};
 use skillc_ir::{FamilyId, Ir, Scope, ServiceId};
 use skillc_sh::{Domain, comment_text, quote};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-
-/// Install directory of daemon plists.
-pub const DAEMON_DIR: &str = "/Library/LaunchDaemons";
-/// Install directory of agent plists.
-pub const AGENT_DIR: &str = "/Library/LaunchAgents";
-
-/// Exit codes of install.sh / uninstall.sh.
-pub const EXIT_USAGE: i32 = 64;
-pub const EXIT_UNAVAILABLE: i32 = 69;
-pub const EXIT_CANTCREAT: i32 = 73;
-pub const EXIT_TEMPFAIL: i32 = 75;
-pub const EXIT_NOPERM: i32 = 77;
-pub const EXIT_CONFIG: i32 = 78;
 
 /// The services of a family in install order: a topological order of `requires` + `wants`
 /// edges between services of the family (dependencies first); among services whose

@@ -115,8 +115,8 @@ impl Gen<'_, '_> {
                     }
                     Builtin::LaunchctlBootstrap => {
                         let dir = match tsvc.scope.value {
-                            skillc_ir::Scope::Daemon => skillc_backend_launchd::DAEMON_DIR,
-                            skillc_ir::Scope::Session => skillc_backend_launchd::AGENT_DIR,
+                            skillc_ir::Scope::Daemon => skillc_backend_support::DAEMON_DIR,
+                            skillc_ir::Scope::Session => skillc_backend_support::AGENT_DIR,
                         };
                         let plist = format!("{dir}/{}.plist", tsvc.label.value);
                         needed = format!("! launchctl print {tword} >/dev/null 2>&1");
