@@ -68,13 +68,6 @@ pub fn install_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
     order
 }
 
-pub(crate) fn plist_dir(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Daemon => DAEMON_DIR,
-        Scope::Session => AGENT_DIR,
-    }
-}
-
 /// Options, platform checks and the helpers install.sh and uninstall.sh share.
 const PRELUDE: &str = include_str!("sh/prelude.sh");
 
