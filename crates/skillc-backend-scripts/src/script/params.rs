@@ -1,7 +1,7 @@
 //! A skill's parameters for one target: compile-time literals and run-time `--param` variables.
 
 use crate::expr::{PVal, Params};
-use crate::resolve::{expand, literal};
+use crate::resolve::expand;
 use skillc_expr::ExprKind;
 use skillc_ir::{ArgValue, Ir, ParamType, ServiceId, Skill};
 
@@ -26,8 +26,7 @@ pub(crate) fn skill_params(
         if let Some(d) = &p.default {
             let kind = match &d.value {
                 ArgValue::String(s) => {
-                    let pieces = expand(s, svc, &|_| None);
-                    ExprKind::Str(literal(&pieces).unwrap_or_default())
+                    ExprKind::Str(expand(s, svc, &|_| None).literal().unwrap_or_default())
                 }
                 ArgValue::Int(n) => ExprKind::Int(*n),
                 ArgValue::Bool(b) => ExprKind::Bool(*b),

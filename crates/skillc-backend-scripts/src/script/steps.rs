@@ -2,10 +2,10 @@
 
 use super::EXPR_TIMEOUT_SECS;
 use crate::expr::{self, ExprCx, Params};
-use crate::resolve::{Piece, ceil_secs, expand, param_pieces};
+use crate::resolve::{ceil_secs, expand, param_word};
 use skillc_expr::Expr;
 use skillc_ir::{ArgValue, FamilyId, Ir, ServiceId, Skill, Step, StepKind, Target};
-use skillc_sh::{ProbeCompiler, ProbeError, comment_text, quote};
+use skillc_sh::{ProbeCompiler, ProbeError, Word, comment_text, quote};
 use std::fmt::Write as _;
 
 /// The compiler of one script's steps; the text it accumulates goes into the script's functions.
@@ -50,13 +50,13 @@ impl Gen<'_, '_> {
         }
     }
 
-    pub(super) fn word(&self, v: Option<&ArgValue>) -> Vec<Piece> {
+    pub(super) fn word(&self, v: Option<&ArgValue>) -> Word {
         let svc = self.ir.service(self.applied);
         match v {
-            Some(ArgValue::String(s)) => expand(s, svc, &|n| param_pieces(self.params, n)),
-            Some(ArgValue::Int(n)) => vec![Piece::Lit(n.to_string())],
-            Some(ArgValue::Bool(b)) => vec![Piece::Lit(b.to_string())],
-            _ => vec![],
+            Some(ArgValue::String(s)) => expand(s, svc, &|n| param_word(self.params, n)),
+            Some(ArgValue::Int(n)) => Word::lit(n.to_string()),
+            Some(ArgValue::Bool(b)) => Word::lit(b.to_string()),
+            _ => Word::default(),
         }
     }
 
