@@ -5,7 +5,7 @@ use crate::expr::{self, ExprCx, Params};
 use crate::resolve::{ceil_secs, expand, param_word};
 use skillc_expr::Expr;
 use skillc_ir::{ArgValue, FamilyId, Ir, ServiceId, Skill, Step, StepKind, Target};
-use skillc_sh::{ProbeCompiler, ProbeError, Word, comment_text, quote};
+use skillc_sh::{Command, Cond, Dq, Function, ProbeCompiler, ProbeError, Word, comment_text};
 use std::fmt::Write as _;
 
 /// The compiler of one script's steps; the text it accumulates goes into the script's functions.
@@ -82,17 +82,20 @@ impl Gen<'_, '_> {
         match &s.when {
             Some(w) => {
                 let c = self.cond(w, &self.params.clone());
+                let name = format!("skillc_g{n}_when");
                 let _ = write!(
                     self.fns,
-                    "# when of `{}`\nskillc_g{n}_when() {{\n\t{c}\n}}\n\n",
-                    comment_text(&s.id.value)
+                    "# when of `{}`\n{}\n",
+                    comment_text(&s.id.value),
+                    Function::new(&name, Cond::Compiled(c))
                 );
+                let skip = say(format!(
+                    "  skip      {}: its when-condition is false",
+                    s.id.value
+                ));
                 format!(
-                    "\tif ! skillc_g{n}_when; then\n\t\tskillc_say {}\n\t\treturn 0\n\tfi\n",
-                    quote(&format!(
-                        "  skip      {}: its when-condition is false",
-                        s.id.value
-                    ))
+                    "\tif {}; then\n\t\t{skip}\n\t\treturn 0\n\tfi\n",
+                    !Cond::from(Command::new(&name))
                 )
             }
             None => String::new(),
@@ -118,8 +121,8 @@ impl Gen<'_, '_> {
         let pad = "  ".repeat(depth + 1);
         let _ = writeln!(
             self.plan,
-            "\tskillc_say {}",
-            quote(&comment_text(&format!("{pad}{text}")))
+            "\t{}",
+            say(comment_text(&format!("{pad}{text}")))
         );
     }
 
@@ -206,11 +209,12 @@ impl Gen<'_, '_> {
                     "\tskillc_i{n}=0\n\twhile [ \"$skillc_i{n}\" -lt {max} ]; do"
                 );
                 let _ = writeln!(body, "\t\tskillc_i{n}=$((skillc_i{n} + 1))");
-                let _ = writeln!(
-                    body,
-                    "\t\tskillc_say \"  attempt $skillc_i{n} of {max}: {}\"",
-                    comment_text(id).replace(['"', '$', '`', '\\'], "_")
-                );
+                let attempt = Command::new("skillc_say").arg(Word::quoted(vec![
+                    Dq::text("  attempt "),
+                    Dq::var(format!("skillc_i{n}")),
+                    Dq::text(format!(" of {max}: {}", comment_text(id))),
+                ]));
+                let _ = writeln!(body, "\t\t{attempt}");
                 let _ = writeln!(body, "\t\tskillc_ok{n}=0");
                 for c in &names {
                     let _ = writeln!(
@@ -231,8 +235,8 @@ impl Gen<'_, '_> {
                 if until_c.is_some() {
                     let _ = writeln!(
                         body,
-                        "\tskillc_say {}",
-                        quote(&format!(
+                        "\t{}",
+                        say(format!(
                             "  loop {}: condition still false after {max} attempts",
                             comment_text(id)
                         ))
@@ -244,4 +248,9 @@ impl Gen<'_, '_> {
             }
         }
     }
+}
+
+/// `skillc_say TEXT`.
+fn say(text: String) -> Command {
+    Command::new("skillc_say").arg(Word::lit(text))
 }
