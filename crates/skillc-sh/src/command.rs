@@ -17,6 +17,8 @@ pub enum Redirect {
     OutToNull,
     /// `2>&1`
     ErrToOut,
+    /// `>&2`
+    OutToErr,
 }
 
 impl Command {
@@ -83,6 +85,7 @@ impl fmt::Display for Command {
             f.write_str(match r {
                 Redirect::OutToNull => " >/dev/null",
                 Redirect::ErrToOut => " 2>&1",
+                Redirect::OutToErr => " >&2",
             })?;
         }
         Ok(())

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
 use skillc_expr::Expr;
 use skillc_ir::{Ir, OnFailure, ServiceId, SkillId};
-use skillc_sh::{Domain, ProbeCompiler, ProbeError, comment_text, quote};
+use skillc_sh::{Command, Domain, ProbeCompiler, ProbeError, Redirect, Word, comment_text, quote};
 use std::fmt::Write as _;
 
 /// File-wide shellcheck exceptions, with the reason next to them.
@@ -151,14 +151,14 @@ pub(super) fn generate(
     out.push_str("set -u\n\n");
     if !errors.is_empty() {
         let msgs: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-        let _ = writeln!(
-            out,
-            "printf 'skillc: %s\\n' {} >&2\nexit {EXIT_INTERNAL}",
-            quote(&format!(
+        let warn = Command::new("printf")
+            .arg(Word::lit("skillc: %s\\n"))
+            .arg(Word::lit(format!(
                 "this script could not be compiled ({}); run skillc check",
                 msgs.join("; ")
-            ))
-        );
+            )))
+            .redirect(Redirect::OutToErr);
+        let _ = writeln!(out, "{warn}\nexit {EXIT_INTERNAL}");
         return (out, errors);
     }
     let lock_name: String = label
