@@ -19,6 +19,8 @@ pub enum Redirect {
     ErrToOut,
     /// `>&2`
     OutToErr,
+    /// `2>/dev/null`
+    ErrToNull,
 }
 
 impl Command {
@@ -86,6 +88,7 @@ impl fmt::Display for Command {
                 Redirect::OutToNull => " >/dev/null",
                 Redirect::ErrToOut => " 2>&1",
                 Redirect::OutToErr => " >&2",
+                Redirect::ErrToNull => " 2>/dev/null",
             })?;
         }
         Ok(())

@@ -179,13 +179,17 @@ impl Dq {
         Self::Text(s.into())
     }
 
-    /// `$name`.
+    /// `$name`; `name` may also be a positional parameter (`1`).
     ///
     /// # Panics
-    /// When `name` is not a valid sh variable name (a generator bug).
+    /// When `name` is neither an sh variable name nor a positional parameter (a generator bug).
     pub fn var(name: impl Into<String>) -> Self {
         let name = name.into();
-        assert!(is_name(&name), "not an sh variable name: {name:?}");
+        let positional = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
+        assert!(
+            is_name(&name) || positional,
+            "not an sh variable name: {name:?}"
+        );
         Self::Var(name)
     }
 }
