@@ -251,6 +251,6 @@ impl Gen<'_, '_> {
 }
 
 /// `skillc_say TEXT`.
-fn say(text: String) -> Command {
+pub(super) fn say(text: String) -> Command {
     Command::new("skillc_say").arg(Word::lit(text))
 }
