@@ -95,17 +95,62 @@ impl fmt::Display for Command {
     }
 }
 
-/// `name=value`.
+/// `name=value`, or an assignment from a parameter expansion (only safe here: the right side
+/// of an assignment is neither split nor globbed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assign {
     name: String,
-    value: Word,
+    value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
+    Word(Word),
+    /// `${name:-word}`: keeps a value set by the environment, else `word`.
+    Default(Word),
+    /// `${var#prefix}`.
+    StripPrefix {
+        var: String,
+        prefix: Word,
+    },
 }
 
 impl Assign {
     /// # Panics
     /// When `name` is not a valid sh variable name (a generator bug).
     pub fn new(name: impl Into<String>, value: Word) -> Self {
+        Self::to(name, Value::Word(value))
+    }
+
+    /// `name=${name:-default}`: the environment's value when set and not empty, else `default`.
+    ///
+    /// # Panics
+    /// When `name` is not a valid sh variable name (a generator bug).
+    pub fn or_default(name: impl Into<String>, default: Word) -> Self {
+        Self::to(name, Value::Default(default))
+    }
+
+    /// `name=${var#prefix}`: `var` without a leading `prefix` (matched literally).
+    ///
+    /// # Panics
+    /// When `name` or `var` is not a valid sh variable name or positional parameter (a
+    /// generator bug).
+    pub fn strip_prefix(name: impl Into<String>, var: &str, prefix: Word) -> Self {
+        let positional = !var.is_empty() && var.bytes().all(|b| b.is_ascii_digit());
+        assert!(
+            crate::word::is_name(var) || positional,
+            "not an sh parameter: {var:?}"
+        );
+        Self::to(
+            name,
+            Value::StripPrefix {
+                var: var.to_owned(),
+                prefix,
+            },
+        )
+    }
+
+    fn to(name: impl Into<String>, value: Value) -> Self {
         let name = name.into();
         assert!(
             crate::word::is_name(&name),
@@ -117,6 +162,32 @@ impl Assign {
 
 impl fmt::Display for Assign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.name, self.value)
+        let name = &self.name;
+        match &self.value {
+            Value::Word(w) => write!(f, "{name}={w}"),
+            Value::Default(w) => write!(f, "{name}=${{{name}:-{w}}}"),
+            Value::StripPrefix { var, prefix } => write!(f, "{name}=${{{var}#{prefix}}}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_assignments_and_redirections() {
+        assert_eq!(
+            Assign::or_default("LOG", Word::lit("/var/log/x")).to_string(),
+            "LOG=${LOG:-'/var/log/x'}"
+        );
+        assert_eq!(
+            Assign::strip_prefix("p_x", "2", Word::lit("x=")).to_string(),
+            "p_x=${2#'x='}"
+        );
+        let c = Command::new("printf")
+            .arg(Word::lit("%s\\n"))
+            .redirect(Redirect::OutToErr);
+        assert_eq!(c.to_string(), "printf '%s\\n' >&2");
     }
 }

@@ -17,7 +17,6 @@ use skillc_expr::Expr;
 use skillc_ir::{Ir, OnFailure, ServiceId, SkillId};
 use skillc_sh::{
     Assign, Command, Cond, Domain, Dq, ProbeCompiler, ProbeError, Redirect, Word, comment_text,
-    quote,
 };
 use std::fmt::Write as _;
 
@@ -184,21 +183,13 @@ pub(super) fn generate(
     ] {
         let _ = writeln!(out, "{}", Assign::new(name, Word::lit(value.clone())));
     }
-    let _ = writeln!(
-        out,
-        "SKILLC_AUDIT_LOG=${{SKILLC_AUDIT_LOG:-{}}}",
-        quote(AUDIT_LOG)
-    );
-    let _ = writeln!(
-        out,
-        "SKILLC_STATE_DIR=${{SKILLC_STATE_DIR:-{}}}",
-        quote(STATE_DIR)
-    );
-    let _ = writeln!(
-        out,
-        "SKILLC_APPROVERS_DIR=${{SKILLC_APPROVERS_DIR:-{}}}",
-        quote(APPROVERS_DIR)
-    );
+    for (name, default) in [
+        ("SKILLC_AUDIT_LOG", AUDIT_LOG),
+        ("SKILLC_STATE_DIR", STATE_DIR),
+        ("SKILLC_APPROVERS_DIR", APPROVERS_DIR),
+    ] {
+        let _ = writeln!(out, "{}", Assign::or_default(name, Word::lit(default)));
+    }
     let lock_dir = Word::concat([
         Word::quoted(vec![Dq::var("SKILLC_STATE_DIR"), Dq::text("/locks/")]),
         Word::lit(lock_name),
@@ -285,12 +276,13 @@ pub(super) fn generate(
         } else {
             String::new()
         };
+        let prefix = format!("{}=", r.name);
+        // A case pattern: the quoted `NAME=`, then any value.
         let _ = writeln!(
             out,
-            "\t\t\t\t{}*)\n\t\t\t\t\t{var}=${{2#{}}}{check}\n\t\t\t\t\t;;",
-            quote(&format!("{}=", r.name)),
-            quote(&format!("{}=", r.name)),
-            var = r.var
+            "\t\t\t\t{}*)\n\t\t\t\t\t{}{check}\n\t\t\t\t\t;;",
+            Word::lit(prefix.clone()),
+            Assign::strip_prefix(r.var.clone(), "2", Word::lit(prefix)),
         );
     }
     out.push_str(
