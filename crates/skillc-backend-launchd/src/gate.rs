@@ -21,7 +21,7 @@ use crate::resolve::{backoff_cap_secs, wait_budget_secs};
 use skillc_backend_support::ProbeCompiler;
 use skillc_backend_support::exit::{SOFTWARE, TEMPFAIL, USAGE};
 use skillc_ir::{Ir, ServiceId};
-use skillc_sh::{comment_text, quote};
+use skillc_sh::{Command, Cond, Dq, Function, Redirect, Word, comment_text};
 use std::fmt::Write as _;
 
 /// `skillc_wait WHAT PROBE BUDGET CAP`: polls a probe with capped exponential backoff.
@@ -38,13 +38,16 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
         match compiler.ready_function(dep.target) {
             Ok(f) => {
                 let what = format!("{} ({})", ir.service_name(dep.target), d.label.value);
-                let _ = writeln!(
-                    waits,
-                    "skillc_wait {} {f} {} {} || exit {TEMPFAIL}",
-                    quote(&what),
-                    wait_budget_secs(d),
-                    backoff_cap_secs(d),
-                );
+                let wait = Command::new("skillc_wait")
+                    .arg(Word::lit(what))
+                    .arg(Word::bare(f))
+                    .arg(Word::bare(wait_budget_secs(d).to_string()))
+                    .arg(Word::bare(backoff_cap_secs(d).to_string()));
+                let or_exit = Cond::Or(vec![
+                    wait.into(),
+                    Command::new("exit").flag(&TEMPFAIL.to_string()).into(),
+                ]);
+                let _ = writeln!(waits, "{or_exit}");
             }
             Err(e) => {
                 error = Some(e.message);
@@ -76,21 +79,24 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     let _ = writeln!(out, "set -u");
     out.push('\n');
     if let Some(msg) = error {
-        let _ = writeln!(
-            out,
-            "printf '%s\\n' {} >&2",
-            quote(&format!(
+        let warn = Command::new("printf")
+            .arg(Word::lit("%s\\n"))
+            .arg(Word::lit(format!(
                 "skillc gate {name}: cannot probe dependencies: {msg}"
-            ))
-        );
+            )))
+            .redirect(Redirect::OutToErr);
+        let _ = writeln!(out, "{warn}");
         let _ = writeln!(out, "exit {SOFTWARE}");
         return out;
     }
-    let _ = writeln!(
-        out,
-        "skillc_log() {{\n\tprintf '%s skillc-gate[%s]: %s\\n' \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" {} \"$1\" >&2\n}}\n",
-        quote(&svc.label.value)
-    );
+    let now = Command::new("date").flag("-u").flag("+%Y-%m-%dT%H:%M:%SZ");
+    let log = Command::new("printf")
+        .arg(Word::lit("%s skillc-gate[%s]: %s\\n"))
+        .arg(Word::quoted(vec![Dq::Subst(now)]))
+        .arg(Word::lit(svc.label.value.clone()))
+        .arg(Word::var("1"))
+        .redirect(Redirect::OutToErr);
+    let _ = writeln!(out, "{}", Function::new("skillc_log", log));
     out.push_str(&compiler.definitions());
     out.push_str(WAIT_FN);
     out.push('\n');

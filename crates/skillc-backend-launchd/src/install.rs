@@ -21,7 +21,7 @@
 use crate::resolve::{gate_path, has_gate};
 use skillc_backend_support::{Domain, Edges, OrderSpec, Ties, dependency_order, domain, plist_dir};
 use skillc_ir::{FamilyId, Ir, Scope, ServiceId};
-use skillc_sh::{comment_text, quote};
+use skillc_sh::{Command, Cond, Dq, Redirect, Word, comment_text};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -81,12 +81,7 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
         let _ = writeln!(out, "reload=");
         if has_gate(s) {
             let rel = format!("gates/{}.sh", s.id.value);
-            let _ = writeln!(
-                out,
-                "put \"$here\"/{} {} 0755",
-                quote(&rel),
-                quote(&gate_path(ir, id))
-            );
+            let _ = writeln!(out, "{}", put(&rel, gate_path(ir, id), "0755"));
             let _ = writeln!(out, "if [ \"$changed\" -eq 1 ]; then reload=gate; fi");
         }
         // Directories launchd must be able to open before exec (else EX_CONFIG 78).
@@ -106,39 +101,42 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
                 Scope::Daemon => {
                     let user = s.run.user.as_ref().map_or("root", |u| u.value.as_str());
                     match &s.run.group {
-                        Some(g) => quote(&format!("{user}:{}", g.value)),
-                        None => quote(user),
+                        Some(g) => Word::lit(format!("{user}:{}", g.value)),
+                        None => Word::lit(user),
                     }
                 }
-                Scope::Session => "\"$console_uid\"".to_owned(),
+                Scope::Session => Word::var("console_uid"),
             };
-            let words: Vec<String> = dirs.iter().map(|d| quote(d)).collect();
-            let _ = writeln!(out, "mkdirs {owner} {}", words.join(" "));
+            let mkdirs = Command::new("mkdirs")
+                .arg(owner)
+                .args(dirs.into_iter().map(Word::lit));
+            let _ = writeln!(out, "{mkdirs}");
         }
-        let _ = writeln!(
-            out,
-            "put \"$here\"/{} {} 0644",
-            quote(&plist_rel),
-            quote(&plist_dest)
-        );
+        let _ = writeln!(out, "{}", put(&plist_rel, plist_dest.clone(), "0644"));
         let _ = writeln!(out, "if [ \"$changed\" -eq 1 ]; then reload=plist; fi");
-        let _ = writeln!(out, "lint {}", quote(&plist_dest));
+        let lint = Command::new("lint").arg(Word::lit(plist_dest.clone()));
+        let _ = writeln!(out, "{lint}");
+        let start = |domain: Word| {
+            Command::new("start")
+                .arg(domain)
+                .arg(Word::lit(label.clone()))
+                .arg(Word::lit(plist_dest.clone()))
+                .arg(Word::var("reload"))
+        };
         match domain(s) {
             Domain::System => {
-                let _ = writeln!(
-                    out,
-                    "start system {} {} \"$reload\"",
-                    quote(label),
-                    quote(&plist_dest)
-                );
+                let _ = writeln!(out, "{}", start(Word::bare("system")));
             }
             Domain::Gui => {
+                let gui = Word::quoted(vec![Dq::text("gui/"), Dq::var("console_uid")]);
+                let say = Command::new("say").arg(Word::lit(format!(
+                    "no console user: {label} loads at the next login"
+                )));
                 let _ = writeln!(
                     out,
-                    "if [ -n \"$console_uid\" ]; then\n\tstart \"gui/$console_uid\" {} {} \"$reload\"\nelse\n\tsay {}\nfi",
-                    quote(label),
-                    quote(&plist_dest),
-                    quote(&format!("no console user: {label} loads at the next login"))
+                    "if {}; then\n\t{}\nelse\n\t{say}\nfi",
+                    console_user(),
+                    start(gui)
                 );
             }
         }
@@ -182,37 +180,64 @@ pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId) -> String {
         let _ = writeln!(out, "# {} ({label})", comment_text(&ir.service_name(id)));
         match domain(s) {
             Domain::System => {
-                let _ = writeln!(out, "stop {}", quote(&format!("system/{label}")));
+                let stop = Command::new("stop").arg(Word::lit(format!("system/{label}")));
+                let _ = writeln!(out, "{stop}");
             }
             Domain::Gui => {
-                let _ = writeln!(
-                    out,
-                    "if [ -n \"$console_uid\" ]; then\n\tstop \"gui/$console_uid/\"{}\nfi",
-                    quote(label)
-                );
+                let mut target = Word::quoted(vec![
+                    Dq::text("gui/"),
+                    Dq::var("console_uid"),
+                    Dq::text("/"),
+                ]);
+                target.push_lit(label);
+                let stop = Command::new("stop").arg(target);
+                let _ = writeln!(out, "if {}; then\n\t{stop}\nfi", console_user());
             }
         }
         let _ = writeln!(
             out,
-            "remove {}",
-            quote(&format!("{}/{label}.plist", plist_dir(s.scope.value)))
+            "{}",
+            remove(format!("{}/{label}.plist", plist_dir(s.scope.value)))
         );
         if has_gate(s) {
             let g = gate_path(ir, id);
             if let Some((dir, _)) = g.rsplit_once('/') {
                 gate_dirs.insert(dir.to_owned());
             }
-            let _ = writeln!(out, "remove {}", quote(&g));
+            let _ = writeln!(out, "{}", remove(g));
         }
         out.push('\n');
     }
     for dir in gate_dirs {
+        let staged = || Word::concat([Word::var("destdir"), Word::lit(dir.clone())]);
+        let rmdir = Command::new("act")
+            .flag("rmdir")
+            .flag("--")
+            .arg(staged())
+            .redirect(Redirect::ErrToNull);
         let _ = writeln!(
             out,
-            "if [ -d \"$destdir\"{q} ]; then act rmdir -- \"$destdir\"{q} 2>/dev/null || :; fi",
-            q = quote(&dir)
+            "if {}; then {}; fi",
+            Cond::test(&["-d"], staged()),
+            Cond::Or(vec![rmdir.into(), Command::new(":").into()])
         );
     }
     let _ = writeln!(out, "say 'done'");
     out
+}
+
+/// `put "$here"/SRC DEST MODE`: install a file shipped next to the script.
+fn put(rel: &str, dest: String, mode: &str) -> Command {
+    let src = Word::concat([Word::var("here"), Word::bare("/"), Word::lit(rel)]);
+    Command::new("put").arg(src).arg(Word::lit(dest)).flag(mode)
+}
+
+/// `remove PATH`.
+fn remove(path: String) -> Command {
+    Command::new("remove").arg(Word::lit(path))
+}
+
+/// `[ -n "$console_uid" ]`: someone is logged in at the console.
+fn console_user() -> Cond {
+    Cond::test(&["-n"], Word::var("console_uid"))
 }

@@ -7,7 +7,7 @@ use crate::script::skill_params;
 use crate::{script_file_name, skill_runs};
 use skillc_backend_support::{Domain, Edges, OrderSpec, ProbeCompiler, Ties, dependency_order};
 use skillc_ir::{FamilyId, Ir, ServiceId, SkillId};
-use skillc_sh::{comment_text, quote};
+use skillc_sh::{Command, Redirect, Word, comment_text};
 use std::fmt::Write as _;
 
 /// The family's services in start order: by layer, then id, each right after its hard
@@ -44,40 +44,35 @@ pub(crate) fn doctor_script(ir: &Ir, family: FamilyId) -> String {
                 "false".to_owned()
             }
         };
-        let _ = writeln!(
-            body,
-            "skillc_service {} {} {} {} {} {ready}",
-            quote(&ir.service_name(s)),
-            quote(&svc.label.value),
-            svc.layer.value.as_str(),
-            svc.scope.value.as_str(),
-            match domain(svc) {
+        let row = Command::new("skillc_service")
+            .arg(Word::lit(ir.service_name(s)))
+            .arg(Word::lit(svc.label.value.clone()))
+            .flag(svc.layer.value.as_str())
+            .flag(svc.scope.value.as_str())
+            .flag(match domain(svc) {
                 Domain::System => "system",
                 Domain::Gui => "gui",
-            }
-        );
+            })
+            .arg(Word::bare(ready));
+        let _ = writeln!(body, "{row}");
         for &skill in runs_of.get(&s).map_or(&[][..], Vec::as_slice) {
             let sk = ir.skill(skill);
             let (_, runtime) = skill_params(ir, sk, s);
             let file = script_file_name(ir, skill, s);
             if runtime.is_empty() {
-                let _ = writeln!(
-                    body,
-                    "skillc_check {} {}",
-                    quote(&ir.skill_name(skill)),
-                    quote(&file)
-                );
+                let check = Command::new("skillc_check")
+                    .arg(Word::lit(ir.skill_name(skill)))
+                    .arg(Word::lit(file));
+                let _ = writeln!(body, "{check}");
             } else {
                 let names: Vec<String> = runtime
                     .iter()
                     .map(|r| format!("--param {}=VALUE", r.name))
                     .collect();
-                let _ = writeln!(
-                    body,
-                    "skillc_unchecked {} {}",
-                    quote(&ir.skill_name(skill)),
-                    quote(&format!("needs {}", names.join(" ")))
-                );
+                let unchecked = Command::new("skillc_unchecked")
+                    .arg(Word::lit(ir.skill_name(skill)))
+                    .arg(Word::lit(format!("needs {}", names.join(" "))));
+                let _ = writeln!(body, "{unchecked}");
             }
         }
         body.push_str("skillc_row\n");
@@ -100,14 +95,14 @@ pub(crate) fn doctor_script(ir: &Ir, family: FamilyId) -> String {
          set -u\n\n",
     );
     if !errors.is_empty() {
-        let _ = writeln!(
-            out,
-            "printf 'skillc: %s\\n' {} >&2\nexit 70",
-            quote(&format!(
+        let warn = Command::new("printf")
+            .arg(Word::lit("skillc: %s\\n"))
+            .arg(Word::lit(format!(
                 "doctor could not be compiled: {}",
                 errors.join("; ")
-            ))
-        );
+            )))
+            .redirect(Redirect::OutToErr);
+        let _ = writeln!(out, "{warn}\nexit 70");
         return out;
     }
     out.push_str(DOCTOR_RUNTIME);

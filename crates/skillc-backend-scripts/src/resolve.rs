@@ -1,78 +1,14 @@
 //! Service facts for scripts: domains, parameter values, placeholder expansion.
 
-use skillc_backend_support::{Literal, ParamValue};
+use skillc_backend_support::{Domain, Literal, ParamValue};
 use skillc_ir::Service;
-use skillc_sh::quote;
+use skillc_sh::{Command, Dq, Word};
 use std::collections::BTreeMap;
 
 pub(crate) use skillc_backend_support::{ceil_secs, domain};
 
 /// A script's parameters by name: compile-time literals and run-time variables.
 pub(crate) type Params = BTreeMap<String, ParamValue>;
-
-/// A piece of one sh word: literal text or a shell variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Piece {
-    Lit(String),
-    Var(String),
-}
-
-/// Pieces → one sh word (`'lit'"$var"...`; `''` when empty).
-pub(crate) fn render(pieces: &[Piece]) -> String {
-    if pieces.is_empty() {
-        return "''".to_owned();
-    }
-    let mut out = String::new();
-    for p in pieces {
-        match p {
-            Piece::Lit(s) => out.push_str(&quote(s)),
-            Piece::Var(v) => {
-                out.push_str("\"$");
-                out.push_str(v);
-                out.push('"');
-            }
-        }
-    }
-    out
-}
-
-/// Pieces → text for people (`<name>` for a run-time value), control characters escaped.
-pub(crate) fn display(pieces: &[Piece]) -> String {
-    let mut out = String::new();
-    for p in pieces {
-        match p {
-            Piece::Lit(s) => out.push_str(s),
-            Piece::Var(v) => {
-                out.push('<');
-                out.push_str(v);
-                out.push('>');
-            }
-        }
-    }
-    skillc_sh::comment_text(&out)
-}
-
-/// The literal text when every piece is literal.
-pub(crate) fn literal(pieces: &[Piece]) -> Option<String> {
-    let mut out = String::new();
-    for p in pieces {
-        match p {
-            Piece::Lit(s) => out.push_str(s),
-            Piece::Var(_) => return None,
-        }
-    }
-    Some(out)
-}
-
-fn push(out: &mut Vec<Piece>, p: Piece) {
-    if let (Piece::Lit(s), Some(Piece::Lit(last))) = (&p, out.last_mut()) {
-        last.push_str(s);
-        return;
-    }
-    if p != Piece::Lit(String::new()) {
-        out.push(p);
-    }
-}
 
 /// A service field a placeholder may read; absent optional fields are empty.
 pub(crate) fn service_field(s: &Service, field: &str) -> Option<String> {
@@ -91,47 +27,66 @@ pub(crate) fn service_field(s: &Service, field: &str) -> Option<String> {
     })
 }
 
-/// Expands `{service.FIELD}` (of `svc`) and `{param.NAME}` (through `param`) in `template`.
-/// Unknown placeholders stay literal (lowering already reported them).
-pub(crate) fn expand(
-    template: &str,
-    svc: &Service,
-    param: &dyn Fn(&str) -> Option<Vec<Piece>>,
-) -> Vec<Piece> {
-    let mut out = Vec::new();
+/// Expands `{service.FIELD}` (of `svc`) and `{param.NAME}` (through `param`) in `template`, as
+/// one sh word. Unknown placeholders stay literal (lowering already reported them).
+pub(crate) fn expand(template: &str, svc: &Service, param: &dyn Fn(&str) -> Option<Word>) -> Word {
+    let mut out = Word::default();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
             break;
         };
         let inner = &rest[open + 1..open + close];
-        push(&mut out, Piece::Lit(rest[..open].to_owned()));
+        out.push_lit(&rest[..open]);
         let value = match inner.split_once('.') {
-            Some(("service", f)) => service_field(svc, f).map(|v| vec![Piece::Lit(v)]),
+            Some(("service", f)) => service_field(svc, f).map(Word::lit),
             Some(("param", n)) => param(n),
             _ => None,
         };
         match value {
-            Some(v) => {
-                for p in v {
-                    push(&mut out, p);
-                }
-            }
-            None => push(&mut out, Piece::Lit(rest[open..=open + close].to_owned())),
+            Some(v) => out.push(v),
+            None => out.push_lit(&rest[open..=open + close]),
         }
         rest = &rest[open + close + 1..];
     }
-    push(&mut out, Piece::Lit(rest.to_owned()));
+    out.push_lit(rest);
     out
 }
 
-/// A skill parameter's value as pieces.
-pub(crate) fn param_pieces(params: &Params, name: &str) -> Option<Vec<Piece>> {
+/// A skill parameter's value as an sh word.
+pub(crate) fn param_word(params: &Params, name: &str) -> Option<Word> {
     Some(match params.get(name)? {
-        ParamValue::Lit(Literal::Str(s)) => vec![Piece::Lit(s.clone())],
-        ParamValue::Lit(Literal::Int(n)) => vec![Piece::Lit(n.to_string())],
-        ParamValue::Lit(Literal::Bool(b)) => vec![Piece::Lit(b.to_string())],
-        ParamValue::Lit(Literal::Duration(d)) => vec![Piece::Lit(d.to_string())],
-        ParamValue::Var { var, .. } => vec![Piece::Var(var.clone())],
+        ParamValue::Lit(Literal::Str(s)) => Word::lit(s.clone()),
+        ParamValue::Lit(Literal::Int(n)) => Word::lit(n.to_string()),
+        ParamValue::Lit(Literal::Bool(b)) => Word::lit(b.to_string()),
+        ParamValue::Lit(Literal::Duration(d)) => Word::lit(d.to_string()),
+        ParamValue::Var { var, .. } => Word::var(var.clone()),
     })
+}
+
+/// A launchd domain as one sh word (`'system'`, `"gui/$(id -u)"`).
+pub(crate) fn domain_word(d: Domain) -> Word {
+    match d {
+        Domain::System => Word::lit("system"),
+        Domain::Gui => Word::quoted(vec![
+            Dq::text("gui/"),
+            Dq::Subst(Command::new("id").flag("-u")),
+        ]),
+    }
+}
+
+/// The service target `<domain>/<label>` as one sh word.
+pub(crate) fn target_word(d: Domain, label: &str) -> Word {
+    match d {
+        Domain::System => Word::lit(format!("system/{label}")),
+        Domain::Gui => {
+            let mut w = Word::quoted(vec![
+                Dq::text("gui/"),
+                Dq::Subst(Command::new("id").flag("-u")),
+                Dq::text("/"),
+            ]);
+            w.push_lit(label);
+            w
+        }
+    }
 }

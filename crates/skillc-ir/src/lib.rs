@@ -11,6 +11,7 @@ mod lower;
 pub mod model;
 pub mod rules;
 
+pub use builtins::Builtin;
 pub use lower::lower;
 pub use lower::placeholders::{SERVICE_FIELDS, placeholders};
 pub use model::*;

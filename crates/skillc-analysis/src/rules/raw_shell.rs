@@ -1,6 +1,6 @@
 use super::Ctx;
 use skillc_diagnostics::{Diagnostic, declare_rule};
-use skillc_ir::{ActionKind, StepKind};
+use skillc_ir::{ActionKind, Builtin, StepKind};
 
 declare_rule! {
     /// # raw-shell
@@ -88,7 +88,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let StepKind::Action { action, .. } = &step.kind else {
                 continue;
             };
-            if cx.ir.action(action.value).kind != ActionKind::Builtin("shell") {
+            if cx.ir.action(action.value).kind != ActionKind::Builtin(Builtin::Shell) {
                 continue;
             }
             out.push(

@@ -4,7 +4,7 @@ use super::Want;
 use super::audit::{next_skill, static_fields};
 use super::outcome::strictest;
 use super::params::skill_params;
-use super::steps::Gen;
+use super::steps::{Gen, say};
 use crate::policy;
 use crate::resolve::domain;
 use crate::runtime::{MAIN_PHASES, MAIN_START, RUNTIME};
@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
 use skillc_backend_support::{Domain, ParamValue, ProbeCompiler, ProbeError};
 use skillc_ir::{Ir, OnFailure, ServiceId, SkillId};
-use skillc_sh::{comment_text, quote};
+use skillc_sh::{Assign, Command, Cond, Dq, Redirect, Word, comment_text};
 use std::fmt::Write as _;
 
 /// File-wide shellcheck exceptions, with the reason next to them.
@@ -60,12 +60,12 @@ pub(super) fn generate(
     for s in &skill.diagnose {
         let o = strictest(ir, skill, target, std::slice::from_ref(s));
         let f = g.step(s, false, true, 0);
-        let _ = writeln!(
-            diag,
-            "\tskillc_diag {f} {} {} \"$1\"",
-            quote(&s.id.value),
-            quote(o)
-        );
+        let run = Command::new("skillc_diag")
+            .arg(Word::bare(f))
+            .arg(Word::lit(s.id.value.clone()))
+            .arg(Word::lit(o))
+            .arg(Word::var("1"));
+        let _ = writeln!(diag, "\t{run}");
     }
     let diag_plan = std::mem::take(&mut g.plan);
     let mut apply = String::new();
@@ -155,14 +155,14 @@ pub(super) fn generate(
     out.push_str("set -u\n\n");
     if !errors.is_empty() {
         let msgs: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-        let _ = writeln!(
-            out,
-            "printf 'skillc: %s\\n' {} >&2\nexit {EXIT_INTERNAL}",
-            quote(&format!(
+        let warn = Command::new("printf")
+            .arg(Word::lit("skillc: %s\\n"))
+            .arg(Word::lit(format!(
                 "this script could not be compiled ({}); run skillc check",
                 msgs.join("; ")
-            ))
-        );
+            )))
+            .redirect(Redirect::OutToErr);
+        let _ = writeln!(out, "{warn}\nexit {EXIT_INTERNAL}");
         return (out, errors);
     }
     let lock_name: String = label
@@ -175,32 +175,28 @@ pub(super) fn generate(
             }
         })
         .collect();
-    let _ = writeln!(out, "SKILLC_SKILL={}", quote(&skill_name));
-    let _ = writeln!(out, "SKILLC_TARGET={}", quote(&target_name));
-    let _ = writeln!(out, "SKILLC_J_STATIC={}", quote(&static_json));
-    let _ = writeln!(out, "SKILLC_J_NEXT={}", quote(&next));
-    let _ = writeln!(out, "SKILLC_PLAN_BASE={}", quote(&plan_base));
-    let _ = writeln!(out, "SKILLC_ALL_APPROVERS={}", quote(&all_approvers));
-    let _ = writeln!(
-        out,
-        "SKILLC_AUDIT_LOG=${{SKILLC_AUDIT_LOG:-{}}}",
-        quote(AUDIT_LOG)
-    );
-    let _ = writeln!(
-        out,
-        "SKILLC_STATE_DIR=${{SKILLC_STATE_DIR:-{}}}",
-        quote(STATE_DIR)
-    );
-    let _ = writeln!(
-        out,
-        "SKILLC_APPROVERS_DIR=${{SKILLC_APPROVERS_DIR:-{}}}",
-        quote(APPROVERS_DIR)
-    );
-    let _ = writeln!(
-        out,
-        "SKILLC_LOCK_DIR=\"$SKILLC_STATE_DIR/locks/\"{}",
-        quote(&lock_name)
-    );
+    for (name, value) in [
+        ("SKILLC_SKILL", &skill_name),
+        ("SKILLC_TARGET", &target_name),
+        ("SKILLC_J_STATIC", &static_json),
+        ("SKILLC_J_NEXT", &next),
+        ("SKILLC_PLAN_BASE", &plan_base),
+        ("SKILLC_ALL_APPROVERS", &all_approvers),
+    ] {
+        let _ = writeln!(out, "{}", Assign::new(name, Word::lit(value.clone())));
+    }
+    for (name, default) in [
+        ("SKILLC_AUDIT_LOG", AUDIT_LOG),
+        ("SKILLC_STATE_DIR", STATE_DIR),
+        ("SKILLC_APPROVERS_DIR", APPROVERS_DIR),
+    ] {
+        let _ = writeln!(out, "{}", Assign::or_default(name, Word::lit(default)));
+    }
+    let lock_dir = Word::concat([
+        Word::quoted(vec![Dq::var("SKILLC_STATE_DIR"), Dq::text("/locks/")]),
+        Word::lit(lock_name),
+    ]);
+    let _ = writeln!(out, "{}", Assign::new("SKILLC_LOCK_DIR", lock_dir));
     out.push_str(
         "SKILLC_NL='\n'\n\
          SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\n\
@@ -268,8 +264,8 @@ pub(super) fn generate(
     for r in &runtime {
         let check = if r.int {
             format!(
-                "\n\t\t\t\t\tcase ${var} in\n\t\t\t\t\t\t'' | *[!0-9]* | ??????????*)\n\t\t\t\t\t\t\tskillc_warn {}\n\t\t\t\t\t\t\texit 65\n\t\t\t\t\t\t\t;;\n\t\t\t\t\tesac",
-                quote(&format!(
+                "\n\t\t\t\t\tcase ${var} in\n\t\t\t\t\t\t'' | *[!0-9]* | ??????????*)\n\t\t\t\t\t\t\t{}\n\t\t\t\t\t\t\texit 65\n\t\t\t\t\t\t\t;;\n\t\t\t\t\tesac",
+                warn(format!(
                     "parameter {} must be a non-negative integer",
                     r.name
                 )),
@@ -278,12 +274,13 @@ pub(super) fn generate(
         } else {
             String::new()
         };
+        let prefix = format!("{}=", r.name);
+        // A case pattern: the quoted `NAME=`, then any value.
         let _ = writeln!(
             out,
-            "\t\t\t\t{}*)\n\t\t\t\t\t{var}=${{2#{}}}{check}\n\t\t\t\t\t;;",
-            quote(&format!("{}=", r.name)),
-            quote(&format!("{}=", r.name)),
-            var = r.var
+            "\t\t\t\t{}*)\n\t\t\t\t\t{}{check}\n\t\t\t\t\t;;",
+            Word::lit(prefix.clone()),
+            Assign::strip_prefix(r.var.clone(), "2", Word::lit(prefix)),
         );
     }
     out.push_str(
@@ -292,39 +289,44 @@ pub(super) fn generate(
          \t\t*) skillc_usage 64 ;;\n\tesac\n\tshift\ndone\n",
     );
     if !runtime.is_empty() {
-        let mut base = String::from("\"$SKILLC_PLAN_BASE\"");
+        // The plan hash covers the run-time values: one `NAME=VALUE` line each.
+        let mut lines = Command::new("printf")
+            .arg(Word::lit("%s\\n"))
+            .arg(Word::var("SKILLC_PLAN_BASE"));
         for r in &runtime {
             let _ = writeln!(
                 out,
-                "if [ -z \"${var}\" ]; then\n\tskillc_warn {}\n\texit 64\nfi",
-                quote(&format!(
+                "if {}; then\n\t{}\n\texit 64\nfi",
+                Cond::test(&["-z"], Word::var(r.var.clone())),
+                warn(format!(
                     "missing required parameter: --param {}=VALUE",
                     r.name
                 )),
-                var = r.var
             );
-            let _ = write!(base, " {}\"${}\"", quote(&format!("{}=", r.name)), r.var);
+            lines = lines.arg(Word::concat([
+                Word::lit(format!("{}=", r.name)),
+                Word::var(r.var.clone()),
+            ]));
         }
         let _ = writeln!(
             out,
             "command -v openssl >/dev/null 2>&1 || {{\n\tskillc_warn 'openssl is needed to hash the plan'\n\texit 69\n}}\n\
-             SKILLC_PLAN_HASH=$(printf '%s\\n' {base} | skillc_sha256)"
+             SKILLC_PLAN_HASH=$({lines} | skillc_sha256)"
         );
     }
     out.push_str(MAIN_START);
-    let _ = writeln!(
-        out,
-        "skillc_say {}",
-        quote(&comment_text(&format!(
-            "skillc {skill_name} on {target_name} ({label}): {}",
-            skill.title
-        )))
-    );
+    let title = comment_text(&format!(
+        "skillc {skill_name} on {target_name} ({label}): {}",
+        skill.title
+    ));
+    let _ = writeln!(out, "{}", say(title));
     out.push_str(MAIN_PHASES);
-    let _ = writeln!(
-        out,
-        "skillc_say {}\nskillc_finish 3 verify_failed",
-        quote(&comment_text(&format!("verify: FAILED; {on_failure}")))
-    );
+    let failed = comment_text(&format!("verify: FAILED; {on_failure}"));
+    let _ = writeln!(out, "{}\nskillc_finish 3 verify_failed", say(failed));
     (out, errors)
+}
+
+/// `skillc_warn TEXT`.
+fn warn(text: String) -> Command {
+    Command::new("skillc_warn").arg(Word::lit(text))
 }

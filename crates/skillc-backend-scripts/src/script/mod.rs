@@ -3,6 +3,7 @@
 mod action;
 mod assemble;
 mod audit;
+mod builtin;
 mod outcome;
 mod params;
 mod steps;

@@ -1,6 +1,6 @@
 //! A skill's parameters for one target: compile-time literals and run-time `--param` variables.
 
-use crate::resolve::{Params, expand, literal};
+use crate::resolve::{Params, expand};
 use skillc_backend_support::{Literal, ParamValue as PVal};
 use skillc_ir::{ArgValue, Ir, ParamType, ServiceId, Skill};
 
@@ -25,8 +25,7 @@ pub(crate) fn skill_params(
         if let Some(d) = &p.default {
             let kind = match &d.value {
                 ArgValue::String(s) => {
-                    let pieces = expand(s, svc, &|_| None);
-                    Literal::Str(literal(&pieces).unwrap_or_default())
+                    Literal::Str(expand(s, svc, &|_| None).literal().unwrap_or_default())
                 }
                 ArgValue::Int(n) => Literal::Int(*n),
                 ArgValue::Bool(b) => Literal::Bool(*b),

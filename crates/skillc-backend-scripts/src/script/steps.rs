@@ -1,11 +1,11 @@
 //! Compiling a skill's steps into sh functions, plan lines and gate lines.
 
 use super::EXPR_TIMEOUT_SECS;
-use crate::resolve::{Params, Piece, ceil_secs, expand, param_pieces};
+use crate::resolve::{Params, ceil_secs, expand, param_word};
 use skillc_backend_support::{ParamValue, ProbeCompiler, ProbeError};
 use skillc_ir::expr::Expr;
 use skillc_ir::{ArgValue, Ir, ServiceId, Skill, Step, StepKind, Target};
-use skillc_sh::{comment_text, quote};
+use skillc_sh::{Command, Cond, Dq, Function, Word, comment_text};
 use std::fmt::Write as _;
 
 /// The compiler of one script's steps; the text it accumulates goes into the script's functions.
@@ -48,13 +48,13 @@ impl Gen<'_, '_> {
         }
     }
 
-    pub(super) fn word(&self, v: Option<&ArgValue>) -> Vec<Piece> {
+    pub(super) fn word(&self, v: Option<&ArgValue>) -> Word {
         let svc = self.ir.service(self.applied);
         match v {
-            Some(ArgValue::String(s)) => expand(s, svc, &|n| param_pieces(self.params, n)),
-            Some(ArgValue::Int(n)) => vec![Piece::Lit(n.to_string())],
-            Some(ArgValue::Bool(b)) => vec![Piece::Lit(b.to_string())],
-            _ => vec![],
+            Some(ArgValue::String(s)) => expand(s, svc, &|n| param_word(self.params, n)),
+            Some(ArgValue::Int(n)) => Word::lit(n.to_string()),
+            Some(ArgValue::Bool(b)) => Word::lit(b.to_string()),
+            _ => Word::default(),
         }
     }
 
@@ -80,17 +80,20 @@ impl Gen<'_, '_> {
         match &s.when {
             Some(w) => {
                 let c = self.cond(w);
+                let name = format!("skillc_g{n}_when");
                 let _ = write!(
                     self.fns,
-                    "# when of `{}`\nskillc_g{n}_when() {{\n\t{c}\n}}\n\n",
-                    comment_text(&s.id.value)
+                    "# when of `{}`\n{}\n",
+                    comment_text(&s.id.value),
+                    Function::new(&name, Cond::Compiled(c))
                 );
+                let skip = say(format!(
+                    "  skip      {}: its when-condition is false",
+                    s.id.value
+                ));
                 format!(
-                    "\tif ! skillc_g{n}_when; then\n\t\tskillc_say {}\n\t\treturn 0\n\tfi\n",
-                    quote(&format!(
-                        "  skip      {}: its when-condition is false",
-                        s.id.value
-                    ))
+                    "\tif {}; then\n\t\t{skip}\n\t\treturn 0\n\tfi\n",
+                    !Cond::from(Command::new(&name))
                 )
             }
             None => String::new(),
@@ -116,8 +119,8 @@ impl Gen<'_, '_> {
         let pad = "  ".repeat(depth + 1);
         let _ = writeln!(
             self.plan,
-            "\tskillc_say {}",
-            quote(&comment_text(&format!("{pad}{text}")))
+            "\t{}",
+            say(comment_text(&format!("{pad}{text}")))
         );
     }
 
@@ -204,11 +207,12 @@ impl Gen<'_, '_> {
                     "\tskillc_i{n}=0\n\twhile [ \"$skillc_i{n}\" -lt {max} ]; do"
                 );
                 let _ = writeln!(body, "\t\tskillc_i{n}=$((skillc_i{n} + 1))");
-                let _ = writeln!(
-                    body,
-                    "\t\tskillc_say \"  attempt $skillc_i{n} of {max}: {}\"",
-                    comment_text(id).replace(['"', '$', '`', '\\'], "_")
-                );
+                let attempt = Command::new("skillc_say").arg(Word::quoted(vec![
+                    Dq::text("  attempt "),
+                    Dq::var(format!("skillc_i{n}")),
+                    Dq::text(format!(" of {max}: {}", comment_text(id))),
+                ]));
+                let _ = writeln!(body, "\t\t{attempt}");
                 let _ = writeln!(body, "\t\tskillc_ok{n}=0");
                 for c in &names {
                     let _ = writeln!(
@@ -229,8 +233,8 @@ impl Gen<'_, '_> {
                 if until_c.is_some() {
                     let _ = writeln!(
                         body,
-                        "\tskillc_say {}",
-                        quote(&format!(
+                        "\t{}",
+                        say(format!(
                             "  loop {}: condition still false after {max} attempts",
                             comment_text(id)
                         ))
@@ -242,4 +246,9 @@ impl Gen<'_, '_> {
             }
         }
     }
+}
+
+/// `skillc_say TEXT`.
+pub(super) fn say(text: String) -> Command {
+    Command::new("skillc_say").arg(Word::lit(text))
 }

@@ -1,4 +1,5 @@
 use super::{FamilyId, Spanned};
+use crate::builtins::Builtin;
 use crate::expr::Expr;
 use skillc_diagnostics::Span;
 use skillc_syntax::ast::Risk;
@@ -52,8 +53,8 @@ pub struct ParamSpec {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionKind {
-    /// One of the built-in actions, by name (`launchctl.kickstart`).
-    Builtin(&'static str),
+    /// One of the built-in actions.
+    Builtin(Builtin),
     /// An argv template declared by a family.
     Declared { argv: Vec<Spanned<String>> },
 }
