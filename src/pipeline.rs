@@ -2,13 +2,11 @@
 
 use crate::config::{self, Config};
 use crate::{registry, suppress};
-use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary, parallel};
+use skillc_analysis::CheckedIr;
+use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary};
 use skillc_ir::Ir;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// Stack of the threads that run analysis passes: that of a main thread on Linux and macOS.
-const PASS_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Time spent in each phase.
 #[derive(Debug, Default, Clone)]
@@ -44,7 +42,8 @@ impl Timings {
 #[derive(Debug)]
 pub struct Checked {
     pub sources: SourceMap,
-    pub ir: Ir,
+    /// The checked IR when lowering and analysis left no error, else the IR as lowered.
+    pub ir: Result<CheckedIr, Ir>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
     /// Paths that do not exist or hold no family, a bad `skillc.toml`: usage errors (exit 2).
@@ -54,6 +53,14 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The IR, checked or not.
+    pub fn ir(&self) -> &Ir {
+        match &self.ir {
+            Ok(checked) => checked,
+            Err(ir) => ir,
+        }
+    }
+
     /// Whether the build must refuse: any error-level finding.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
@@ -144,21 +151,17 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     // Analysis needs a whole IR: with errors from earlier stages it would report their echoes.
     let t = Instant::now();
     let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
-    if analyzed {
-        // Independent passes over one IR; `sort` below makes the order of their findings moot.
-        // Each on its own thread with the main thread's stack size: the graph walks recurse
-        // along dependency chains. The script backend's check spreads over every core itself.
-        let passes: [fn(&Ir) -> Vec<Diagnostic>; 3] = [
-            skillc_backend_scripts::check,
-            skillc_analysis::analyze,
-            skillc_backend_launchd::check,
-        ];
-        let options = parallel::Options::new(1)
-            .threads(passes.len())
-            .stack_bytes(PASS_STACK_BYTES);
-        let found = parallel::map(&passes, options, |f| f(&ir)).concat();
-        diagnostics.extend(found);
-    }
+    let analysis = if analyzed {
+        // The backends' codegen checks run beside the analysis rules, each on its own thread.
+        let mut a = skillc_analysis::analyze(
+            ir,
+            &[skillc_backend_scripts::check, skillc_backend_launchd::check],
+        );
+        diagnostics.append(&mut a.diagnostics);
+        Ok(a)
+    } else {
+        Err(ir)
+    };
     timings.analyze = t.elapsed();
 
     let sources = loaded.sources;
@@ -167,6 +170,8 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     // faster than freeing every node one by one.
     std::mem::forget(loaded.families);
     let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config, analyzed);
+    // What the build may emit is decided on every remaining finding, before `only` narrows them.
+    let ir = analysis.and_then(|a| a.certify(&diagnostics));
     if let Some(only) = options.only {
         diagnostics.retain(|d| {
             d.code == only.id || registry::find(d.code).is_none_or(|rule| !rule.configurable)

@@ -134,7 +134,7 @@ pub fn pipeline(data: &[u8]) {
     let (ir, mut diags) = skillc_ir::lower(&loaded);
     diags.extend(loaded.diagnostics.iter().cloned());
     if !diags.iter().any(Diagnostic::is_error) {
-        diags.extend(skillc_analysis::analyze(&ir));
+        diags.extend(skillc_analysis::analyze(ir, &[]).diagnostics);
     }
     check_spans(&loaded.sources, &diags);
     let _ = render_short(&loaded.sources, &diags);

@@ -11,7 +11,7 @@ pub use write::{FileWriter, WriteError, Written, write_file, write_tree};
 pub use skillc_backend_support::{OutputFile, PlannedFile};
 
 /// Every backend's files for a checked IR, sorted by path, rendered when written.
-pub fn plan(ir: &skillc_ir::Ir) -> Vec<PlannedFile<'_>> {
+pub fn plan(ir: &skillc_analysis::CheckedIr) -> Vec<PlannedFile<'_>> {
     let mut files: Vec<PlannedFile<'_>> = skillc_backend_launchd::plan(ir)
         .into_iter()
         .chain(skillc_backend_scripts::plan(ir))

@@ -17,12 +17,12 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
     if let Some(code) = report(&args.check, &checked) {
         return code;
     }
-    if checked.has_errors() {
+    let (false, Ok(ir)) = (checked.has_errors(), &checked.ir) else {
         eprintln!("skillc: build refused: fix the errors above; nothing was written");
         return exit::FINDINGS;
-    }
+    };
     let t = Instant::now();
-    let files = plan(&checked.ir);
+    let files = plan(ir);
     let sources = &checked.sources;
     let result = write_tree(
         &args.out,
@@ -40,7 +40,7 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
                 println!(
                     "skillc: wrote {} files for {} families to {}",
                     files.len() + 1,
-                    checked.ir.families.len(),
+                    ir.families.len(),
                     args.out.display()
                 );
             }

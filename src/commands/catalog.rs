@@ -129,7 +129,7 @@ pub(crate) fn run(args: &CatalogArgs) -> u8 {
         eprintln!("skillc: catalog refused: `skillc check` reports errors");
         return exit::FINDINGS;
     }
-    let ir = &checked.ir;
+    let ir = checked.ir();
     match args.format {
         CatalogFormat::Markdown => print!("{}", markdown(ir)),
         CatalogFormat::Json => {

@@ -31,7 +31,7 @@ pub(crate) fn run(args: &GraphArgs) -> u8 {
         eprintln!("skillc: graph refused: fix the errors above");
         return exit::FINDINGS;
     }
-    let ir = &checked.ir;
+    let ir = checked.ir();
     if args.order {
         let Some(order) = start_order(ir) else {
             eprintln!("skillc: internal error: a checked graph has a cycle");

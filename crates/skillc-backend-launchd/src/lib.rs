@@ -11,8 +11,9 @@
 //! | `<family>/install.sh`, `<family>/uninstall.sh` | installers (executable) |
 //!
 //! Installed paths: daemons in `/Library/LaunchDaemons`, agents in `/Library/LaunchAgents`, gates
-//! in `/usr/local/libexec/skillc/<family>/gates/<service-id>.sh` (the path the plist's `ProgramArguments[0]`
-//! names). Run [`check`] first: [`emit`] assumes a checked IR ([`build`] does both).
+//! in `/usr/local/libexec/skillc/<family>/gates/<service-id>.sh` (the path the plist's
+//! `ProgramArguments[0]` names). [`check`] is a pass of analysis; [`emit`] and [`plan`] take the
+//! checked IR it certified.
 
 mod gate;
 mod install;
@@ -29,6 +30,7 @@ use install::{install_script, uninstall_script};
 use plist_gen::to_xml;
 
 use skillc_backend_support::{OutputFile, PlannedFile};
+use skillc_analysis::CheckedIr;
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, Scope};
 
@@ -46,14 +48,15 @@ pub fn check(ir: &Ir) -> Vec<Diagnostic> {
 
 /// Every output file of every family, sorted by path; the same IR gives the same bytes.
 ///
-/// Assumes `check(ir)` reported no error. Even so it never writes a plist that XML cannot hold:
-/// a service with an XML-illegal string gets no plist (`launchd-xml-illegal-char` reports it).
-pub fn emit(ir: &Ir) -> Vec<OutputFile> {
+/// Even so it never writes a plist that XML cannot hold: a service with an XML-illegal string
+/// gets no plist (`launchd-xml-illegal-char` reports it).
+pub fn emit(ir: &CheckedIr) -> Vec<OutputFile> {
     plan(ir).into_iter().map(PlannedFile::into_output).collect()
 }
 
 /// [`emit`]'s files, sorted by path, rendered only when asked.
-pub fn plan(ir: &Ir) -> Vec<PlannedFile<'_>> {
+pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
+    let ir: &Ir = ir;
     let mut files = Vec::new();
     for id in ir.service_ids() {
         let s = ir.service(id);
@@ -95,13 +98,4 @@ pub fn plan(ir: &Ir) -> Vec<PlannedFile<'_>> {
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
-}
-
-/// [`check`], then [`emit`] when no finding is an error.
-pub fn build(ir: &Ir) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let diags = check(ir);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
-    }
-    Ok(emit(ir))
 }

@@ -15,8 +15,9 @@
 //! [`skillc_backend_support::exit`]), the audit record in
 //! `schemas/audit.schema.json`, approval tokens in [`mint_token`].
 //!
-//! Run [`check`] (and the analyzer) first: [`emit`] assumes a checked IR. Should an expression
-//! still not compile, the script for it prints why and exits 70 (`script-expr-unsupported`).
+//! [`check`] is a pass of analysis; [`emit`] and [`plan`] take the checked IR it certified.
+//! Should an expression still not compile, the script for it prints why and exits 70
+//! (`script-expr-unsupported`).
 
 mod doctor;
 mod parallel;
@@ -32,6 +33,7 @@ pub use token::mint_token;
 
 use doctor::doctor_script;
 
+use skillc_analysis::CheckedIr;
 use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, ServiceId, SkillId};
@@ -81,7 +83,7 @@ pub(crate) fn script_path(ir: &Ir, skill: SkillId, target: ServiceId) -> String 
 }
 
 /// Every output file, sorted by path; the same IR gives the same bytes.
-pub fn emit(ir: &Ir) -> Vec<OutputFile> {
+pub fn emit(ir: &CheckedIr) -> Vec<OutputFile> {
     // Scripts are independent: rendered on every core, kept in order.
     let planned = plan(ir);
     parallel::map_in_order(&planned, 16, PlannedFile::render)
@@ -96,7 +98,8 @@ pub fn emit(ir: &Ir) -> Vec<OutputFile> {
 }
 
 /// [`emit`]'s files, sorted by path, rendered only when asked.
-pub fn plan(ir: &Ir) -> Vec<PlannedFile<'_>> {
+pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
+    let ir: &Ir = ir;
     let mut files: Vec<PlannedFile<'_>> = skill_runs(ir)
         .into_iter()
         .map(|(skill, target)| {
