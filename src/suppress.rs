@@ -27,7 +27,8 @@ pub fn apply(
     for (i, s) in suppressions.iter().enumerate() {
         if s.reason.is_none() {
             extra.push(
-                Diagnostic::error(SUPPRESSION_REASON.id, "suppression without a reason")
+                SUPPRESSION_REASON
+                    .finding("suppression without a reason")
                     .at(s.span, "say why this finding is acceptable")
                     .with_help(
                         "write the reason after the bracket: `# skillc: ignore[rule-id] reason`",
@@ -43,23 +44,21 @@ pub fn apply(
                         |s| format!("did you mean `{s}`?"),
                     );
                     extra.push(
-                        Diagnostic::error(
-                            UNKNOWN_RULE.id,
-                            format!("unknown rule `{rule}` in a suppression"),
-                        )
-                        .at(*span, "no rule of this id")
-                        .with_help(help),
+                        UNKNOWN_RULE
+                            .finding(format!("unknown rule `{rule}` in a suppression"))
+                            .at(*span, "no rule of this id")
+                            .with_help(help),
                     );
                     used[i][j] = true;
                 }
                 Some(info) if !info.configurable => {
                     extra.push(
-                        Diagnostic::error(
-                            UNKNOWN_RULE.id,
-                            format!("rule `{rule}` cannot be suppressed"),
-                        )
-                        .at(*span, "not suppressible")
-                        .with_help("it reports input skillc cannot compile; fix the input instead"),
+                        UNKNOWN_RULE
+                            .finding(format!("rule `{rule}` cannot be suppressed"))
+                            .at(*span, "not suppressible")
+                            .with_help(
+                                "it reports input skillc cannot compile; fix the input instead",
+                            ),
                     );
                     used[i][j] = true;
                 }
@@ -98,12 +97,12 @@ pub fn apply(
         }
         for (j, (rule, span)) in s.rules.iter().enumerate() {
             if !used[i][j] {
-                let d = Diagnostic::warning(
-                    UNUSED_SUPPRESSION.id,
-                    format!("suppression of `{rule}` matches no finding"),
-                )
-                .at(*span, "nothing to suppress on the line it covers")
-                .with_help("remove it, or move it to the line of the finding (or just above it)");
+                let d = UNUSED_SUPPRESSION
+                    .finding(format!("suppression of `{rule}` matches no finding"))
+                    .at(*span, "nothing to suppress on the line it covers")
+                    .with_help(
+                        "remove it, or move it to the line of the finding (or just above it)",
+                    );
                 if let Some(sev) = config.severity(UNUSED_SUPPRESSION.id, d.severity) {
                     extra.push(Diagnostic { severity: sev, ..d });
                 }

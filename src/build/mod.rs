@@ -8,7 +8,7 @@ pub use write::{FileWriter, WriteError, Written, write_file, write_tree};
 
 /// One file of the output tree (relative `/`-separated path, bytes, executable bit); every
 /// backend emits this type.
-pub use skillc_backend_launchd::{OutputFile, PlannedFile};
+pub use skillc_backend_support::{OutputFile, PlannedFile};
 
 /// Every backend's files for a checked IR, sorted by path, rendered when written.
 pub fn plan(ir: &skillc_ir::Ir) -> Vec<PlannedFile<'_>> {

@@ -11,59 +11,21 @@
 //! [`crate::wait_budget_secs`]). It logs to stderr (launchd's `StandardErrorPath`) what it waits
 //! for, when each dependency becomes ready, and when it gives up.
 //!
-//! Exit codes: [`GATE_EXIT_NOT_READY`] (75, EX_TEMPFAIL) when a dependency is not ready within
-//! its budget: under `KeepAlive` launchd starts the job again, no sooner than `ThrottleInterval`
-//! after the last start, so the gate never hot-loops; [`GATE_EXIT_USAGE`] (64, EX_USAGE) when no
-//! program was given; [`GATE_EXIT_INTERNAL`] (70, EX_SOFTWARE) when the gate could not be
-//! compiled (only possible when `check` reported an error that was ignored).
+//! Exit codes ([`skillc_backend_support::exit`]): `TEMPFAIL` (75) when a dependency is not ready
+//! within its budget: under `KeepAlive` launchd starts the job again, no sooner than
+//! `ThrottleInterval` after the last start, so the gate never hot-loops; `USAGE` (64) when no
+//! program was given; `SOFTWARE` (70) when the gate could not be compiled (only possible when
+//! `check` reported an error that was ignored).
 
-use crate::resolve::{IrResolver, backoff_cap_secs, wait_budget_secs};
+use crate::resolve::{backoff_cap_secs, wait_budget_secs};
+use skillc_backend_support::IrResolver;
+use skillc_backend_support::exit::{SOFTWARE, TEMPFAIL, USAGE};
 use skillc_ir::{Ir, ServiceId};
 use skillc_sh::{ProbeCompiler, comment_text, quote};
 use std::fmt::Write as _;
 
-/// A dependency was not ready within its budget (EX_TEMPFAIL); launchd retries.
-pub const GATE_EXIT_NOT_READY: i32 = 75;
-/// The gate was run without a program to exec (EX_USAGE).
-pub const GATE_EXIT_USAGE: i32 = 64;
-/// The gate could not be generated correctly (EX_SOFTWARE).
-pub const GATE_EXIT_INTERNAL: i32 = 70;
-
-const WAIT_FN: &str = r#"# skillc_wait WHAT PROBE BUDGET CAP: run PROBE until it succeeds; sleep 1, 2, 4, ... seconds
-# (at most CAP) between attempts; fail once BUDGET seconds have passed.
-skillc_wait() {
-	skillc_what=$1
-	skillc_probe=$2
-	skillc_deadline=$(($(date +%s) + $3))
-	skillc_cap=$4
-	skillc_delay=1
-	skillc_tries=0
-	while :; do
-		skillc_tries=$((skillc_tries + 1))
-		if "$skillc_probe"; then
-			skillc_log "ready: $skillc_what (attempt $skillc_tries)"
-			return 0
-		fi
-		skillc_now=$(date +%s)
-		if [ "$skillc_now" -ge "$skillc_deadline" ]; then
-			skillc_log "not ready: $skillc_what after $skillc_tries attempts within $3s"
-			return 1
-		fi
-		if [ "$skillc_tries" -eq 1 ]; then
-			skillc_log "waiting for $skillc_what (budget $3s)"
-		fi
-		skillc_left=$((skillc_deadline - skillc_now))
-		if [ "$skillc_delay" -gt "$skillc_left" ]; then
-			skillc_delay=$skillc_left
-		fi
-		sleep "$skillc_delay"
-		skillc_delay=$((skillc_delay * 2))
-		if [ "$skillc_delay" -gt "$skillc_cap" ]; then
-			skillc_delay=$skillc_cap
-		fi
-	done
-}
-"#;
+/// `skillc_wait WHAT PROBE BUDGET CAP`: polls a probe with capped exponential backoff.
+const WAIT_FN: &str = include_str!("sh/gate_wait.sh");
 
 /// The gate script of a service with hard dependencies.
 pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
@@ -79,7 +41,7 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
                 let what = format!("{} ({})", ir.service_name(dep.target), d.label.value);
                 let _ = writeln!(
                     waits,
-                    "skillc_wait {} {f} {} {} || exit {GATE_EXIT_NOT_READY}",
+                    "skillc_wait {} {f} {} {} || exit {TEMPFAIL}",
                     quote(&what),
                     wait_budget_secs(d),
                     backoff_cap_secs(d),
@@ -106,11 +68,11 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     );
     let _ = writeln!(
         out,
-        "# Exit {GATE_EXIT_NOT_READY} (EX_TEMPFAIL): a dependency was not ready within its budget; launchd"
+        "# Exit {TEMPFAIL} (EX_TEMPFAIL): a dependency was not ready within its budget; launchd"
     );
     let _ = writeln!(
         out,
-        "# starts the job again after ThrottleInterval. Exit {GATE_EXIT_USAGE}: no program given."
+        "# starts the job again after ThrottleInterval. Exit {USAGE}: no program given."
     );
     let _ = writeln!(out, "set -u");
     out.push('\n');
@@ -122,7 +84,7 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
                 "skillc gate {name}: cannot probe dependencies: {msg}"
             ))
         );
-        let _ = writeln!(out, "exit {GATE_EXIT_INTERNAL}");
+        let _ = writeln!(out, "exit {SOFTWARE}");
         return out;
     }
     let _ = writeln!(
@@ -135,7 +97,7 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     out.push('\n');
     let _ = writeln!(
         out,
-        "if [ \"$#\" -eq 0 ]; then\n\tskillc_log 'no program to start'\n\texit {GATE_EXIT_USAGE}\nfi"
+        "if [ \"$#\" -eq 0 ]; then\n\tskillc_log 'no program to start'\n\texit {USAGE}\nfi"
     );
     out.push_str(&waits);
     let _ = writeln!(out, "exec \"$@\"");

@@ -18,24 +18,12 @@
 //! `SKILLC_DESTDIR=/some/dir` stages the files below that directory instead (packaging): no
 //! launchctl, no chown, no root or macOS check.
 
-use crate::resolve::{domain, gate_path, has_gate};
+use crate::resolve::{gate_path, has_gate};
+use skillc_backend_support::{domain, plist_dir};
 use skillc_ir::{FamilyId, Ir, Scope, ServiceId};
 use skillc_sh::{Domain, comment_text, quote};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-
-/// Install directory of daemon plists.
-pub const DAEMON_DIR: &str = "/Library/LaunchDaemons";
-/// Install directory of agent plists.
-pub const AGENT_DIR: &str = "/Library/LaunchAgents";
-
-/// Exit codes of install.sh / uninstall.sh.
-pub const EXIT_USAGE: i32 = 64;
-pub const EXIT_UNAVAILABLE: i32 = 69;
-pub const EXIT_CANTCREAT: i32 = 73;
-pub const EXIT_TEMPFAIL: i32 = 75;
-pub const EXIT_NOPERM: i32 = 77;
-pub const EXIT_CONFIG: i32 = 78;
 
 /// The services of a family in install order: a topological order of `requires` + `wants`
 /// edges between services of the family (dependencies first); among services whose
@@ -80,168 +68,11 @@ pub fn install_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
     order
 }
 
-pub(crate) fn plist_dir(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Daemon => DAEMON_DIR,
-        Scope::Session => AGENT_DIR,
-    }
-}
+/// Options, platform checks and the helpers install.sh and uninstall.sh share.
+const PRELUDE: &str = include_str!("sh/prelude.sh");
 
-const PRELUDE: &str = r#"set -u
-
-usage() {
-	printf 'usage: %s [--dry-run]\n' "$0" >&2
-	exit 64
-}
-dry_run=0
-case $# in
-	0) ;;
-	1) [ "$1" = --dry-run ] || usage; dry_run=1 ;;
-	*) usage ;;
-esac
-
-destdir=${SKILLC_DESTDIR-}
-is_darwin=0
-if [ "$(uname -s)" = Darwin ]; then
-	is_darwin=1
-fi
-if [ "$dry_run" -eq 0 ] && [ -z "$destdir" ]; then
-	if [ "$is_darwin" -ne 1 ]; then
-		echo "skillc: launchd services install only on macOS (use --dry-run or SKILLC_DESTDIR)" >&2
-		exit 69
-	fi
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "skillc: run as root (sudo $0)" >&2
-		exit 77
-	fi
-fi
-
-# The uid logged in at the console, for agents; empty when nobody is (or off macOS).
-console_uid=
-if [ "$is_darwin" -eq 1 ] && [ -z "$destdir" ]; then
-	console_uid=$(stat -f %u /dev/console 2>/dev/null) || console_uid=
-	case $console_uid in
-		'' | 0 | *[!0-9]*) console_uid= ;;
-	esac
-fi
-
-say() {
-	printf '%s\n' "$*"
-}
-
-# act CMD...: run CMD, or print it in a dry run.
-act() {
-	if [ "$dry_run" -eq 1 ]; then
-		printf 'would run:'
-		printf ' %s' "$@"
-		printf '\n'
-		return 0
-	fi
-	"$@"
-}
-
-# launchd ARGS...: launchctl, skipped when staging into SKILLC_DESTDIR.
-launchd() {
-	if [ -n "$destdir" ]; then
-		return 0
-	fi
-	act launchctl "$@"
-}
-
-# is_loaded TARGET: launchd knows the service (read-only, also in a dry run).
-is_loaded() {
-	[ -z "$destdir" ] && launchctl print "$1" >/dev/null 2>&1
-}
-"#;
-
-const INSTALL_FNS: &str = r#"
-here=$(cd -- "$(dirname -- "$0")" && pwd -P) || exit 70
-
-# put SRC DEST MODE: install SRC as DEST (root:wheel, MODE) atomically; sets `changed`.
-put() {
-	dest=$destdir$2
-	changed=0
-	if cmp -s -- "$1" "$dest"; then
-		say "unchanged: $dest"
-		return 0
-	fi
-	changed=1
-	say "install: $dest (mode $3)"
-	dir=$(dirname -- "$dest")
-	tmp=$dir/.skillc-tmp.$$
-	act mkdir -p -- "$dir" || exit 73
-	act cp -- "$1" "$tmp" || exit 73
-	if [ -z "$destdir" ]; then
-		act chown root:wheel "$tmp" || exit 73
-	fi
-	act chmod "$3" "$tmp" || exit 73
-	if [ "$is_darwin" -eq 1 ] && command -v xattr >/dev/null 2>&1; then
-		act xattr -d com.apple.quarantine "$tmp" 2>/dev/null || :
-	fi
-	act mv -f -- "$tmp" "$dest" || exit 73
-}
-
-# lint PLIST: plutil -lint on macOS; exit 78 when launchd would reject the file.
-lint() {
-	if [ "$is_darwin" -eq 1 ] && [ "$dry_run" -eq 0 ] && command -v plutil >/dev/null 2>&1; then
-		plutil -lint "$destdir$1" >/dev/null || {
-			echo "skillc: $destdir$1 is not a valid property list" >&2
-			exit 78
-		}
-	fi
-}
-
-# mkdirs OWNER DIR...: create missing directories (mode 0755) owned by OWNER.
-mkdirs() {
-	owner=$1
-	shift
-	for d in "$@"; do
-		if [ ! -d "$destdir$d" ]; then
-			act mkdir -p -- "$destdir$d" || exit 73
-			if [ -z "$destdir" ] && [ -n "$owner" ]; then
-				act chown "$owner" "$destdir$d" || exit 73
-			fi
-		fi
-	done
-}
-
-# start DOMAIN LABEL PLIST RELOAD: enable, then bootstrap (or re-bootstrap when RELOAD=plist,
-# or kickstart -k when RELOAD=gate) a service. Bootstrap is retried: right after a bootout
-# launchd may still be draining the label (errno 5).
-start() {
-	target=$1/$2
-	launchd enable "$target" || exit 75
-	if is_loaded "$target"; then
-		case $4 in
-			plist)
-				launchd bootout "$target" || :
-				n=0
-				while is_loaded "$target" && [ "$n" -lt 10 ]; do
-					sleep 1
-					n=$((n + 1))
-				done
-				;;
-			gate)
-				launchd kickstart -k "$target" || exit 75
-				return 0
-				;;
-			*)
-				say "loaded: $target"
-				return 0
-				;;
-		esac
-	fi
-	n=0
-	until launchd bootstrap "$1" "$3"; do
-		n=$((n + 1))
-		if [ "$n" -ge 3 ]; then
-			echo "skillc: bootstrap of $target failed" >&2
-			exit 75
-		fi
-		sleep 2
-	done
-}
-"#;
+/// `put`, `lint`, `mkdirs` and `start`.
+const INSTALL_FNS: &str = include_str!("sh/install_fns.sh");
 
 /// `install.sh` of a family.
 pub fn install_script(ir: &Ir, family: FamilyId) -> String {
@@ -348,26 +179,8 @@ pub fn install_script(ir: &Ir, family: FamilyId) -> String {
     out
 }
 
-const UNINSTALL_FNS: &str = r#"
-# remove PATH: delete an installed file (skipped when absent).
-remove() {
-	if [ -e "$destdir$1" ] || [ -L "$destdir$1" ]; then
-		say "remove: $destdir$1"
-		act rm -f -- "$destdir$1" || exit 73
-	else
-		say "absent: $destdir$1"
-	fi
-}
-
-# stop TARGET: bootout when loaded.
-stop() {
-	if is_loaded "$1"; then
-		launchd bootout "$1" || exit 75
-	else
-		say "not loaded: $1"
-	fi
-}
-"#;
+/// `remove` and `stop`.
+const UNINSTALL_FNS: &str = include_str!("sh/uninstall_fns.sh");
 
 /// `uninstall.sh` of a family: reverse install order; logs and working directories are kept.
 pub fn uninstall_script(ir: &Ir, family: FamilyId) -> String {

@@ -17,24 +17,19 @@
 mod gate;
 mod install;
 mod keys;
-mod output;
 mod plist_gen;
 mod resolve;
 pub mod rules;
 
-pub use gate::{GATE_EXIT_INTERNAL, GATE_EXIT_NOT_READY, GATE_EXIT_USAGE, gate_script};
-pub use install::{
-    AGENT_DIR, DAEMON_DIR, EXIT_CANTCREAT, EXIT_CONFIG, EXIT_NOPERM, EXIT_TEMPFAIL,
-    EXIT_UNAVAILABLE, EXIT_USAGE, install_order, install_script, uninstall_script,
-};
+pub use gate::gate_script;
+pub use install::{install_order, install_script, uninstall_script};
 pub use keys::{DEPRECATED_KEYS, DISCOURAGED_KEYS, KeyType, OWNED_KEYS, RAW_KEYS};
-pub use output::{OutputFile, PlannedFile};
 pub use plist_gen::{AGENT_PATH, DAEMON_PATH, plist_value, to_xml};
 pub use resolve::{
-    DEFAULT_BUDGET_SECS, GATE_ROOT, IrResolver, backoff_cap_secs, ceil_secs, domain, gate_path,
-    has_gate, wait_budget_secs,
+    DEFAULT_BUDGET_SECS, GATE_ROOT, backoff_cap_secs, gate_path, has_gate, wait_budget_secs,
 };
 
+use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, Scope};
 

@@ -5,8 +5,9 @@
 //! DOCTYPE, `<plist version="1.0">`, tab indentation) with a trailing newline.
 
 use crate::keys;
-use crate::resolve::{ceil_secs, gate_path, has_gate, keeps_alive};
+use crate::resolve::{gate_path, has_gate, keeps_alive};
 use plist::{Dictionary, Value};
+use skillc_backend_support::ceil_secs;
 use skillc_ir::{Calendar, Ir, KeepAlive, Schedule, Scope, ServiceId, SessionType};
 use std::collections::BTreeMap;
 

@@ -1,30 +1,16 @@
-//! Service facts the backend derives from the IR: domains, gate paths, budgets, the resolver the
-//! probe compiler uses.
+//! Service facts only this backend needs: gate paths, budgets, keep-alive.
 
-use skillc_ir::{Ir, KeepAlive, Scope, Service, ServiceId};
-use skillc_sh::{Domain, Probe, Resolver, Target};
-use std::time::Duration;
+use skillc_backend_support::ceil_secs;
+use skillc_ir::{Ir, KeepAlive, Service, ServiceId};
+
+// The rules name the resolver by this path.
+pub(crate) use skillc_backend_support::IrResolver;
 
 /// Where gates are installed: `<GATE_ROOT>/<family>/gates/<service-id>.sh`.
 pub const GATE_ROOT: &str = "/usr/local/libexec/skillc";
 
 /// Budget used for a dependency that has neither `start_timeout` nor readiness.
 pub const DEFAULT_BUDGET_SECS: u64 = 60;
-
-/// Whole seconds, rounded up, at least `min`.
-/// Whole seconds, rounded up, at least `min`.
-pub fn ceil_secs(d: Duration, min: u64) -> u64 {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-    ms.div_ceil(1000).max(min)
-}
-
-/// The launchd domain of a service: `system` for daemons, `gui/<uid>` for session agents.
-pub fn domain(s: &Service) -> Domain {
-    match s.scope.value {
-        Scope::Daemon => Domain::System,
-        Scope::Session => Domain::Gui,
-    }
-}
 
 /// Absolute path the gate of `id` is installed to.
 pub fn gate_path(ir: &Ir, id: ServiceId) -> String {
@@ -68,51 +54,4 @@ pub fn backoff_cap_secs(dep: &Service) -> u64 {
     dep.readiness
         .as_ref()
         .map_or(5, |r| ceil_secs(r.interval.value, 1))
-}
-
-/// Resolves service references for the probe compiler; indices are `ServiceId` indices.
-#[derive(Debug, Clone, Copy)]
-pub struct IrResolver<'a> {
-    pub ir: &'a Ir,
-}
-
-impl Resolver for IrResolver<'_> {
-    fn target(&self, id: usize) -> Option<Target> {
-        let s = self.ir.services.get(id)?;
-        Some(Target {
-            label: s.label.value.clone(),
-            domain: domain(s),
-            name: self.ir.service_name(ServiceId(u32::try_from(id).ok()?)),
-            readiness: s.readiness.as_ref().map(|r| Probe {
-                expr: r.probe.clone(),
-                timeout_secs: ceil_secs(r.timeout.value, 1),
-            }),
-        })
-    }
-
-    fn resolve(&self, from: usize, reference: &str) -> Option<usize> {
-        if let Some(bus) = reference.strip_prefix("bus:") {
-            return self.bus_provider(bus);
-        }
-        let from_family = self.ir.services.get(from)?.family;
-        let (family, id) = match reference.split_once('/') {
-            Some((fam, id)) => {
-                let f = self.ir.families.iter().position(|f| f.name.value == fam)?;
-                (f, id)
-            }
-            None => (from_family.index(), reference),
-        };
-        self.ir
-            .services
-            .iter()
-            .position(|s| s.family.index() == family && s.id.value == id)
-    }
-
-    fn bus_provider(&self, name: &str) -> Option<usize> {
-        self.ir.services.iter().position(|s| {
-            s.bus
-                .as_ref()
-                .is_some_and(|b| b.value.eq_ignore_ascii_case(name))
-        })
-    }
 }

@@ -3,7 +3,8 @@
 
 mod common;
 
-use skillc_backend_launchd::{GATE_EXIT_NOT_READY, emit, gate_script};
+use skillc_backend_launchd::{emit, gate_script};
+use skillc_backend_support::exit::TEMPFAIL as GATE_EXIT_NOT_READY;
 use skillc_ir::{Ir, ServiceId};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;

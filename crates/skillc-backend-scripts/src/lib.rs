@@ -11,7 +11,8 @@
 //! The scripts live with the family that owns the service (launchd-doctor's generic skills
 //! applied to foundation-core's services land in `foundation-core/remediate/`), next to that
 //! family's plists from the launchd backend. They are self-contained (no shared library): an
-//! operator reads one file. The exit codes are in `EXIT_CODES.md`, the audit record in
+//! operator reads one file. The exit codes are in `EXIT_CODES.md` (defined in
+//! [`skillc_backend_support::exit`]), the audit record in
 //! `schemas/audit.schema.json`, approval tokens in [`token`].
 //!
 //! Run [`check`] (and the analyzer) first: [`emit`] assumes a checked IR. Should an expression
@@ -29,9 +30,9 @@ pub mod token;
 
 pub use doctor::{doctor_script, start_order};
 pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script};
-pub use skillc_backend_launchd::{OutputFile, PlannedFile};
 pub use token::{APPROVERS_DIR, mint_token};
 
+use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, ServiceId, SkillId};
 
@@ -43,20 +44,6 @@ pub const STATE_DIR: &str = "/var/db/skillc";
 pub const AUDIT_SCHEMA_VERSION: u32 = 1;
 /// The JSON Schema of one audit record.
 pub const AUDIT_SCHEMA: &str = include_str!("../schemas/audit.schema.json");
-
-/// Exit codes shared by every generated script (see `EXIT_CODES.md`).
-pub const EXIT_OK: i32 = 0;
-/// Remediation ran (or was attempted) and verification failed: escalate.
-pub const EXIT_VERIFY_FAILED: i32 = 3;
-pub const EXIT_USAGE: i32 = 64;
-pub const EXIT_DATAERR: i32 = 65;
-pub const EXIT_UNAVAILABLE: i32 = 69;
-pub const EXIT_INTERNAL: i32 = 70;
-pub const EXIT_CANTCREAT: i32 = 73;
-/// Another remediation holds the target's lock.
-pub const EXIT_LOCKED: i32 = 75;
-/// Denied, not confirmed, or approval missing / invalid / expired / used: nothing changed.
-pub const EXIT_NOPERM: i32 = 77;
 
 /// Every rule of this backend with its `skillc explain` page.
 pub const RULES: &[RuleInfo] = rules::RULES;

@@ -6,7 +6,7 @@ use skillc_expr::{Call, Expr, Type};
 use skillc_ir::{FamilyId, Ir, Service};
 use skillc_sh::quote;
 
-pub(crate) use skillc_backend_launchd::{ceil_secs, domain};
+pub(crate) use skillc_backend_support::{ceil_secs, domain};
 
 /// `expr` with every bare service reference in a service position (`ready("bus")`) qualified
 /// with `home`'s name (`ready("foundation-core/bus")`): the probe compiler resolves bare names
@@ -73,7 +73,7 @@ pub(crate) fn qualify(expr: &Expr, ir: &Ir, home: FamilyId) -> Expr {
     }
 }
 
-pub(crate) use skillc_backend_launchd::IrResolver;
+pub(crate) use skillc_backend_support::IrResolver;
 
 /// A piece of one sh word: literal text or a shell variable.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ mod common;
 use skillc_backend_scripts::emit;
 use std::process::Command;
 
-fn all_outputs() -> Vec<(String, Vec<skillc_backend_scripts::OutputFile>)> {
+fn all_outputs() -> Vec<(String, Vec<skillc_backend_support::OutputFile>)> {
     let mut out = vec![
         ("skills".to_owned(), emit(&common::shipped())),
         (

@@ -54,6 +54,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding with an explicit code and severity; a rule's findings come from
+    /// [`RuleInfo::finding`](crate::RuleInfo::finding), which takes both from the declaration.
     pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -65,14 +67,6 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
         }
-    }
-
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Error, message)
-    }
-
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Warning, message)
     }
 
     #[must_use]

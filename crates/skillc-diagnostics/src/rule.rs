@@ -1,6 +1,6 @@
 //! Static description of a rule (a diagnostic code): what `skillc explain` prints.
 
-use crate::Severity;
+use crate::{Diagnostic, Severity};
 
 /// The pipeline stage that reports a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,11 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
+    /// A finding of this rule, at the rule's default severity (configuration may change it later).
+    pub fn finding(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.id, self.default_severity, message)
+    }
+
     /// The page as markdown: the doc comment (one leading space of each line removed), then a
     /// generated "How to suppress" section.
     pub fn page(&self) -> String {
@@ -143,6 +148,14 @@ mod tests {
             Some("family: { name: good }\n")
         );
         assert_eq!(DEMO.stage, crate::Stage::Analysis);
-        assert_eq!(DEMO.default_severity, crate::Severity::Warning);
+    }
+
+    #[test]
+    fn a_finding_takes_code_and_severity_from_the_declaration() {
+        let d = DEMO.finding("demo found");
+        assert_eq!(
+            (d.code, d.severity, d.message.as_str()),
+            ("demo-rule", crate::Severity::Warning, "demo found")
+        );
     }
 }

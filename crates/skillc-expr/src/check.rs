@@ -19,11 +19,9 @@ pub fn typecheck(expr: &Expr, env: &dyn TypeEnv, expected: Type) -> Vec<Diagnost
     if let Some(found) = checker.infer(expr)
         && found != expected
     {
-        let mut d = Diagnostic::error(
-            rules::EXPR_TYPE_MISMATCH.id,
-            format!("expected a {expected} expression, found {found}"),
-        )
-        .at(expr.span, format!("this is {found}"));
+        let mut d = rules::EXPR_TYPE_MISMATCH
+            .finding(format!("expected a {expected} expression, found {found}"))
+            .at(expr.span, format!("this is {found}"));
         if expected == Type::Bool && found == Type::Int {
             d = d
                 .with_help("compare the number to get a condition, e.g. `... == 200` or `... > 0`");
@@ -39,7 +37,7 @@ struct Checker<'a> {
 }
 
 fn mismatch(message: String) -> Diagnostic {
-    Diagnostic::error(rules::EXPR_TYPE_MISMATCH.id, message)
+    rules::EXPR_TYPE_MISMATCH.finding(message)
 }
 
 impl Checker<'_> {
@@ -55,12 +53,10 @@ impl Checker<'_> {
                     Some(Type::Service)
                 } else {
                     self.diags.push(
-                        Diagnostic::error(
-                            rules::EXPR_UNKNOWN_IDENTIFIER.id,
-                            "`service` is not available here",
-                        )
-                        .at(e.span, "no service is in scope")
-                        .with_help("name the service as a quoted reference, e.g. `\"bus\"`"),
+                        rules::EXPR_UNKNOWN_IDENTIFIER
+                            .finding("`service` is not available here")
+                            .at(e.span, "no service is in scope")
+                            .with_help("name the service as a quoted reference, e.g. `\"bus\"`"),
                     );
                     None
                 }
@@ -130,11 +126,9 @@ impl Checker<'_> {
 
     fn call(&mut self, call: &Call, span: Span) -> Option<Type> {
         let Some(func) = function(&call.name) else {
-            let mut d = Diagnostic::error(
-                rules::EXPR_UNKNOWN_FUNCTION.id,
-                format!("unknown function `{}`", call.name),
-            )
-            .at(call.name_span, "not a built-in function");
+            let mut d = rules::EXPR_UNKNOWN_FUNCTION
+                .finding(format!("unknown function `{}`", call.name))
+                .at(call.name_span, "not a built-in function");
             d = match did_you_mean(&call.name, FUNCTIONS.iter().map(|f| f.name)) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_note(format!(
@@ -185,25 +179,29 @@ impl Checker<'_> {
                 .iter()
                 .map(|p| format!("`{}`", p.name))
                 .collect();
-            Diagnostic::error(
-                rules::EXPR_ARITY.id,
-                format!("`{}` takes {takes} but {n} {} given", func.name, were(n)),
-            )
-            .at(span, format!("missing {}", missing.join(", ")))
+            rules::EXPR_ARITY
+                .finding(format!(
+                    "`{}` takes {takes} but {n} {} given",
+                    func.name,
+                    were(n)
+                ))
+                .at(span, format!("missing {}", missing.join(", ")))
         } else if let Some(max) = max.filter(|&m| n > m) {
             let extra = join(call.args[max].span, call.args[n - 1].span);
-            Diagnostic::error(
-                rules::EXPR_ARITY.id,
-                format!("`{}` takes {takes} but {n} {} given", func.name, were(n)),
-            )
-            .at(
-                extra,
-                if n - max == 1 {
-                    "unexpected argument".to_owned()
-                } else {
-                    format!("{} unexpected arguments", n - max)
-                },
-            )
+            rules::EXPR_ARITY
+                .finding(format!(
+                    "`{}` takes {takes} but {n} {} given",
+                    func.name,
+                    were(n)
+                ))
+                .at(
+                    extra,
+                    if n - max == 1 {
+                        "unexpected argument".to_owned()
+                    } else {
+                        format!("{} unexpected arguments", n - max)
+                    },
+                )
         } else {
             return;
         };
@@ -228,12 +226,10 @@ impl Checker<'_> {
         };
         if !self.env.allows_params() {
             self.diags.push(
-                Diagnostic::error(
-                    rules::EXPR_UNKNOWN_PARAM.id,
-                    "`param` is not available here",
-                )
-                .at(span, "no parameters in this context")
-                .with_note("parameters exist only in skills and actions"),
+                rules::EXPR_UNKNOWN_PARAM
+                    .finding("`param` is not available here")
+                    .at(span, "no parameters in this context")
+                    .with_note("parameters exist only in skills and actions"),
             );
             return None;
         }
@@ -241,11 +237,9 @@ impl Checker<'_> {
             return Some(t);
         }
         let names = self.env.param_names();
-        let mut d = Diagnostic::error(
-            rules::EXPR_UNKNOWN_PARAM.id,
-            format!("unknown parameter `{name}`"),
-        )
-        .at(arg.span, "no parameter of this name");
+        let mut d = rules::EXPR_UNKNOWN_PARAM
+            .finding(format!("unknown parameter `{name}`"))
+            .at(arg.span, "no parameter of this name");
         d = if let Some(s) = did_you_mean(name, names.iter().map(String::as_str)) {
             d.with_help(format!("did you mean `{s}`?"))
         } else if names.is_empty() {

@@ -41,7 +41,9 @@ pub fn parse(text: &str, origin: &Origin) -> Result<Expr, Diagnostic> {
 }
 
 fn internal(origin: &Origin) -> Diagnostic {
-    Diagnostic::error(rules::EXPR_SYNTAX.id, "invalid expression").at(origin.scalar, "")
+    rules::EXPR_SYNTAX
+        .finding("invalid expression")
+        .at(origin.scalar, "")
 }
 
 /// A syntax diagnostic at the local byte range `[start, end)`.
@@ -53,7 +55,9 @@ fn syntax_at(
     message: impl Into<String>,
     label: impl Into<String>,
 ) -> Diagnostic {
-    let d = Diagnostic::error(rules::EXPR_SYNTAX.id, message).at(origin.span(start, end), label);
+    let d = rules::EXPR_SYNTAX
+        .finding(message)
+        .at(origin.span(start, end), label);
     locate(d, origin, text, start)
 }
 
@@ -405,11 +409,9 @@ impl Lower<'_> {
     }
 
     fn unknown_identifier(&self, name: &str, at: pest::Span<'_>) -> Diagnostic {
-        let d = Diagnostic::error(
-            rules::EXPR_UNKNOWN_IDENTIFIER.id,
-            format!("unknown name `{name}`"),
-        )
-        .at(self.span(at), "not a known name");
+        let d = rules::EXPR_UNKNOWN_IDENTIFIER
+            .finding(format!("unknown name `{name}`"))
+            .at(self.span(at), "not a known name");
         let d = locate(d, self.origin, self.text, at.start());
         let help = match did_you_mean(name, ["service", "true", "false"]) {
             Some(s) => format!("did you mean `{s}`?"),
@@ -459,7 +461,8 @@ impl Lower<'_> {
         label: &str,
         help: &str,
     ) -> Diagnostic {
-        let d = Diagnostic::error(rules::EXPR_INVALID_LITERAL.id, message)
+        let d = rules::EXPR_INVALID_LITERAL
+            .finding(message)
             .at(self.origin.span(start, end), label)
             .with_help(help);
         locate(d, self.origin, self.text, start)

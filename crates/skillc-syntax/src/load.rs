@@ -180,12 +180,12 @@ fn read_source(
     if size > MAX_FILE_BYTES {
         let id = sources.add(display(path), "");
         diags.push(
-            Diagnostic::error(
-                rules::FILE_TOO_LARGE.id,
-                format!("file is {size} bytes; the limit is {MAX_FILE_BYTES}"),
-            )
-            .at(Span::file_start(id), "")
-            .with_help("split the file; skill files are small"),
+            rules::FILE_TOO_LARGE
+                .finding(format!(
+                    "file is {size} bytes; the limit is {MAX_FILE_BYTES}"
+                ))
+                .at(Span::file_start(id), "")
+                .with_help("split the file; skill files are small"),
         );
         return (id, false);
     }
@@ -193,7 +193,8 @@ fn read_source(
         Err(e) => {
             let id = sources.add(display(path), "");
             diags.push(
-                Diagnostic::error(rules::READ_ERROR.id, format!("cannot read file: {e}"))
+                rules::READ_ERROR
+                    .finding(format!("cannot read file: {e}"))
                     .at(Span::file_start(id), "")
                     .with_help("fix the file's permissions, or remove it from the family"),
             );
@@ -204,7 +205,8 @@ fn read_source(
                 if let Some(nul) = text.find('\0') {
                     let id = sources.add(display(path), text);
                     diags.push(
-                        Diagnostic::error(rules::INVALID_UTF8.id, "file holds a NUL byte")
+                        rules::INVALID_UTF8
+                            .finding("file holds a NUL byte")
                             .at(Span::new(id, nul, nul + 1), "NUL byte here")
                             .with_help("skill files are text; remove the NUL byte"),
                     );
@@ -217,7 +219,8 @@ fn read_source(
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let id = sources.add(display(path), text);
                 diags.push(
-                    Diagnostic::error(rules::INVALID_UTF8.id, "file is not valid UTF-8")
+                    rules::INVALID_UTF8
+                        .finding("file is not valid UTF-8")
                         .at(Span::new(id, bad, bad + 1), "invalid byte here")
                         .with_help("re-encode the file as UTF-8"),
                 );
@@ -261,25 +264,21 @@ fn assemble_family(
                     family.decl = doc.family.take();
                     if family.decl.is_none() {
                         diags.push(
-                            Diagnostic::error(
-                                rules::MISSING_FAMILY_SECTION.id,
-                                "family.yaml has no `family:` section",
-                            )
-                            .at(Span::file_start(id), "")
-                            .with_help("add `family: { name, version, description }`"),
+                            rules::MISSING_FAMILY_SECTION
+                                .finding("family.yaml has no `family:` section")
+                                .at(Span::file_start(id), "")
+                                .with_help("add `family: { name, version, description }`"),
                         );
                     }
                 } else if let Some(decl) = doc.family.take() {
                     diags.push(
-                        Diagnostic::error(
-                            rules::MISPLACED_FAMILY_SECTION.id,
-                            "`family:` may appear only in family.yaml",
-                        )
-                        .at(decl.span(id), "")
-                        .with_help(format!(
-                            "move it to {}",
-                            display(&dir.root.join("family.yaml"))
-                        )),
+                        rules::MISPLACED_FAMILY_SECTION
+                            .finding("`family:` may appear only in family.yaml")
+                            .at(decl.span(id), "")
+                            .with_help(format!(
+                                "move it to {}",
+                                display(&dir.root.join("family.yaml"))
+                            )),
                     );
                 }
                 family.files.push(ParsedFile { file: id, doc });
@@ -293,7 +292,8 @@ fn assemble_family(
     for (path, reason) in &dir.unreadable {
         let id = sources.add(display(path), "");
         diags.push(
-            Diagnostic::error(rules::READ_ERROR.id, format!("cannot read: {reason}"))
+            rules::READ_ERROR
+                .finding(format!("cannot read: {reason}"))
                 .at(Span::file_start(id), "")
                 .with_help("fix or remove the entry; the family is checked without it"),
         );

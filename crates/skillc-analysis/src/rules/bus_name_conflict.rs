@@ -109,22 +109,20 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let (first, name, first_span) = group[0];
         let (second, _, second_span) = group[1];
         let others: Vec<String> = group[1..].iter().map(|(s, _, _)| cx.name(*s)).collect();
-        let mut diag = Diagnostic::error(
-            BUS_NAME_CONFLICT.id,
-            format!(
+        let mut diag = BUS_NAME_CONFLICT
+            .finding(format!(
                 "bus name `{name}` is claimed by `{}` and by {}",
                 cx.name(first),
                 super::list(&others)
-            ),
-        )
-        .at(
-            second_span,
-            format!("`{}` claims it here", cx.svc(second).id.value),
-        )
-        .with_label(
-            first_span,
-            format!("`{}` claims it first", cx.svc(first).id.value),
-        );
+            ))
+            .at(
+                second_span,
+                format!("`{}` claims it here", cx.svc(second).id.value),
+            )
+            .with_label(
+                first_span,
+                format!("`{}` claims it first", cx.svc(first).id.value),
+            );
         for (s, _, span) in &group[2..] {
             diag = diag.with_label(*span, format!("`{}` claims it too", cx.svc(*s).id.value));
         }

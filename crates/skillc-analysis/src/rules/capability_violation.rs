@@ -135,7 +135,8 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     layer.as_str()
                 )
             };
-            let mut diag = Diagnostic::error(CAPABILITY_VIOLATION.id, message)
+            let mut diag = CAPABILITY_VIOLATION
+                .finding(message)
                 .at(cap.span, format!("not allowed in {}", layer.as_str()))
                 .with_label(
                     s.layer.span,

@@ -208,8 +208,9 @@ fn report(cx: &Ctx<'_>, scc: &[usize], inside: &[bool], out: &mut Vec<Diagnostic
     let Some((span, text)) = primary else {
         return;
     };
-    let mut diag =
-        Diagnostic::error(DEPENDENCY_CYCLE.id, format!("dependency cycle: {path}")).at(span, text);
+    let mut diag = DEPENDENCY_CYCLE
+        .finding(format!("dependency cycle: {path}"))
+        .at(span, text);
     let hidden = labels.len().saturating_sub(MAX_LABELS);
     for (s, t) in labels.into_iter().take(MAX_LABELS) {
         diag = diag.with_label(s, t);

@@ -100,15 +100,12 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 return;
             }
             let act = cx.ir.action(action.value);
-            let mut diag = Diagnostic::error(
-                DIAGNOSE_NOT_READ_ONLY.id,
-                format!(
-                    "diagnose step `{}` of skill `{}` is `{}`, not read-only",
-                    step.id.value,
-                    cx.skill_name(skill),
-                    risk.as_str()
-                ),
-            );
+            let mut diag = DIAGNOSE_NOT_READ_ONLY.finding(format!(
+                "diagnose step `{}` of skill `{}` is `{}`, not read-only",
+                step.id.value,
+                cx.skill_name(skill),
+                risk.as_str()
+            ));
             let stated = args
                 .iter()
                 .find(|a| a.name.value == "risk" && matches!(a.value.value, ArgValue::Risk(_)));

@@ -103,19 +103,17 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let (first, name, first_span) = group[0];
         let (second, _, second_span) = group[1];
         let others: Vec<String> = group[1..].iter().map(|(s, _, _)| cx.name(*s)).collect();
-        let mut diag = Diagnostic::error(
-            LABEL_CONFLICT.id,
-            format!(
+        let mut diag = LABEL_CONFLICT
+            .finding(format!(
                 "launchd label `{name}` is used by `{}` and by {}",
                 cx.name(first),
                 super::list(&others)
-            ),
-        )
-        .at(
-            second_span,
-            format!("label of `{}`", cx.svc(second).id.value),
-        )
-        .with_label(first_span, format!("label of `{}`", cx.svc(first).id.value));
+            ))
+            .at(
+                second_span,
+                format!("label of `{}`", cx.svc(second).id.value),
+            )
+            .with_label(first_span, format!("label of `{}`", cx.svc(first).id.value));
         for (s, _, span) in &group[2..] {
             diag = diag.with_label(*span, format!("label of `{}`", cx.svc(*s).id.value));
         }

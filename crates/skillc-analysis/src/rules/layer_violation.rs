@@ -103,9 +103,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
             let (from, to) = (s.layer.value.as_str(), t.layer.value.as_str());
             out.push(
-                Diagnostic::error(
-                    LAYER_VIOLATION.id,
-                    format!(
+                LAYER_VIOLATION.finding(format!(
                         "{from} service `{}` {} `{}`, a service of the higher layer {to}",
                         cx.name(sid),
                         d.kind.as_str(),

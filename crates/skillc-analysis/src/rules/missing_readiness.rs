@@ -116,18 +116,16 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         let t = cx.svc(target);
         let names: Vec<String> = deps.iter().map(|(s, _)| cx.name(*s)).collect();
-        let mut diag = Diagnostic::error(
-            MISSING_READINESS.id,
-            format!(
+        let mut diag = MISSING_READINESS
+            .finding(format!(
                 "`{}` declares no readiness, but {} service{} require{} it: {}",
                 cx.name(target),
                 deps.len(),
                 plural(deps.len()),
                 if deps.len() == 1 { "s" } else { "" },
                 super::list(&names)
-            ),
-        )
-        .at(t.id.span, "no `readiness:` on this service");
+            ))
+            .at(t.id.span, "no `readiness:` on this service");
         for (s, d) in deps.iter().take(MAX_LISTED) {
             diag = diag.with_label(
                 d.span,

@@ -206,9 +206,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .unwrap_or_default();
             let keys = a.specificity();
             out.push(
-                Diagnostic::error(
-                    POLICY_AMBIGUOUS.id,
-                    format!(
+                POLICY_AMBIGUOUS.finding(format!(
                         "policy rules {} and {} of `{}` are equally specific ({keys} key{}) and can both decide \
                          the same step (e.g. a `{}` step on an {} {} service{fam}), with different outcomes: \
                          `{}` and `{}`",

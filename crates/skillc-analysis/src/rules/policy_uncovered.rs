@@ -208,7 +208,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("`{act}` is `{}`", risk.as_str())
             };
-            let mut diag = Diagnostic::error(POLICY_UNCOVERED.id, message).at(action.span, label);
+            let mut diag = POLICY_UNCOVERED.finding(message).at(action.span, label);
             let mut policies: Vec<PolicyId> = misses.iter().filter_map(|m| m.policy).collect();
             policies.sort();
             policies.dedup();

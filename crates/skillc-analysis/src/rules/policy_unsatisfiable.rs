@@ -107,17 +107,15 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .filter_map(|&r| policy.roles.get(r))
                 .map(|r| r.name.value.clone())
                 .collect();
-            let mut diag = Diagnostic::error(
-                POLICY_UNSATISFIABLE.id,
-                format!(
+            let mut diag = POLICY_UNSATISFIABLE
+                .finding(format!(
                     "this rule needs {count} approvals from {}, which ha{} only {have} distinct \
                      member{}: it can never be satisfied",
                     super::list(&names),
                     if names.len() == 1 { "s" } else { "ve" },
                     super::plural(have)
-                ),
-            )
-            .at(rule.outcome.span, format!("{count} approvals needed"));
+                ))
+                .at(rule.outcome.span, format!("{count} approvals needed"));
             for &r in roles {
                 if let Some(role) = policy.roles.get(r) {
                     diag = diag.with_label(

@@ -162,39 +162,35 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     })
                     .map_or(action.span, |a| a.value.span);
                 out.push(
-                    Diagnostic::error(
-                        PRIVILEGE_ESCALATION.id,
-                        format!(
+                    PRIVILEGE_ESCALATION
+                        .finding(format!(
                             "skill `{skill_name}` is applied to {on}, but step `{id}` changes \
                              daemon `{}` (`{}`, {})",
                             cx.name(*t),
                             act.name,
                             risk.as_str()
-                        ),
-                    )
-                    .at(tspan, format!("`{}` is a daemon", cx.svc(*t).id.value))
-                    .with_label(
-                        action.span,
-                        format!("`{}` is `{}`", act.name, risk.as_str()),
-                    )
-                    .with_label(skill.applies_to.span, "applies to session services")
-                    .with_help(format!(
-                        "move the step into a skill applied to `{}`, wait for it instead \
+                        ))
+                        .at(tspan, format!("`{}` is a daemon", cx.svc(*t).id.value))
+                        .with_label(
+                            action.span,
+                            format!("`{}` is `{}`", act.name, risk.as_str()),
+                        )
+                        .with_label(skill.applies_to.span, "applies to session services")
+                        .with_help(format!(
+                            "move the step into a skill applied to `{}`, wait for it instead \
                          (`wait.ready`), or narrow `applies_to` to daemons",
-                        cx.svc(*t).id.value
-                    )),
+                            cx.svc(*t).id.value
+                        )),
                 );
             }
             if act.needs_root {
-                let mut diag = Diagnostic::error(
-                    PRIVILEGE_ESCALATION.id,
-                    format!(
+                let mut diag = PRIVILEGE_ESCALATION
+                    .finding(format!(
                         "skill `{skill_name}` is applied to {on}, but step `{id}` uses `{}`, \
                          which needs root",
                         act.name
-                    ),
-                )
-                .at(action.span, "needs root");
+                    ))
+                    .at(action.span, "needs root");
                 if let Some(span) = act.span {
                     diag = diag.with_label(span, "declared with `needs_root: true`");
                 }

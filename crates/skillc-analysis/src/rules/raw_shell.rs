@@ -92,9 +92,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             out.push(
-                Diagnostic::warning(
-                    RAW_SHELL.id,
-                    format!(
+                RAW_SHELL.finding(format!(
                         "step `{}` of skill `{}` runs a raw shell script",
                         step.id.value,
                         cx.skill_name(skill)

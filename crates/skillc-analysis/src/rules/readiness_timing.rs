@@ -103,9 +103,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let name = cx.name(sid);
         if r.timeout.value >= r.interval.value {
             out.push(
-                Diagnostic::warning(
-                    READINESS_TIMING.id,
-                    format!(
+                READINESS_TIMING.finding(format!(
                         "readiness probe of `{name}`: timeout {} is not shorter than the interval {}",
                         show(r.timeout.value),
                         show(r.interval.value)
@@ -121,21 +119,19 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         if r.retries.value == 0 {
             out.push(
-                Diagnostic::warning(
-                    READINESS_TIMING.id,
-                    format!("readiness probe of `{name}` has 0 retries: it can never become ready"),
-                )
-                .at(r.retries.span, "no attempt at all")
-                .with_help("use at least `retries: 1`"),
+                READINESS_TIMING
+                    .finding(format!(
+                        "readiness probe of `{name}` has 0 retries: it can never become ready"
+                    ))
+                    .at(r.retries.span, "no attempt at all")
+                    .with_help("use at least `retries: 1`"),
             );
         }
         if let Some(limit) = &s.run.start_timeout {
             let budget = r.interval.value.saturating_mul(r.retries.value);
             if budget > limit.value {
                 out.push(
-                    Diagnostic::warning(
-                        READINESS_TIMING.id,
-                        format!(
+                    READINESS_TIMING.finding(format!(
                             "readiness budget of `{name}` ({} × {} = {}) exceeds its start_timeout {}",
                             r.retries.value,
                             show(r.interval.value),

@@ -221,14 +221,12 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 cx.name(sid(t))
             );
             diag = Some(match diag {
-                None => Diagnostic::warning(
-                    REMEDIATION_CASCADE.id,
-                    format!(
+                None => REMEDIATION_CASCADE
+                    .finding(format!(
                         "remediations disrupt each other in a circle: {}",
                         names.join(" → ")
-                    ),
-                )
-                .at(e.span, text),
+                    ))
+                    .at(e.span, text),
                 Some(d) => d.with_label(e.span, text),
             });
         }

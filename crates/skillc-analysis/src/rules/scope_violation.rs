@@ -107,9 +107,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             out.push(
-                Diagnostic::error(
-                    SCOPE_VIOLATION.id,
-                    format!(
+                SCOPE_VIOLATION.finding(format!(
                         "daemon `{}` {} `{}`, a session service",
                         cx.name(sid),
                         d.kind.as_str(),

@@ -92,20 +92,18 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 ""
             };
             out.push(
-                Diagnostic::error(
-                    SELF_DEPENDENCY.id,
-                    format!("service `{}` depends on itself{how}", cx.name(sid)),
-                )
-                .at(
-                    d.span,
-                    format!("`{}` {} itself", s.id.value, d.kind.as_str()),
-                )
-                .with_label(s.id.span, "the service is declared here")
-                .with_help(format!(
-                    "remove `{}` from `{}`: a service cannot wait for itself to start",
-                    d.text,
-                    d.kind.as_str()
-                )),
+                SELF_DEPENDENCY
+                    .finding(format!("service `{}` depends on itself{how}", cx.name(sid)))
+                    .at(
+                        d.span,
+                        format!("`{}` {} itself", s.id.value, d.kind.as_str()),
+                    )
+                    .with_label(s.id.span, "the service is declared here")
+                    .with_help(format!(
+                        "remove `{}` from `{}`: a service cannot wait for itself to start",
+                        d.text,
+                        d.kind.as_str()
+                    )),
             );
         }
     }

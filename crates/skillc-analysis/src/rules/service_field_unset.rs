@@ -148,9 +148,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let Some(&&first) = missing.first() else {
                 continue;
             };
-            let mut d = Diagnostic::error(
-                SERVICE_FIELD_UNSET.id,
-                format!(
+            let mut d = SERVICE_FIELD_UNSET.finding(format!(
                     "skill `{}` reads `{{service.{field}}}`, which {} service{} it applies to {} not declare",
                     cx.skill_name(skill),
                     missing.len(),

@@ -104,28 +104,28 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let skill_name = cx.skill_name(skill);
             let diag = match max {
                 Some(m) if m.value > 0 => continue,
-                Some(m) => Diagnostic::error(
-                    UNBOUNDED_LOOP.id,
-                    format!("loop `{id}` of skill `{skill_name}` has `max: 0` and never runs"),
-                )
-                .at(m.span, "zero rounds")
-                .with_help("use `max: 1` or more, or remove the loop"),
+                Some(m) => UNBOUNDED_LOOP
+                    .finding(format!(
+                        "loop `{id}` of skill `{skill_name}` has `max: 0` and never runs"
+                    ))
+                    .at(m.span, "zero rounds")
+                    .with_help("use `max: 1` or more, or remove the loop"),
                 None => {
                     let why = if until.is_some() {
                         "it repeats until its `until` holds, which may never happen"
                     } else {
                         "it has no `until` either, so it repeats forever"
                     };
-                    Diagnostic::error(
-                        UNBOUNDED_LOOP.id,
-                        format!("loop `{id}` of skill `{skill_name}` has no `max`: {why}"),
-                    )
-                    .at(step.id.span, "unbounded loop")
-                    .with_label(*span, "add `max:` here")
-                    .with_help(
-                        "add `max: N` (at least 1) and let `on_failure` escalate when the loop \
+                    UNBOUNDED_LOOP
+                        .finding(format!(
+                            "loop `{id}` of skill `{skill_name}` has no `max`: {why}"
+                        ))
+                        .at(step.id.span, "unbounded loop")
+                        .with_label(*span, "add `max:` here")
+                        .with_help(
+                            "add `max: N` (at least 1) and let `on_failure` escalate when the loop \
                          runs out",
-                    )
+                        )
                 }
             };
             out.push(diag);

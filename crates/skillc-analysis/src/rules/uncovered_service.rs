@@ -120,9 +120,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .filter(|s| !covered[s.index()] && remediated[cx.svc(*s).family.index()])
     {
         out.push(
-            Diagnostic::warning(
-                UNCOVERED_SERVICE.id,
-                format!("no skill covers service `{}`", cx.name(sid)),
+            UNCOVERED_SERVICE.finding(format!("no skill covers service `{}`", cx.name(sid)),
             )
             .at(cx.svc(sid).id.span, "no remediation for this service")
             .with_help(

@@ -114,16 +114,14 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             )
         };
         out.push(
-            Diagnostic::warning(
-                UNREACHABLE_SKILL.id,
-                format!(
+            UNREACHABLE_SKILL
+                .finding(format!(
                     "skill `{}` applies to no loaded service",
                     cx.skill_name(skill)
-                ),
-            )
-            .at(skill.id.span, "this skill never runs")
-            .with_label(skill.applies_to.span, "selects nothing")
-            .with_help(help),
+                ))
+                .at(skill.id.span, "this skill never runs")
+                .with_label(skill.applies_to.span, "selects nothing")
+                .with_help(help),
         );
     }
 }

@@ -89,9 +89,7 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let name = cx.skill_name(skill);
         if skill.verify.kind == ExprKind::Bool(true) {
             out.push(
-                Diagnostic::warning(
-                    UNVERIFIED_REMEDIATION.id,
-                    format!("skill `{name}` verifies nothing: its `verify` is `true`"),
+                UNVERIFIED_REMEDIATION.finding(format!("skill `{name}` verifies nothing: its `verify` is `true`"),
                 )
                 .at(skill.verify.span, "always true")
                 .with_help(
@@ -134,9 +132,8 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             format!("the verify of skill `{name}` relies on `ready({arg})`")
         };
-        let mut diag = Diagnostic::warning(
-            UNVERIFIED_REMEDIATION.id,
-            format!(
+        let mut diag = UNVERIFIED_REMEDIATION
+            .finding(format!(
                 "{what}, but {} declare{} no readiness ({}): `ready` falls back to `running`",
                 if weak.len() == 1 {
                     "the service".to_owned()
@@ -145,16 +142,15 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 },
                 if weak.len() == 1 { "s" } else { "" },
                 super::list(&names)
-            ),
-        )
-        .at(
-            span,
-            if skill.verify_defaulted {
-                "`verify: ready(service)` is assumed for this skill"
-            } else {
-                "only checks that the process exists here"
-            },
-        );
+            ))
+            .at(
+                span,
+                if skill.verify_defaulted {
+                    "`verify: ready(service)` is assumed for this skill"
+                } else {
+                    "only checks that the process exists here"
+                },
+            );
         for &s in weak.iter().take(MAX_LISTED) {
             diag = diag.with_label(cx.svc(s).id.span, "declares no `readiness:`");
         }

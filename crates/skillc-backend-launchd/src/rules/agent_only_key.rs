@@ -90,13 +90,14 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         }
         if let Some(first) = s.run.session_types.first() {
             out.push(
-                skillc_diagnostics::Diagnostic::error(
-                    AGENT_ONLY_KEY.id,
-                    format!("`run.session_types` is set on the daemon `{}`", s.id.value),
-                )
-                .at(first.span, "the system domain has no login sessions")
-                .with_label(s.scope.span, "a LaunchDaemon")
-                .with_help("remove `session_types`, or make the service `scope: session`"),
+                AGENT_ONLY_KEY
+                    .finding(format!(
+                        "`run.session_types` is set on the daemon `{}`",
+                        s.id.value
+                    ))
+                    .at(first.span, "the system domain has no login sessions")
+                    .with_label(s.scope.span, "a LaunchDaemon")
+                    .with_help("remove `session_types`, or make the service `scope: session`"),
             );
         }
     }

@@ -92,18 +92,16 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         for (field, v) in [("user", &s.run.user), ("group", &s.run.group)] {
             if let Some(v) = v {
                 out.push(
-                    skillc_diagnostics::Diagnostic::error(
-                        DAEMON_ONLY_KEY.id,
-                        format!(
+                    DAEMON_ONLY_KEY
+                        .finding(format!(
                             "`run.{field}` is set on the session service `{}`",
                             s.id.value
-                        ),
-                    )
-                    .at(v.span, "only daemons can run as another account")
-                    .with_label(s.scope.span, "a LaunchAgent runs as the logged-in user")
-                    .with_help(format!(
-                        "remove `{field}`, or make the service `scope: daemon`"
-                    )),
+                        ))
+                        .at(v.span, "only daemons can run as another account")
+                        .with_label(s.scope.span, "a LaunchAgent runs as the logged-in user")
+                        .with_help(format!(
+                            "remove `{field}`, or make the service `scope: daemon`"
+                        )),
                 );
             }
         }

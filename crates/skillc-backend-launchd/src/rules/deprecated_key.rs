@@ -99,14 +99,12 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             });
             if let Some(why) = why {
                 out.push(
-                    skillc_diagnostics::Diagnostic::error(
-                        DEPRECATED_KEY.id,
-                        format!("`{}` is a deprecated launchd key", k.value),
-                    )
-                    .at(k.span, why)
-                    .with_help(
-                        "remove it; `skillc explain launchd-deprecated-key` lists replacements",
-                    ),
+                    DEPRECATED_KEY
+                        .finding(format!("`{}` is a deprecated launchd key", k.value))
+                        .at(k.span, why)
+                        .with_help(
+                            "remove it; `skillc explain launchd-deprecated-key` lists replacements",
+                        ),
                 );
             }
         }

@@ -91,22 +91,20 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         };
         if crate::resolve::keeps_alive(s) {
             out.push(
-                skillc_diagnostics::Diagnostic::warning(
-                    KEEPALIVE_SCHEDULE.id,
-                    format!(
+                KEEPALIVE_SCHEDULE
+                    .finding(format!(
                         "`{}` has a schedule but launchd also keeps it alive",
                         s.id.value
-                    ),
-                )
-                .at(
-                    s.run.keep_alive.span,
-                    "keep_alive is `always` or `on_failure` (the default)",
-                )
-                .with_label(
-                    schedule.span,
-                    "this schedule no longer decides when it runs",
-                )
-                .with_help("add `keep_alive: never` to run only on the schedule"),
+                    ))
+                    .at(
+                        s.run.keep_alive.span,
+                        "keep_alive is `always` or `on_failure` (the default)",
+                    )
+                    .with_label(
+                        schedule.span,
+                        "this schedule no longer decides when it runs",
+                    )
+                    .with_help("add `keep_alive: never` to run only on the schedule"),
             );
         }
     }

@@ -100,12 +100,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             }
             if let Some(owner) = crate::keys::owned(&k.value) {
                 out.push(
-                    skillc_diagnostics::Diagnostic::error(
-                        KEY_CONFLICT.id,
-                        format!("`{}` cannot be set through `run.launchd`", k.value),
-                    )
-                    .at(k.span, format!("skillc writes this key from {owner}"))
-                    .with_help(format!("use {owner} instead")),
+                    KEY_CONFLICT
+                        .finding(format!("`{}` cannot be set through `run.launchd`", k.value))
+                        .at(k.span, format!("skillc writes this key from {owner}"))
+                        .with_help(format!("use {owner} instead")),
                 );
             }
         }

@@ -123,15 +123,13 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
     for s in &ir.services {
         if let Some(why) = label_problem(&s.label.value) {
             out.push(
-                skillc_diagnostics::Diagnostic::error(
-                    LABEL_INVALID.id,
-                    format!(
+                LABEL_INVALID
+                    .finding(format!(
                         "`{}` is not a valid launchd label",
                         s.label.value.escape_debug()
-                    ),
-                )
-                .at(s.label.span, why)
-                .with_help("use a reverse-DNS label you own, e.g. `org.example.web`"),
+                    ))
+                    .at(s.label.span, why)
+                    .with_help("use a reverse-DNS label you own, e.g. `org.example.web`"),
             );
         }
     }

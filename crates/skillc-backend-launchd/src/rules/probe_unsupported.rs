@@ -101,14 +101,12 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                 continue;
             }
             out.push(
-                skillc_diagnostics::Diagnostic::error(
-                    PROBE_UNSUPPORTED.id,
-                    format!(
+                PROBE_UNSUPPORTED
+                    .finding(format!(
                         "the readiness probe of `{}` cannot be compiled into a shell gate",
                         ir.service_name(id)
-                    ),
-                )
-                .at(e.span, e.message),
+                    ))
+                    .at(e.span, e.message),
             );
         }
     }

@@ -98,14 +98,12 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             if !crate::keys::accepted(&k.value, &v.value) {
                 continue;
             }
-            let mut d = skillc_diagnostics::Diagnostic::warning(
-                RAW_KEY.id,
-                format!(
+            let mut d = RAW_KEY
+                .finding(format!(
                     "raw launchd key `{}` is copied into the plist unchecked",
                     k.value
-                ),
-            )
-            .at(k.span, "escape hatch");
+                ))
+                .at(k.span, "escape hatch");
             if let Some(why) = crate::keys::discouraged(&k.value) {
                 d = d.with_note(format!("launchd.plist(5) discourages `{}`: {why}", k.value));
             }

@@ -95,12 +95,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             };
             if !ty.accepts(&v.value) {
                 out.push(
-                    skillc_diagnostics::Diagnostic::error(
-                        RAW_KEY_TYPE.id,
-                        format!("`{}` must be {}", k.value, ty.describe()),
-                    )
-                    .at(v.span, format!("this is `{}`", v.value))
-                    .with_help("launchd drops values of the wrong type without a word"),
+                    RAW_KEY_TYPE
+                        .finding(format!("`{}` must be {}", k.value, ty.describe()))
+                        .at(v.span, format!("this is `{}`", v.value))
+                        .with_help("launchd drops values of the wrong type without a word"),
                 );
             }
         }

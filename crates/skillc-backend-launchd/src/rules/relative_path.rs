@@ -116,15 +116,13 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             let Some(v) = value else { continue };
             if let Some(why) = path_problem(&v.value) {
                 out.push(
-                    skillc_diagnostics::Diagnostic::error(
-                        RELATIVE_PATH.id,
-                        format!(
+                    RELATIVE_PATH
+                        .finding(format!(
                             "`run.{field}` of `{}` must be an absolute, literal path",
                             s.id.value
-                        ),
-                    )
-                    .at(v.span, why)
-                    .with_help("write the full path starting with `/`"),
+                        ))
+                        .at(v.span, why)
+                        .with_help("write the full path starting with `/`"),
                 );
             }
         }

@@ -91,18 +91,16 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             && s.run.throttle.value < std::time::Duration::from_secs(1)
         {
             out.push(
-                skillc_diagnostics::Diagnostic::warning(
-                    THROTTLE_TOO_LOW.id,
-                    format!(
+                THROTTLE_TOO_LOW
+                    .finding(format!(
                         "`{}` is restarted by launchd with a throttle below one second",
                         s.id.value
-                    ),
-                )
-                .at(
-                    s.run.throttle.span,
-                    "ThrottleInterval counts whole seconds; this becomes 1",
-                )
-                .with_help("use several seconds, e.g. `throttle: 10s`"),
+                    ))
+                    .at(
+                        s.run.throttle.span,
+                        "ThrottleInterval counts whole seconds; this becomes 1",
+                    )
+                    .with_help("use several seconds, e.g. `throttle: 10s`"),
             );
         }
     }

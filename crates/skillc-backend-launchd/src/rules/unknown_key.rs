@@ -97,14 +97,12 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                 continue;
             }
             let names = keys::RAW_KEYS.iter().map(|(n, _)| *n);
-            let mut d = skillc_diagnostics::Diagnostic::error(
-                UNKNOWN_KEY.id,
-                format!(
+            let mut d = UNKNOWN_KEY
+                .finding(format!(
                     "`{}` is not a launchd.plist key skillc knows",
                     key.escape_debug()
-                ),
-            )
-            .at(k.span, "launchd ignores unknown keys");
+                ))
+                .at(k.span, "launchd ignores unknown keys");
             if let Some(s) = skillc_diagnostics::did_you_mean(key, names) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }

@@ -151,16 +151,16 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
     for s in &ir.services {
         for (what, c, span) in findings(s) {
             out.push(
-                skillc_diagnostics::Diagnostic::error(
-                    XML_ILLEGAL_CHAR.id,
-                    format!(
+                XML_ILLEGAL_CHAR
+                    .finding(format!(
                         "`{what}` of `{}` holds U+{:04X}, which XML 1.0 cannot represent",
                         s.id.value,
                         u32::from(c)
+                    ))
+                    .at(span, "goes into the plist")
+                    .with_help(
+                        "remove the control character; no plist is written for this service",
                     ),
-                )
-                .at(span, "goes into the plist")
-                .with_help("remove the control character; no plist is written for this service"),
             );
         }
     }

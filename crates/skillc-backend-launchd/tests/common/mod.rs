@@ -63,7 +63,7 @@ pub fn have_tool(name: &str) -> bool {
 }
 
 /// Writes the output files under `root`, with the executable bit where asked.
-pub fn write_tree(root: &Path, files: &[skillc_backend_launchd::OutputFile]) {
+pub fn write_tree(root: &Path, files: &[skillc_backend_support::OutputFile]) {
     use std::os::unix::fs::PermissionsExt;
     for f in files {
         let p = root.join(&f.path);

@@ -136,15 +136,13 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             out.push(
-                Diagnostic::error(
-                    SCRIPT_EXPR_UNSUPPORTED.id,
-                    format!(
+                SCRIPT_EXPR_UNSUPPORTED
+                    .finding(format!(
                         "skill `{}` cannot be compiled into a script for `{}`",
                         ir.skill_name(*skill),
                         ir.service_name(*target)
-                    ),
-                )
-                .at(e.span, e.message),
+                    ))
+                    .at(e.span, e.message),
             );
         }
     }

@@ -116,9 +116,7 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
         }
         let Some(span) = a.span else { continue };
         out.push(
-            Diagnostic::warning(
-                MUTATING_ACTION_WITHOUT_GUARD.id,
-                format!(
+            MUTATING_ACTION_WITHOUT_GUARD.finding(format!(
                     "action `{}` is `{}` but has no `guard`: scripts cannot tell whether it is needed, and a second `--apply` runs it again",
                     a.name,
                     a.risk.as_str()

@@ -2,7 +2,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use skillc_backend_scripts::OutputFile;
+use skillc_backend_support::OutputFile;
 use skillc_diagnostics::Diagnostic;
 use skillc_ir::Ir;
 use std::path::{Path, PathBuf};

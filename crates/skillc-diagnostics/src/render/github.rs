@@ -58,7 +58,7 @@ mod tests {
     fn escapes_data_and_properties() {
         let mut map = SourceMap::new();
         let id = map.add("dir,a:b/f.yaml", "x: 1\n");
-        let d = Diagnostic::error("unknown-key", "100% bad\nreally")
+        let d = Diagnostic::new("unknown-key", Severity::Error, "100% bad\nreally")
             .at(crate::Span::new(id, 0, 1), "")
             .with_help("fix");
         let out = render_github(&map, &[d]);

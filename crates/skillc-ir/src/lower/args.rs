@@ -6,7 +6,7 @@ use crate::duration::parse_duration;
 use crate::model::{Arg, ArgType, ArgValue, FamilyId, Risk, Spanned, Target};
 use crate::rules;
 use indexmap::IndexMap;
-use skillc_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
+use skillc_diagnostics::{FileId, Span, did_you_mean};
 use skillc_syntax::Sp;
 use skillc_syntax::ast::WithValue;
 
@@ -24,7 +24,8 @@ pub(crate) struct ArgScope<'p> {
 
 fn arg_error(cx: &mut Cx<'_>, message: String, span: Span, label: &str, help: String) {
     cx.emit(
-        Diagnostic::error(rules::ACTION_ARGUMENT.id, message)
+        rules::ACTION_ARGUMENT
+            .finding(message)
             .at(span, label)
             .with_help(help),
     );
@@ -181,12 +182,10 @@ fn convert(
             Ok(d) => Some(ArgValue::Duration(d)),
             Err(why) => {
                 cx.emit(
-                    Diagnostic::error(
-                        rules::INVALID_DURATION.id,
-                        format!("invalid duration `{s}`: {why}"),
-                    )
-                    .at(span, "not a duration")
-                    .with_help("write a number and a unit: `250ms`, `5s`, `1m30s`, `2h`"),
+                    rules::INVALID_DURATION
+                        .finding(format!("invalid duration `{s}`: {why}"))
+                        .at(span, "not a duration")
+                        .with_help("write a number and a unit: `250ms`, `5s`, `1m30s`, `2h`"),
                 );
                 None
             }

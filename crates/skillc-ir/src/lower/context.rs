@@ -90,7 +90,8 @@ impl<'a> Cx<'a> {
                 )
             };
             self.emit(
-                Diagnostic::error(rules::INVALID_ID.id, format!("invalid {what} id `{s}`"))
+                rules::INVALID_ID
+                    .finding(format!("invalid {what} id `{s}`"))
                     .at(id.span(file), "not an id")
                     .with_help(help),
             );
@@ -107,12 +108,10 @@ impl<'a> Cx<'a> {
             Ok(v) => Some(Spanned::new(v, d.span(file))),
             Err(why) => {
                 self.emit(
-                    Diagnostic::error(
-                        rules::INVALID_DURATION.id,
-                        format!("invalid duration `{}`: {why}", d.value),
-                    )
-                    .at(d.span(file), "not a duration")
-                    .with_help("write a number and a unit: `250ms`, `5s`, `1m30s`, `2h`"),
+                    rules::INVALID_DURATION
+                        .finding(format!("invalid duration `{}`: {why}", d.value))
+                        .at(d.span(file), "not a duration")
+                        .with_help("write a number and a unit: `250ms`, `5s`, `1m30s`, `2h`"),
                 );
                 None
             }
@@ -122,13 +121,11 @@ impl<'a> Cx<'a> {
     /// Reports `dup` as a duplicate of `first` (both places are shown).
     pub(crate) fn duplicate(&mut self, what: &str, name: &str, dup: Span, first: Span) {
         self.emit(
-            Diagnostic::error(
-                rules::DUPLICATE_ID.id,
-                format!("{what} `{name}` is defined twice"),
-            )
-            .at(dup, "defined again here")
-            .with_label(first, "first defined here")
-            .with_help(format!("rename one of them; a {what} id is unique")),
+            rules::DUPLICATE_ID
+                .finding(format!("{what} `{name}` is defined twice"))
+                .at(dup, "defined again here")
+                .with_label(first, "first defined here")
+                .with_help(format!("rename one of them; a {what} id is unique")),
         );
     }
 }

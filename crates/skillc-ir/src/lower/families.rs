@@ -3,7 +3,7 @@
 use super::context::Cx;
 use crate::model::{Family, FamilyId, Spanned};
 use crate::rules;
-use skillc_diagnostics::{Diagnostic, did_you_mean};
+use skillc_diagnostics::did_you_mean;
 use skillc_syntax::{Loaded, LoadedFamily};
 
 /// A family that has an IR id, with its loaded files.
@@ -35,12 +35,13 @@ pub(crate) fn lower_families<'l>(cx: &mut Cx<'_>, loaded: &'l Loaded) -> Vec<Fam
         }
         if !is_semver(&decl.version.value) {
             cx.emit(
-                Diagnostic::error(
-                    rules::INVALID_VERSION.id,
-                    format!("`{}` is not a semantic version", decl.version.value),
-                )
-                .at(decl.version.span(file), "not MAJOR.MINOR.PATCH")
-                .with_help("write the version as MAJOR.MINOR.PATCH, e.g. `1.2.0`"),
+                rules::INVALID_VERSION
+                    .finding(format!(
+                        "`{}` is not a semantic version",
+                        decl.version.value
+                    ))
+                    .at(decl.version.span(file), "not MAJOR.MINOR.PATCH")
+                    .with_help("write the version as MAJOR.MINOR.PATCH, e.g. `1.2.0`"),
             );
         }
         let id = FamilyId::from_index(cx.ir.families.len());
@@ -74,23 +75,19 @@ pub(crate) fn lower_families<'l>(cx: &mut Cx<'_>, loaded: &'l Loaded) -> Vec<Fam
             let name = import.value.as_str();
             match cx.family_by_name.get(name) {
                 Some(&target) if target == fam.id => cx.emit(
-                    Diagnostic::error(
-                        rules::UNRESOLVED_REFERENCE.id,
-                        format!("family `{name}` imports itself"),
-                    )
-                    .at(span, "self-import")
-                    .with_help("remove this import; a family always sees its own items"),
+                    rules::UNRESOLVED_REFERENCE
+                        .finding(format!("family `{name}` imports itself"))
+                        .at(span, "self-import")
+                        .with_help("remove this import; a family always sees its own items"),
                 ),
                 Some(&target) => cx.ir.families[fam.id.index()]
                     .imports
                     .push(Spanned::new(target, span)),
                 None => {
                     let names: Vec<String> = cx.family_by_name.keys().cloned().collect();
-                    let mut d = Diagnostic::error(
-                        rules::UNRESOLVED_REFERENCE.id,
-                        format!("imported family `{name}` is not loaded"),
-                    )
-                    .at(span, "no family of this name");
+                    let mut d = rules::UNRESOLVED_REFERENCE
+                        .finding(format!("imported family `{name}` is not loaded"))
+                        .at(span, "no family of this name");
                     d = match did_you_mean(name, names.iter().map(String::as_str)) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help("pass the imported family's directory to skillc too"),

@@ -2,7 +2,7 @@
 
 use super::context::Cx;
 use crate::rules;
-use skillc_diagnostics::{Diagnostic, Span, did_you_mean};
+use skillc_diagnostics::{Span, did_you_mean};
 
 /// Service fields a placeholder may read.
 pub const SERVICE_FIELDS: &[&str] = &[
@@ -71,7 +71,8 @@ impl Cx<'_> {
             };
             if let Some((message, help)) = problem {
                 self.emit(
-                    Diagnostic::error(rules::INVALID_PLACEHOLDER.id, message)
+                    rules::INVALID_PLACEHOLDER
+                        .finding(message)
                         .at(at, "unknown placeholder")
                         .with_help(help),
                 );

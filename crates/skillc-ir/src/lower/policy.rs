@@ -4,7 +4,7 @@ use super::context::Cx;
 use super::declare::Decls;
 use crate::model::{Outcome, Policy, PolicyId, PolicyRule, Role, Runner, Spanned};
 use crate::rules;
-use skillc_diagnostics::{Diagnostic, Span, did_you_mean};
+use skillc_diagnostics::{Span, did_you_mean};
 use skillc_syntax::ast;
 
 pub(crate) fn lower_policies(cx: &mut Cx<'_>, decls: &Decls<'_>) {
@@ -30,12 +30,10 @@ pub(crate) fn lower_policies(cx: &mut Cx<'_>, decls: &Decls<'_>) {
                     |s| format!("did you mean `{s}`?"),
                 );
                 cx.emit(
-                    Diagnostic::error(
-                        rules::UNRESOLVED_REFERENCE.id,
-                        format!("unknown role `{name}`"),
-                    )
-                    .at(span, "no role of this name")
-                    .with_help(help),
+                    rules::UNRESOLVED_REFERENCE
+                        .finding(format!("unknown role `{name}`"))
+                        .at(span, "no role of this name")
+                        .with_help(help),
                 );
             }
             found
@@ -127,12 +125,10 @@ fn runner_pattern(cx: &mut Cx<'_>, pat: &str, span: Span) -> Option<Grant> {
     }
     let Some((fam, skill)) = pat.split_once('/') else {
         cx.emit(
-            Diagnostic::error(
-                rules::UNRESOLVED_REFERENCE.id,
-                format!("`{pat}` is not a skill pattern"),
-            )
-            .at(span, "expected `family/skill`, `family/*` or `*`")
-            .with_help("name skills with their family, e.g. `launchd-doctor/*`"),
+            rules::UNRESOLVED_REFERENCE
+                .finding(format!("`{pat}` is not a skill pattern"))
+                .at(span, "expected `family/skill`, `family/*` or `*`")
+                .with_help("name skills with their family, e.g. `launchd-doctor/*`"),
         );
         return None;
     };

@@ -4,7 +4,7 @@ use super::context::Cx;
 use crate::builtins::builtin_names;
 use crate::model::{ActionId, FamilyId, ServiceId, SkillId};
 use crate::rules;
-use skillc_diagnostics::{Diagnostic, Span, did_you_mean};
+use skillc_diagnostics::{Span, did_you_mean};
 
 /// Which families a reference may reach besides its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,7 @@ impl Cx<'_> {
     }
 
     fn unresolved(&mut self, message: String, span: Span, label: &str, help: Option<String>) {
-        let mut d = Diagnostic::error(rules::UNRESOLVED_REFERENCE.id, message).at(span, label);
+        let mut d = rules::UNRESOLVED_REFERENCE.finding(message).at(span, label);
         if let Some(h) = help {
             d = d.with_help(h);
         }

@@ -3,7 +3,7 @@
 use super::context::Cx;
 use crate::model::{Calendar, Schedule, Spanned};
 use crate::rules;
-use skillc_diagnostics::{Diagnostic, FileId};
+use skillc_diagnostics::FileId;
 use skillc_syntax::Sp;
 use skillc_syntax::ast;
 
@@ -21,12 +21,10 @@ pub(crate) fn lower_schedule(
         + usize::from(s.cron.is_some());
     if forms != 1 {
         cx.emit(
-            Diagnostic::error(
-                rules::INVALID_SCHEDULE.id,
-                "a schedule needs exactly one of `every`, `calendar`, `cron`",
-            )
-            .at(span, format!("{forms} forms given"))
-            .with_help("keep one form; a cron string can express most calendars"),
+            rules::INVALID_SCHEDULE
+                .finding("a schedule needs exactly one of `every`, `calendar`, `cron`")
+                .at(span, format!("{forms} forms given"))
+                .with_help("keep one form; a cron string can express most calendars"),
         );
         return None;
     }
@@ -34,7 +32,8 @@ pub(crate) fn lower_schedule(
         let d = cx.duration(file, every)?;
         if d.value.as_secs() == 0 {
             cx.emit(
-                Diagnostic::error(rules::INVALID_SCHEDULE.id, "`every` must be at least 1s")
+                rules::INVALID_SCHEDULE
+                    .finding("`every` must be at least 1s")
                     .at(d.span, "launchd's StartInterval counts whole seconds")
                     .with_help("use a whole number of seconds, at least `1s`"),
             );
@@ -49,7 +48,8 @@ pub(crate) fn lower_schedule(
         }
         if out.is_empty() {
             cx.emit(
-                Diagnostic::error(rules::INVALID_SCHEDULE.id, "`calendar` is empty")
+                rules::INVALID_SCHEDULE
+                    .finding("`calendar` is empty")
                     .at(span, "no entries")
                     .with_help("add at least one entry, e.g. `{ minute: 0, hour: 7 }`"),
             );
@@ -62,9 +62,7 @@ pub(crate) fn lower_schedule(
         Ok(entries) => Some(Spanned::new(Schedule::Calendar(entries), span)),
         Err(why) => {
             cx.emit(
-                Diagnostic::error(
-                    rules::INVALID_SCHEDULE.id,
-                    format!("invalid cron `{}`: {why}", cron.value),
+                rules::INVALID_SCHEDULE.finding(format!("invalid cron `{}`: {why}", cron.value),
                 )
                 .at(cron.span(file), "cannot expand")
                 .with_help(
@@ -83,12 +81,10 @@ fn calendar_entry(cx: &mut Cx<'_>, file: FileId, e: &Sp<ast::CalendarEntry>) -> 
         if v.value < lo || v.value > hi {
             ok = false;
             cx.emit(
-                Diagnostic::error(
-                    rules::INVALID_SCHEDULE.id,
-                    format!("`{name}` must be {lo}–{hi}, not {}", v.value),
-                )
-                .at(v.span(file), "out of range")
-                .with_help("launchd ignores entries it cannot match; fix the value"),
+                rules::INVALID_SCHEDULE
+                    .finding(format!("`{name}` must be {lo}–{hi}, not {}", v.value))
+                    .at(v.span(file), "out of range")
+                    .with_help("launchd ignores entries it cannot match; fix the value"),
             );
         }
         Some(v.value)

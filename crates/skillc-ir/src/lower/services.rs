@@ -7,7 +7,7 @@ use super::refs::Reach;
 use super::schedule::lower_schedule;
 use crate::model::{Dependency, DependencyKind, Readiness, Run, Service, Spanned};
 use crate::rules;
-use skillc_diagnostics::{Diagnostic, FileId};
+use skillc_diagnostics::FileId;
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{self, KeepAlive, Reference};
 use std::time::Duration;
@@ -39,17 +39,15 @@ fn lower_service(cx: &mut Cx<'_>, item: &Item<'_, ast::Service>) -> Service {
         (None, Some(prefix)) => Spanned::new(format!("{}.{id}", prefix.value), key_span),
         (None, None) => {
             cx.emit(
-                Diagnostic::error(
-                    rules::MISSING_LABEL.id,
-                    format!("service `{id}` has no launchd label"),
-                )
-                .at(
-                    key_span,
-                    "no `label:` here and no `label_prefix` in family.yaml",
-                )
-                .with_help(
-                    "add `label_prefix: org.example` to the family, or `label:` to the service",
-                ),
+                rules::MISSING_LABEL
+                    .finding(format!("service `{id}` has no launchd label"))
+                    .at(
+                        key_span,
+                        "no `label:` here and no `label_prefix` in family.yaml",
+                    )
+                    .with_help(
+                        "add `label_prefix: org.example` to the family, or `label:` to the service",
+                    ),
             );
             Spanned::new(id.clone(), key_span)
         }
@@ -142,14 +140,12 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
             Ok(v) if u.value.len() <= 4 && v <= 0o777 => Some(Spanned::new(v, u.span(file))),
             _ => {
                 cx.emit(
-                    Diagnostic::error(
-                        rules::INVALID_UMASK.id,
-                        format!("`{}` is not an octal umask", u.value),
-                    )
-                    .at(u.span(file), "not an octal mode")
-                    .with_help(
-                        "write three octal digits as a quoted string, e.g. `umask: \"022\"`",
-                    ),
+                    rules::INVALID_UMASK
+                        .finding(format!("`{}` is not an octal umask", u.value))
+                        .at(u.span(file), "not an octal mode")
+                        .with_help(
+                            "write three octal digits as a quoted string, e.g. `umask: \"022\"`",
+                        ),
                 );
                 None
             }
@@ -164,17 +160,15 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !ok {
             cx.emit(
-                Diagnostic::error(
-                    rules::INVALID_ENV_NAME.id,
-                    format!(
+                rules::INVALID_ENV_NAME
+                    .finding(format!(
                         "`{}` is not a portable environment variable name",
                         name.value.escape_debug()
+                    ))
+                    .at(name.span(file), "not a variable name")
+                    .with_help(
+                        "use letters, digits and `_`, not starting with a digit, e.g. `LOG_LEVEL`",
                     ),
-                )
-                .at(name.span(file), "not a variable name")
-                .with_help(
-                    "use letters, digits and `_`, not starting with a digit, e.g. `LOG_LEVEL`",
-                ),
             );
         }
     }

@@ -9,7 +9,7 @@ use super::steps::lower_steps;
 use crate::model::{AppliesTo, ArgValue, FamilyId, OnFailure, Param, ServiceId, Skill, Spanned};
 use crate::rules;
 use indexmap::IndexMap;
-use skillc_diagnostics::{Diagnostic, FileId};
+use skillc_diagnostics::FileId;
 use skillc_expr::{Expr, ExprKind};
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{self, Id, ParamDecl, ParamType, ScalarValue};
@@ -35,9 +35,7 @@ pub(crate) fn lower_params(
                 ) if s.contains('\0') => {
                     // It can only reach a command, a file name or an environment value.
                     cx.emit(
-                        Diagnostic::error(
-                            rules::ACTION_ARGUMENT.id,
-                            "a NUL character cannot be passed to a command",
+                        rules::ACTION_ARGUMENT.finding("a NUL character cannot be passed to a command",
                         )
                         .at(span, "holds NUL")
                         .with_help("a parameter's value reaches commands and file names, which cannot carry NUL; remove it"),
@@ -58,9 +56,7 @@ pub(crate) fn lower_params(
                 }
                 (ty, _) => {
                     cx.emit(
-                        Diagnostic::error(
-                            rules::ACTION_ARGUMENT.id,
-                            format!("default does not fit type `{}`", ty.as_str()),
+                        rules::ACTION_ARGUMENT.finding(format!("default does not fit type `{}`", ty.as_str()),
                         )
                         .at(span, "wrong type")
                         .with_help(format!(

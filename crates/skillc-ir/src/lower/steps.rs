@@ -5,7 +5,6 @@ use super::context::Cx;
 use super::expr::Env;
 use crate::model::{ArgValue, Spanned, Step, StepKind, Target};
 use crate::rules;
-use skillc_diagnostics::Diagnostic;
 use skillc_syntax::Sp;
 use skillc_syntax::ast;
 use std::collections::HashSet;
@@ -37,12 +36,13 @@ fn lower_step(
     cx.check_id(file, &s.id, "step");
     if !seen.insert(s.id.value.0.clone()) {
         cx.emit(
-            Diagnostic::error(
-                rules::DUPLICATE_ID.id,
-                format!("step `{}` is defined twice in this skill", s.id.value),
-            )
-            .at(id_span, "defined again here")
-            .with_help("step ids are unique within a skill (the audit log names steps by id)"),
+            rules::DUPLICATE_ID
+                .finding(format!(
+                    "step `{}` is defined twice in this skill",
+                    s.id.value
+                ))
+                .at(id_span, "defined again here")
+                .with_help("step ids are unique within a skill (the audit log names steps by id)"),
         );
     }
     let forms = usize::from(s.action.is_some())
@@ -51,33 +51,29 @@ fn lower_step(
         + usize::from(s.loop_.is_some());
     if forms != 1 {
         cx.emit(
-            Diagnostic::error(
-                rules::INVALID_STEP.id,
-                format!(
+            rules::INVALID_STEP
+                .finding(format!(
                     "step `{}` needs exactly one of `action`, `sequence`, `parallel`, `loop`",
                     s.id.value
-                ),
-            )
-            .at(
-                id_span,
-                if forms == 0 {
-                    "this step does nothing"
-                } else {
-                    "more than one kind"
-                },
-            )
-            .with_help("split it into several steps, or nest them in a `sequence:`"),
+                ))
+                .at(
+                    id_span,
+                    if forms == 0 {
+                        "this step does nothing"
+                    } else {
+                        "more than one kind"
+                    },
+                )
+                .with_help("split it into several steps, or nest them in a `sequence:`"),
         );
         return None;
     }
     if s.with.is_some() && s.action.is_none() {
         cx.emit(
-            Diagnostic::error(
-                rules::INVALID_STEP.id,
-                "`with:` belongs to an `action:` step",
-            )
-            .at(id_span, "not an action step")
-            .with_help("move `with:` to the action step it configures"),
+            rules::INVALID_STEP
+                .finding("`with:` belongs to an `action:` step")
+                .at(id_span, "not an action step")
+                .with_help("move `with:` to the action step it configures"),
         );
     }
     let kind = if let Some(action) = &s.action {

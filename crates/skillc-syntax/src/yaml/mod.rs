@@ -142,7 +142,8 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
     let msg = error_message(e);
     let span = error_span(e, source, file);
     if let Some((name, expected)) = split_unknown(&msg, "unknown field `") {
-        let mut d = Diagnostic::error(rules::UNKNOWN_KEY.id, format!("unknown key `{name}`"))
+        let mut d = rules::UNKNOWN_KEY
+            .finding(format!("unknown key `{name}`"))
             .at(span, "not a key here");
         d = match did_you_mean(name, expected.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -152,7 +153,8 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
         return d;
     }
     if let Some((name, expected)) = split_unknown(&msg, "unknown variant `") {
-        let mut d = Diagnostic::error(rules::INVALID_VALUE.id, format!("invalid value `{name}`"))
+        let mut d = rules::INVALID_VALUE
+            .finding(format!("invalid value `{name}`"))
             .at(span, "not allowed here");
         d = match did_you_mean(name, expected.iter().copied()) {
             Some(s) => d.with_help(format!(
@@ -170,7 +172,8 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
             Some(owner) => format!("`{owner}` is missing the required key `{name}`"),
             None => format!("missing required key `{name}`"),
         };
-        return Diagnostic::error(rules::MISSING_KEY.id, message)
+        return rules::MISSING_KEY
+            .finding(message)
             .at(at, format!("needs `{name}`"))
             .with_help(format!(
                 "add `{name}:`; see docs/language.md for what it means"
@@ -181,7 +184,8 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
             .strip_prefix("duplicate mapping key: ")
             .and_then(|r| r.split(", set DuplicateKeyPolicy").next())
             .unwrap_or("");
-        return Diagnostic::error(rules::DUPLICATE_KEY.id, format!("duplicate key `{key}`"))
+        return rules::DUPLICATE_KEY
+            .finding(format!("duplicate key `{key}`"))
             .at(span, "defined again here")
             .with_help("a key may appear once per mapping; merge the two entries");
     }
@@ -190,13 +194,11 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
         || msg.contains("depth")
         || msg.contains("alias") && msg.contains("limit")
     {
-        return Diagnostic::error(
-            rules::YAML_LIMITS.id,
-            "the file exceeds skillc's YAML limits",
-        )
-        .at(span, "limit reached here")
-        .with_note(msg.split_whitespace().collect::<Vec<_>>().join(" "))
-        .with_help("skill files are small; remove alias chains or very deep nesting");
+        return rules::YAML_LIMITS
+            .finding("the file exceeds skillc's YAML limits")
+            .at(span, "limit reached here")
+            .with_note(msg.split_whitespace().collect::<Vec<_>>().join(" "))
+            .with_help("skill files are small; remove alias chains or very deep nesting");
     }
     if msg.starts_with("invalid type")
         || msg.starts_with("expected ")
@@ -204,11 +206,13 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
         || msg.starts_with("invalid i")
         || msg.contains("boolean")
     {
-        return Diagnostic::error(rules::INVALID_TYPE.id, format!("wrong type: {msg}"))
+        return rules::INVALID_TYPE
+            .finding(format!("wrong type: {msg}"))
             .at(span, "wrong type")
             .with_help("see the JSON Schema in schemas/skillc.schema.json for the expected type");
     }
-    Diagnostic::error(rules::YAML_SYNTAX.id, format!("invalid YAML: {msg}"))
+    rules::YAML_SYNTAX
+        .finding(format!("invalid YAML: {msg}"))
         .at(span, msg)
         .with_help("fix the YAML syntax; indentation uses spaces, never tabs")
 }

@@ -1,0 +1,32 @@
+SKILLC_MODE=plan
+SKILLC_JSON=0
+SKILLC_PASS=''
+SKILLC_NL='
+'
+while [ "$#" -gt 0 ]; do
+	case $1 in
+		--apply) SKILLC_MODE=apply ;;
+		--json) SKILLC_JSON=1 ;;
+		--require | --token)
+			[ "$#" -ge 2 ] || {
+				printf 'skillc: %s needs a value\n' "$1" >&2
+				exit 64
+			}
+			SKILLC_PASS="$SKILLC_PASS$1$SKILLC_NL$2$SKILLC_NL"
+			shift
+			;;
+		*)
+			printf 'usage: %s [--apply] [--json] [--require OUTCOME] [--token TOKEN]...\n' "$0" >&2
+			exit 64
+			;;
+	esac
+	shift
+done
+command -v launchctl >/dev/null 2>&1 || {
+	printf 'skillc: launchctl not found (this script runs on macOS)\n' >&2
+	exit 69
+}
+SKILLC_DIR=$(cd "$(dirname -- "$0")" && pwd) || exit 70
+SKILLC_STATUS=0
+SKILLC_ROWS=''
+

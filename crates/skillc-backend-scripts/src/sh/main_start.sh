@@ -1,0 +1,27 @@
+command -v launchctl >/dev/null 2>&1 || {
+	skillc_warn 'launchctl not found (this script runs on macOS)'
+	exit 69
+}
+if [ "$SKILLC_DETECT_ONLY" -eq 1 ]; then
+	if skillc_detect; then
+		exit 0
+	fi
+	exit 1
+fi
+SKILLC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/skillc.XXXXXX") || {
+	skillc_warn 'cannot create a temporary directory'
+	exit 73
+}
+trap skillc_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# The audit log: required to apply; plan mode goes on without it (and says so).
+if mkdir -p "${SKILLC_AUDIT_LOG%/*}" 2>/dev/null && : >>"$SKILLC_AUDIT_LOG" 2>/dev/null; then
+	SKILLC_AUDIT_OK=1
+elif [ "$SKILLC_MODE" = apply ]; then
+	skillc_die 73 error "cannot append to the audit log $SKILLC_AUDIT_LOG"
+else
+	skillc_warn "cannot append to the audit log $SKILLC_AUDIT_LOG; plan mode continues without it"
+fi
+skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\""
