@@ -1,8 +1,8 @@
 //! load → lower → analyze, shared by every command that checks; timed per phase.
 
 use crate::config::{self, Config};
-use crate::suppress;
-use skillc_diagnostics::{Diagnostic, Severity, SourceMap, Summary};
+use crate::{registry, suppress};
+use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary, parallel};
 use skillc_ir::Ir;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -75,6 +75,10 @@ impl Checked {
 pub struct CheckOptions {
     /// Whether parsed documents may come from the parse cache.
     pub cache: Cache,
+    /// Run with only this rule enabled, as a rule's own tests do: of the findings of rules that
+    /// configuration can turn off, only this rule's are kept (after suppressions). Input errors,
+    /// which nothing turns off, are kept and still stop the run before analysis.
+    pub only: Option<&'static RuleInfo>,
 }
 
 /// Whether a run may reuse parsed documents.
@@ -142,32 +146,17 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
     if analyzed {
         // Independent passes over one IR; `sort` below makes the order of their findings moot.
-        let passes: [fn(&Ir) -> Vec<Diagnostic>; 2] =
-            [skillc_analysis::analyze, skillc_backend_launchd::check];
-        let found = std::thread::scope(|s| {
-            let ir = &ir;
-            // The main thread's stack size: the graph walks recurse along dependency chains.
-            let handles: Vec<_> = passes
-                .into_iter()
-                .map(|f| {
-                    let thread = std::thread::Builder::new()
-                        .stack_size(PASS_STACK_BYTES)
-                        .spawn_scoped(s, move || f(ir));
-                    (f, thread)
-                })
-                .collect();
-            // The script backend's check spreads over every core itself.
-            let mut found = skillc_backend_scripts::check(ir);
-            for (f, thread) in handles {
-                found.extend(match thread {
-                    // A panic in a pass is an internal error: re-raise it on this thread.
-                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                    // No thread to be had: run the pass here.
-                    Err(_) => f(ir),
-                });
-            }
-            found
-        });
+        // Each on its own thread with the main thread's stack size: the graph walks recurse
+        // along dependency chains. The script backend's check spreads over every core itself.
+        let passes: [fn(&Ir) -> Vec<Diagnostic>; 3] = [
+            skillc_backend_scripts::check,
+            skillc_analysis::analyze,
+            skillc_backend_launchd::check,
+        ];
+        let options = parallel::Options::new(1)
+            .threads(passes.len())
+            .stack_bytes(PASS_STACK_BYTES);
+        let found = parallel::map(&passes, options, |f| f(&ir)).concat();
         diagnostics.extend(found);
     }
     timings.analyze = t.elapsed();
@@ -178,6 +167,11 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     // faster than freeing every node one by one.
     std::mem::forget(loaded.families);
     let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config, analyzed);
+    if let Some(only) = options.only {
+        diagnostics.retain(|d| {
+            d.code == only.id || registry::find(d.code).is_none_or(|rule| !rule.configurable)
+        });
+    }
     sort(&sources, &mut diagnostics);
     let mut summary = summarize(&diagnostics, sources.len(), families);
     summary.suppressed = suppressed;

@@ -8,9 +8,9 @@ pub fn all_rules() -> Vec<&'static RuleInfo> {
         .iter()
         .chain(skillc_expr::RULES)
         .chain(skillc_ir::rules::RULES)
-        .chain(skillc_analysis::RULES)
-        .chain(skillc_backend_launchd::RULES)
-        .chain(skillc_backend_scripts::RULES)
+        .chain(skillc_analysis::rules())
+        .chain(skillc_backend_launchd::rules())
+        .chain(skillc_backend_scripts::rules())
         .chain(crate::rules::RULES)
         .collect()
 }

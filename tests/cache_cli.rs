@@ -49,32 +49,39 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn warm_runs_report_exactly_what_cold_and_uncached_runs_report() {
-    let mut inputs: Vec<Vec<&str>> = vec![
-        vec!["skills"],
-        vec!["skills", "examples/quickstart"],
-        vec!["examples/minimal"],
-    ];
-    let broken: Vec<String> = entries(&repo().join("examples/broken"))
-        .into_iter()
-        .filter(|p| p.is_dir())
-        .map(|p| {
-            format!(
-                "examples/broken/{}",
-                p.file_name().expect("name").to_string_lossy()
-            )
+    // Beside the shipped families, one family per analysis rule: its page's Bad example.
+    let bad: Vec<(String, String)> = skillc_analysis::rules()
+        .map(|r| {
+            let yaml = r.example("Bad").unwrap_or_else(|| panic!("{}: Bad", r.id));
+            (format!("{}/family.yaml", r.id), yaml)
         })
         .collect();
-    assert!(broken.len() > 10, "{broken:?}");
-    inputs.extend(broken.iter().map(|b| vec![b.as_str()]));
+    let broken = tree(
+        &bad.iter()
+            .map(|(p, y)| (p.as_str(), y.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    let mut inputs: Vec<(PathBuf, Vec<String>)> = [
+        &["skills"][..],
+        &["skills", "examples/quickstart"],
+        &["examples/minimal"],
+    ]
+    .iter()
+    .map(|paths| (repo(), paths.iter().map(|p| (*p).to_owned()).collect()))
+    .collect();
+    assert!(bad.len() > 10, "{bad:?}");
+    inputs.extend(
+        skillc_analysis::rules().map(|r| (broken.path().to_owned(), vec![r.id.to_owned()])),
+    );
     let cache = tempfile::tempdir().expect("cache dir");
-    for paths in inputs {
+    for (cwd, paths) in inputs {
         let args: Vec<&str> = ["check", "--format", "json", "--timings"]
             .into_iter()
-            .chain(paths.iter().copied())
+            .chain(paths.iter().map(String::as_str))
             .collect();
-        let uncached = run(&args, &repo(), None);
-        let cold = run(&args, &repo(), Some(cache.path()));
-        let warm = run(&args, &repo(), Some(cache.path()));
+        let uncached = run(&args, &cwd, None);
+        let cold = run(&args, &cwd, Some(cache.path()));
+        let warm = run(&args, &cwd, Some(cache.path()));
         assert_eq!(cold.stdout, uncached.stdout, "{paths:?}: cold run differs");
         assert_eq!(warm.stdout, uncached.stdout, "{paths:?}: warm run differs");
         assert_eq!(warm.code, uncached.code, "{paths:?}");
@@ -82,7 +89,7 @@ fn warm_runs_report_exactly_what_cold_and_uncached_runs_report() {
         // Every file that parses is a hit on the warm run; a file with a syntax error is parsed
         // (and reported) every time.
         let (hits, misses) = cache_stats(&warm.stderr).expect("stats");
-        let files = yaml_count(&paths.iter().map(|p| repo().join(p)).collect::<Vec<_>>());
+        let files = yaml_count(&paths.iter().map(|p| cwd.join(p)).collect::<Vec<_>>());
         assert_eq!(hits + misses, files, "{paths:?}: {}", warm.stderr);
         if warm.code == 0 {
             assert_eq!(misses, 0, "{paths:?}: {}", warm.stderr);

@@ -1,9 +1,13 @@
-//! Every rule's `skillc explain` page: its Bad example must trigger exactly that rule, its Good
-//! example nothing. The examples run through the real binary as one-file families.
+//! Every rule's `skillc explain` page, checked as Ruff checks its rules: with only that rule
+//! enabled, the page's Bad example (a one-file family) makes the rule fire and its Good example
+//! gives no finding. The Bad example's human rendering is snapshotted beside its input.
 
 mod common;
 
-use common::{check_json, codes, skillc, tree};
+use common::{skillc, tree};
+use skillc::pipeline::{self, CheckOptions, Checked};
+use skillc::registry;
+use skillc_diagnostics::{RuleInfo, SourceMap, render_human};
 
 /// Rules whose cause cannot be written as YAML text (I/O, encodings, layout across files).
 const PROSE_ONLY: &[&str] = &[
@@ -13,55 +17,65 @@ const PROSE_ONLY: &[&str] = &[
     "misplaced-family-section",
 ];
 
-fn rule_ids() -> Vec<String> {
-    let run = skillc(&["explain", "--list"], &common::repo());
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    run.stdout
-        .lines()
-        .map(|l| l.split_whitespace().next().expect("id").to_owned())
-        .collect()
+/// `yaml` as `fam/family.yaml` in a new directory, checked with only `rule` enabled; the paths
+/// of the findings are relative to that directory (`fam/family.yaml`).
+fn check_only(rule: &'static RuleInfo, yaml: &str) -> Checked {
+    let dir = tree(&[("fam/family.yaml", yaml)]);
+    let options = CheckOptions {
+        only: Some(rule),
+        ..CheckOptions::default()
+    };
+    let mut checked = pipeline::check(&[dir.path().join("fam")], &options);
+    let mut relative = SourceMap::new();
+    for (_, file) in checked.sources.files() {
+        let path = file
+            .path
+            .strip_prefix(&format!("{}/", dir.path().display()));
+        relative.add(path.unwrap_or(&file.path), file.text.clone());
+    }
+    checked.sources = relative;
+    checked
 }
 
-fn example(page: &str, section: &str) -> Option<String> {
-    let heading = format!("## {section}");
-    let after = &page[page.find(&heading)? + heading.len()..];
-    let next_heading = after.find("\n## ").unwrap_or(after.len());
-    let body = &after[..next_heading];
-    let start = body.find("```yaml\n")? + "```yaml\n".len();
-    let end = start + body[start..].find("```")?;
-    Some(body[start..end].to_owned())
+fn codes(checked: &Checked) -> Vec<&'static str> {
+    checked.diagnostics.iter().map(|d| d.code).collect()
 }
 
 #[test]
 fn every_rule_has_a_complete_page() {
-    let ids = rule_ids();
-    assert!(ids.len() >= 20, "{ids:?}");
-    for id in &ids {
-        let run = skillc(&["explain", id], &common::repo());
-        assert_eq!(run.code, 0, "{id}");
+    let rules = registry::all_rules();
+    assert!(rules.len() >= 20, "{}", rules.len());
+    let mut ids: Vec<&str> = rules.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), rules.len(), "rule ids are unique");
+    for rule in rules {
+        let page = rule.page();
+        assert!(page.starts_with(&format!("# {}\n", rule.id)), "{}", rule.id);
         for section in [
-            "# ",
             "## What it does",
             "## Why",
             "## Bad",
             "## Good",
             "## How to fix",
+            "## How to suppress",
         ] {
-            assert!(run.stdout.contains(section), "{id}: page lacks `{section}`");
+            assert!(
+                page.contains(section),
+                "{}: page lacks `{section}`",
+                rule.id
+            );
         }
-        assert!(
-            run.stdout.starts_with(&format!("# {id}\n")),
-            "{id}: page title"
-        );
     }
 }
 
 #[test]
-fn every_bad_example_triggers_its_rule_and_every_good_example_is_clean() {
-    for id in rule_ids() {
-        let page = skillc(&["explain", &id], &common::repo()).stdout;
-        let (bad, good) = (example(&page, "Bad"), example(&page, "Good"));
-        if PROSE_ONLY.contains(&id.as_str()) {
+fn every_bad_example_fires_its_rule_and_every_good_example_is_clean_with_only_that_rule() {
+    let analysis: Vec<&str> = skillc_analysis::rules().map(|r| r.id).collect();
+    for rule in registry::all_rules() {
+        let id = rule.id;
+        let (bad, good) = (rule.example("Bad"), rule.example("Good"));
+        if PROSE_ONLY.contains(&id) {
             assert!(
                 bad.is_none(),
                 "{id} is listed as prose-only but has a YAML example"
@@ -71,24 +85,72 @@ fn every_bad_example_triggers_its_rule_and_every_good_example_is_clean() {
         let bad = bad.unwrap_or_else(|| panic!("{id}: no ```yaml block under ## Bad"));
         let good = good.unwrap_or_else(|| panic!("{id}: no ```yaml block under ## Good"));
 
-        let dir = tree(&[("fam/family.yaml", &bad)]);
-        let (code, json) = check_json(dir.path(), &["fam"]);
-        let found = codes(&json);
+        let checked = check_only(rule, &bad);
+        let found: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == id)
+            .collect();
         assert!(
-            !found.is_empty() && found.iter().all(|c| *c == id),
-            "{id}: Bad example gave {found:?}"
+            !found.is_empty(),
+            "{id}: Bad example gave {:?}",
+            codes(&checked)
         );
-        let is_error = json["diagnostics"][0]["severity"] == "error";
-        assert_eq!(code, i32::from(is_error), "{id}: exit code");
+        for d in found {
+            assert_eq!(d.severity, rule.default_severity, "{id}: severity");
+            assert!(d.span.is_some(), "{id}: finding without a location");
+            assert!(
+                !analysis.contains(&id) || d.help.is_some(),
+                "{id}: an analysis finding says how to fix it"
+            );
+        }
 
-        let dir = tree(&[("fam/family.yaml", &good)]);
-        let (code, json) = check_json(dir.path(), &["fam"]);
-        assert_eq!(
-            codes(&json),
-            Vec::<String>::new(),
-            "{id}: Good example is not clean"
-        );
-        assert_eq!(code, 0, "{id}");
+        let checked = check_only(rule, &good);
+        assert_eq!(codes(&checked), Vec::<&str>::new(), "{id}: Good example");
+        assert!(!checked.fails(), "{id}");
+    }
+}
+
+#[test]
+fn only_one_rule_keeps_its_findings_and_the_input_errors() {
+    let find = |id: &str| registry::find(id).unwrap_or_else(|| panic!("{id}"));
+    let raw_shell = find("raw-shell");
+    let bad = raw_shell.example("Bad").expect("Bad");
+    assert_eq!(codes(&check_only(raw_shell, &bad)), ["raw-shell"]);
+    assert_eq!(
+        codes(&check_only(find("uncovered-service"), &bad)),
+        Vec::<&str>::new()
+    );
+
+    // An input error stops the run whichever rule is enabled.
+    let broken = bad.replace("layer: L3", "layer: L9");
+    let checked = check_only(raw_shell, &broken);
+    assert_eq!(codes(&checked), ["invalid-value"]);
+    assert!(checked.fails());
+}
+
+#[test]
+fn every_bad_example_renders_readably() {
+    for rule in registry::all_rules() {
+        let Some(input) = rule.example("Bad") else {
+            continue;
+        };
+        let checked = check_only(rule, &input);
+        let human = render_human(&checked.sources, &checked.diagnostics, false, 100);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(rule.id);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.bind(|| {
+            insta::assert_snapshot!(
+                "rule",
+                format!(
+                    "# Input: fam/family.yaml\n{input}\n# skillc check fam, only {} enabled (exit {})\n{human}",
+                    rule.id,
+                    i32::from(checked.fails())
+                )
+            );
+        });
     }
 }
 

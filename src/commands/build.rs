@@ -11,6 +11,7 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
         &args.check.paths,
         &pipeline::CheckOptions {
             cache: pipeline::Cache::Off,
+            ..Default::default()
         },
     );
     if let Some(code) = report(&args.check, &checked) {

@@ -116,6 +116,7 @@ pub(crate) fn run(args: &CatalogArgs) -> u8 {
         &args.paths,
         &pipeline::CheckOptions {
             cache: pipeline::Cache::Use,
+            ..Default::default()
         },
     );
     if !checked.usage_errors.is_empty() {

@@ -14,6 +14,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         &args.paths,
         &pipeline::CheckOptions {
             cache: pipeline::Cache::unless(args.no_cache),
+            ..Default::default()
         },
     );
     if let Some(code) = report(args, &checked) {

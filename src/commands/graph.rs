@@ -10,6 +10,7 @@ pub(crate) fn run(args: &GraphArgs) -> u8 {
         &args.paths,
         &pipeline::CheckOptions {
             cache: pipeline::Cache::Use,
+            ..Default::default()
         },
     );
     if !checked.usage_errors.is_empty() {

@@ -6,8 +6,10 @@ mod rules;
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::Ir;
 
-/// Every analysis rule.
-pub const RULES: &[RuleInfo] = rules::ALL;
+/// Every analysis rule, in report order.
+pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
+    rules::ALL.iter().map(|check| check.rule)
+}
 
 /// Runs every analysis rule over a fully lowered IR.
 pub fn analyze(ir: &Ir) -> Vec<Diagnostic> {

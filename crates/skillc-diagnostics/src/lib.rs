@@ -5,6 +5,7 @@
 //! diagnostics; rendering (human via miette, JSON, ...) lives here so no other crate names miette.
 
 mod diagnostic;
+pub mod parallel;
 mod render;
 mod rule;
 mod source;
@@ -15,6 +16,6 @@ pub use render::{
     LineCol, RenderedDiagnostic, SarifTool, Summary, render_github, render_human, render_json,
     render_sarif, render_short, to_rendered,
 };
-pub use rule::{RuleInfo, Stage};
+pub use rule::{Check, RuleInfo, Stage};
 pub use source::{FileId, SourceFile, SourceMap, Span};
 pub use suggest::did_you_mean;

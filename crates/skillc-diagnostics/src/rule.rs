@@ -56,16 +56,30 @@ impl RuleInfo {
         out
     }
 
-    /// The fenced ```yaml block that follows the heading `## <section>` in the page.
+    /// The fenced ```yaml block of the section `## <section>` of the page; `None` when that
+    /// section has none (a rule whose cause is not YAML text, such as an unreadable file).
     pub fn example(&self, section: &str) -> Option<String> {
         let page = self.page();
-        let heading = format!("## {section}");
+        let heading = format!("\n## {section}\n");
         let after = &page[page.find(&heading)? + heading.len()..];
-        let start = after.find("```yaml")?;
-        let body = &after[start..];
-        let body = &body[body.find('\n')? + 1..];
-        let end = body.find("```")?;
-        Some(body[..end].to_owned())
+        let body = &after[..after.find("\n## ").unwrap_or(after.len())];
+        let start = body.find("```yaml\n")? + "```yaml\n".len();
+        let end = start + body[start..].find("```")?;
+        Some(body[start..end].to_owned())
+    }
+}
+
+/// One entry of the registration table of a stage whose rules each report from their own file:
+/// the rule and its check, of the stage's signature `F`.
+#[derive(Debug)]
+pub struct Check<F> {
+    pub rule: &'static RuleInfo,
+    pub run: F,
+}
+
+impl<F> Check<F> {
+    pub const fn new(rule: &'static RuleInfo, run: F) -> Self {
+        Self { rule, run }
     }
 }
 
@@ -148,6 +162,7 @@ mod tests {
             Some("family: { name: good }\n")
         );
         assert_eq!(DEMO.stage, crate::Stage::Analysis);
+        assert_eq!(DEMO.example("What it does"), None, "no block of its own");
     }
 
     #[test]

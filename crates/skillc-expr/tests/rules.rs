@@ -80,12 +80,16 @@ fn every_rule_has_a_complete_page() {
 }
 
 #[test]
-fn bad_examples_trigger_exactly_their_rule_and_good_ones_nothing() {
+fn bad_examples_trigger_their_rule_and_good_ones_nothing() {
     for rule in RULES {
         let bad = rule.example("Bad").expect("a Bad example");
         let good = rule.example("Good").expect("a Good example");
         let found: Vec<_> = expression_findings(&bad).iter().map(|d| d.code).collect();
-        assert_eq!(found, [rule.id], "Bad example of {}", rule.id);
+        assert!(
+            found.contains(&rule.id),
+            "Bad example of {}: {found:?}",
+            rule.id
+        );
         assert_eq!(
             expression_findings(&good),
             vec![],

@@ -22,34 +22,71 @@ mod uncovered_service;
 mod unreachable_skill;
 mod unverified_remediation;
 
-use skillc_diagnostics::{Diagnostic, RuleInfo};
+use skillc_diagnostics::{Check, Diagnostic};
 use skillc_ir::{
     FamilyId, Ir, Layer, Risk, Scope, Service, ServiceId, Skill, Step, StepKind, Target,
 };
 use std::collections::HashMap;
 
-pub(crate) const ALL: &[RuleInfo] = &[
-    dependency_cycle::DEPENDENCY_CYCLE,
-    self_dependency::SELF_DEPENDENCY,
-    layer_violation::LAYER_VIOLATION,
-    scope_violation::SCOPE_VIOLATION,
-    missing_readiness::MISSING_READINESS,
-    readiness_timing::READINESS_TIMING,
-    bus_name_conflict::BUS_NAME_CONFLICT,
-    label_conflict::LABEL_CONFLICT,
-    capability_violation::CAPABILITY_VIOLATION,
-    unverified_remediation::UNVERIFIED_REMEDIATION,
-    unbounded_loop::UNBOUNDED_LOOP,
-    unreachable_skill::UNREACHABLE_SKILL,
-    uncovered_service::UNCOVERED_SERVICE,
-    remediation_cascade::REMEDIATION_CASCADE,
-    policy_uncovered::POLICY_UNCOVERED,
-    policy_ambiguous::POLICY_AMBIGUOUS,
-    policy_unsatisfiable::POLICY_UNSATISFIABLE,
-    privilege_escalation::PRIVILEGE_ESCALATION,
-    diagnose_not_read_only::DIAGNOSE_NOT_READ_ONLY,
-    raw_shell::RAW_SHELL,
-    service_field_unset::SERVICE_FIELD_UNSET,
+/// A rule of this stage and the function that reports its findings.
+pub(crate) type Rule = Check<fn(&Ctx<'_>, &mut Vec<Diagnostic>)>;
+
+/// Every analysis rule with its check, in report order.
+pub(crate) const ALL: &[Rule] = &[
+    Check::new(&dependency_cycle::DEPENDENCY_CYCLE, dependency_cycle::check),
+    Check::new(&self_dependency::SELF_DEPENDENCY, self_dependency::check),
+    Check::new(&layer_violation::LAYER_VIOLATION, layer_violation::check),
+    Check::new(&scope_violation::SCOPE_VIOLATION, scope_violation::check),
+    Check::new(
+        &missing_readiness::MISSING_READINESS,
+        missing_readiness::check,
+    ),
+    Check::new(&readiness_timing::READINESS_TIMING, readiness_timing::check),
+    Check::new(
+        &bus_name_conflict::BUS_NAME_CONFLICT,
+        bus_name_conflict::check,
+    ),
+    Check::new(&label_conflict::LABEL_CONFLICT, label_conflict::check),
+    Check::new(
+        &capability_violation::CAPABILITY_VIOLATION,
+        capability_violation::check,
+    ),
+    Check::new(
+        &unverified_remediation::UNVERIFIED_REMEDIATION,
+        unverified_remediation::check,
+    ),
+    Check::new(&unbounded_loop::UNBOUNDED_LOOP, unbounded_loop::check),
+    Check::new(
+        &unreachable_skill::UNREACHABLE_SKILL,
+        unreachable_skill::check,
+    ),
+    Check::new(
+        &uncovered_service::UNCOVERED_SERVICE,
+        uncovered_service::check,
+    ),
+    Check::new(
+        &remediation_cascade::REMEDIATION_CASCADE,
+        remediation_cascade::check,
+    ),
+    Check::new(&policy_uncovered::POLICY_UNCOVERED, policy_uncovered::check),
+    Check::new(&policy_ambiguous::POLICY_AMBIGUOUS, policy_ambiguous::check),
+    Check::new(
+        &policy_unsatisfiable::POLICY_UNSATISFIABLE,
+        policy_unsatisfiable::check,
+    ),
+    Check::new(
+        &privilege_escalation::PRIVILEGE_ESCALATION,
+        privilege_escalation::check,
+    ),
+    Check::new(
+        &diagnose_not_read_only::DIAGNOSE_NOT_READ_ONLY,
+        diagnose_not_read_only::check,
+    ),
+    Check::new(&raw_shell::RAW_SHELL, raw_shell::check),
+    Check::new(
+        &service_field_unset::SERVICE_FIELD_UNSET,
+        service_field_unset::check,
+    ),
 ];
 
 /// The strongly connected components with more than one node, each sorted, in sorted order: the
@@ -73,27 +110,9 @@ pub(crate) fn cycles<E>(g: &petgraph::graph::DiGraph<(), E>) -> Vec<Vec<usize>> 
 
 pub(crate) fn run_all(ir: &Ir, out: &mut Vec<Diagnostic>) {
     let cx = Ctx::new(ir);
-    dependency_cycle::check(&cx, out);
-    self_dependency::check(&cx, out);
-    layer_violation::check(&cx, out);
-    scope_violation::check(&cx, out);
-    missing_readiness::check(&cx, out);
-    readiness_timing::check(&cx, out);
-    bus_name_conflict::check(&cx, out);
-    label_conflict::check(&cx, out);
-    capability_violation::check(&cx, out);
-    unverified_remediation::check(&cx, out);
-    unbounded_loop::check(&cx, out);
-    unreachable_skill::check(&cx, out);
-    uncovered_service::check(&cx, out);
-    remediation_cascade::check(&cx, out);
-    policy_uncovered::check(&cx, out);
-    policy_ambiguous::check(&cx, out);
-    policy_unsatisfiable::check(&cx, out);
-    privilege_escalation::check(&cx, out);
-    diagnose_not_read_only::check(&cx, out);
-    raw_shell::check(&cx, out);
-    service_field_unset::check(&cx, out);
+    for rule in ALL {
+        (rule.run)(&cx, out);
+    }
 }
 
 /// At most this many services are named (and labelled) in one finding; the rest are counted.

@@ -75,7 +75,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Remove `session_types`, or make the service `scope: session`.
-    pub const AGENT_ONLY_KEY = {
+    pub(crate) const AGENT_ONLY_KEY = {
         id: "launchd-agent-only-key",
         severity: Error,
         stage: Analysis,

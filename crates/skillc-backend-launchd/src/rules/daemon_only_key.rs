@@ -76,7 +76,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Remove `user`/`group`, or make the service a `scope: daemon` if it must run as that account.
-    pub const DAEMON_ONLY_KEY = {
+    pub(crate) const DAEMON_ONLY_KEY = {
         id: "launchd-daemon-only-key",
         severity: Error,
         stage: Analysis,

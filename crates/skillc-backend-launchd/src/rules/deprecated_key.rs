@@ -79,7 +79,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Delete the key. Use `keep_alive:` for restarts and a `requires:` dependency with readiness to wait for the network.
-    pub const DEPRECATED_KEY = {
+    pub(crate) const DEPRECATED_KEY = {
         id: "launchd-deprecated-key",
         severity: Error,
         stage: Analysis,

@@ -76,7 +76,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Add `keep_alive: never` to run only on the schedule, or drop the schedule for a long-running service.
-    pub const KEEPALIVE_SCHEDULE = {
+    pub(crate) const KEEPALIVE_SCHEDULE = {
         id: "launchd-keepalive-schedule",
         severity: Warning,
         stage: Analysis,

@@ -80,7 +80,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use the typed field the message names (e.g. `keep_alive:`, `schedule:`, `env:`) and remove the raw key.
-    pub const KEY_CONFLICT = {
+    pub(crate) const KEY_CONFLICT = {
         id: "launchd-key-conflict",
         severity: Error,
         stage: Analysis,

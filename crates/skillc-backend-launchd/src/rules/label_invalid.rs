@@ -79,7 +79,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use a reverse-DNS label you own, e.g. `org.example.web`, or drop `label:` to get `<label_prefix>.<id>`.
-    pub const LABEL_INVALID = {
+    pub(crate) const LABEL_INVALID = {
         id: "launchd-label-invalid",
         severity: Error,
         stage: Analysis,

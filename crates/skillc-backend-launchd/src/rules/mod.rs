@@ -15,54 +15,41 @@ mod throttle_too_low;
 mod unknown_key;
 mod xml_illegal_char;
 
-pub use agent_only_key::AGENT_ONLY_KEY;
-pub use daemon_only_key::DAEMON_ONLY_KEY;
-pub use deprecated_key::DEPRECATED_KEY;
-pub use keepalive_schedule::KEEPALIVE_SCHEDULE;
-pub use key_conflict::KEY_CONFLICT;
-pub use label_invalid::LABEL_INVALID;
-pub use probe_unsupported::PROBE_UNSUPPORTED;
-pub use raw_key::RAW_KEY;
-pub use raw_key_type::RAW_KEY_TYPE;
-pub use relative_path::RELATIVE_PATH;
-pub use throttle_too_low::THROTTLE_TOO_LOW;
-pub use unknown_key::UNKNOWN_KEY;
-pub use xml_illegal_char::{XML_ILLEGAL_CHAR, xml_illegal};
+pub use xml_illegal_char::xml_illegal;
 
 pub(crate) use xml_illegal_char::findings as xml_findings;
 
-use skillc_diagnostics::{Diagnostic, RuleInfo};
+use skillc_diagnostics::{Check, Diagnostic};
 use skillc_ir::Ir;
 
+/// A rule of this stage and the function that reports its findings.
+pub(crate) type Rule = Check<fn(&Ir, &mut Vec<Diagnostic>)>;
+
 /// Every launchd rule, in report order.
-pub const RULES: &[RuleInfo] = &[
-    LABEL_INVALID,
-    RELATIVE_PATH,
-    DAEMON_ONLY_KEY,
-    AGENT_ONLY_KEY,
-    DEPRECATED_KEY,
-    KEY_CONFLICT,
-    UNKNOWN_KEY,
-    RAW_KEY_TYPE,
-    RAW_KEY,
-    XML_ILLEGAL_CHAR,
-    THROTTLE_TOO_LOW,
-    KEEPALIVE_SCHEDULE,
-    PROBE_UNSUPPORTED,
+pub(crate) const ALL: &[Rule] = &[
+    Check::new(&label_invalid::LABEL_INVALID, label_invalid::check),
+    Check::new(&relative_path::RELATIVE_PATH, relative_path::check),
+    Check::new(&daemon_only_key::DAEMON_ONLY_KEY, daemon_only_key::check),
+    Check::new(&agent_only_key::AGENT_ONLY_KEY, agent_only_key::check),
+    Check::new(&deprecated_key::DEPRECATED_KEY, deprecated_key::check),
+    Check::new(&key_conflict::KEY_CONFLICT, key_conflict::check),
+    Check::new(&unknown_key::UNKNOWN_KEY, unknown_key::check),
+    Check::new(&raw_key_type::RAW_KEY_TYPE, raw_key_type::check),
+    Check::new(&raw_key::RAW_KEY, raw_key::check),
+    Check::new(&xml_illegal_char::XML_ILLEGAL_CHAR, xml_illegal_char::check),
+    Check::new(&throttle_too_low::THROTTLE_TOO_LOW, throttle_too_low::check),
+    Check::new(
+        &keepalive_schedule::KEEPALIVE_SCHEDULE,
+        keepalive_schedule::check,
+    ),
+    Check::new(
+        &probe_unsupported::PROBE_UNSUPPORTED,
+        probe_unsupported::check,
+    ),
 ];
 
 pub(crate) fn run_all(ir: &Ir, out: &mut Vec<Diagnostic>) {
-    label_invalid::check(ir, out);
-    relative_path::check(ir, out);
-    daemon_only_key::check(ir, out);
-    agent_only_key::check(ir, out);
-    deprecated_key::check(ir, out);
-    key_conflict::check(ir, out);
-    unknown_key::check(ir, out);
-    raw_key_type::check(ir, out);
-    raw_key::check(ir, out);
-    xml_illegal_char::check(ir, out);
-    throttle_too_low::check(ir, out);
-    keepalive_schedule::check(ir, out);
-    probe_unsupported::check(ir, out);
+    for rule in ALL {
+        (rule.run)(ir, out);
+    }
 }

@@ -77,7 +77,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Fix the probe, e.g. `tcp("127.0.0.1:8080")`.
-    pub const PROBE_UNSUPPORTED = {
+    pub(crate) const PROBE_UNSUPPORTED = {
         id: "launchd-probe-unsupported",
         severity: Error,
         stage: Analysis,

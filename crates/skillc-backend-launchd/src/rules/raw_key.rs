@@ -84,7 +84,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Prefer a typed field when one exists. Where the raw key is intended, suppress the warning with a reason: `# skillc: ignore[launchd-raw-key] interactive latency matters`.
-    pub const RAW_KEY = {
+    pub(crate) const RAW_KEY = {
         id: "launchd-raw-key",
         severity: Warning,
         stage: Analysis,

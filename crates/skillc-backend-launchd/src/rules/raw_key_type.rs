@@ -79,7 +79,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Write the value with the right type, e.g. `Nice: 5`.
-    pub const RAW_KEY_TYPE = {
+    pub(crate) const RAW_KEY_TYPE = {
         id: "launchd-raw-key-type",
         severity: Error,
         stage: Analysis,

@@ -77,7 +77,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Write the full path, e.g. `/Users/Shared/web/web.log` or `/usr/local/var/log/web.log`.
-    pub const RELATIVE_PATH = {
+    pub(crate) const RELATIVE_PATH = {
         id: "launchd-relative-path",
         severity: Error,
         stage: Analysis,

@@ -77,7 +77,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use a throttle of several seconds, longer than the service needs to fail cleanly (e.g. a stale lock's timeout).
-    pub const THROTTLE_TOO_LOW = {
+    pub(crate) const THROTTLE_TOO_LOW = {
         id: "launchd-throttle-too-low",
         severity: Warning,
         stage: Analysis,

@@ -77,7 +77,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Fix the spelling, or remove the key.
-    pub const UNKNOWN_KEY = {
+    pub(crate) const UNKNOWN_KEY = {
         id: "launchd-unknown-key",
         severity: Error,
         stage: Analysis,

@@ -79,7 +79,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Remove the control character; pass binary data through a file instead.
-    pub const XML_ILLEGAL_CHAR = {
+    pub(crate) const XML_ILLEGAL_CHAR = {
         id: "launchd-xml-illegal-char",
         severity: Error,
         stage: Analysis,

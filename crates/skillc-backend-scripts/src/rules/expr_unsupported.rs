@@ -86,7 +86,7 @@ declare_rule! {
     /// or write the condition with functions that accept a run-time value (`file_exists`,
     /// `dir_exists`, `pid_alive`, `log_contains`, `exec`, `free_space`, `port_free`, integer
     /// comparisons).
-    pub const SCRIPT_EXPR_UNSUPPORTED = {
+    pub(crate) const SCRIPT_EXPR_UNSUPPORTED = {
         id: "script-expr-unsupported",
         severity: Error,
         stage: Analysis,

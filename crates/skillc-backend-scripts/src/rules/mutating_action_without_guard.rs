@@ -97,7 +97,7 @@ declare_rule! {
     /// Add a `guard:` that is true exactly when the action has something to do, e.g.
     /// `guard: 'file_exists(param("path"))'` for a rotation, `'!dir_exists(param("dir"))'` for a
     /// creation.
-    pub const MUTATING_ACTION_WITHOUT_GUARD = {
+    pub(crate) const MUTATING_ACTION_WITHOUT_GUARD = {
         id: "mutating-action-without-guard",
         severity: Warning,
         stage: Analysis,

@@ -1,21 +1,27 @@
 //! Rules reported while reading files. One rule per file; the doc comment is the rule's page.
 
 mod duplicate_key;
-mod family_section;
-mod file_read;
+mod file_too_large;
 mod invalid_type;
+mod invalid_utf8;
 mod invalid_value;
+mod misplaced_family_section;
+mod missing_family_section;
 mod missing_key;
+mod read_error;
 mod unknown_key;
 mod yaml_limits;
 mod yaml_syntax;
 
 pub use duplicate_key::DUPLICATE_KEY;
-pub use family_section::{MISPLACED_FAMILY_SECTION, MISSING_FAMILY_SECTION};
-pub use file_read::{FILE_TOO_LARGE, INVALID_UTF8, READ_ERROR};
+pub use file_too_large::FILE_TOO_LARGE;
 pub use invalid_type::INVALID_TYPE;
+pub use invalid_utf8::INVALID_UTF8;
 pub use invalid_value::INVALID_VALUE;
+pub use misplaced_family_section::MISPLACED_FAMILY_SECTION;
+pub use missing_family_section::MISSING_FAMILY_SECTION;
 pub use missing_key::MISSING_KEY;
+pub use read_error::READ_ERROR;
 pub use unknown_key::UNKNOWN_KEY;
 pub use yaml_limits::YAML_LIMITS;
 pub use yaml_syntax::YAML_SYNTAX;
