@@ -12,27 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const NC_SHIM: &str = r#"#!/bin/sh
-# Test shim: emulates macOS `nc -z -G <secs> [--] host port` (connect only, exit 0 on success).
-exec python3 -c '
-import socket, sys
-args = sys.argv[1:]
-timeout = 1.0
-while args and args[0].startswith("-") and args[0] != "--":
-    flag = args.pop(0)
-    if flag == "-G":
-        timeout = float(args.pop(0))
-    elif flag != "-z":
-        sys.exit(2)
-if args and args[0] == "--":
-    args.pop(0)
-host, port = args
-try:
-    socket.create_connection((host, int(port)), timeout).close()
-except OSError:
-    sys.exit(1)
-' "$@"
-"#;
+/// The one `nc` shim of the tests (the script backend's harness; its simulated host is off here:
+/// SKILLC_FAKE_LAUNCHD is unset, so it connects for real).
+const NC_SHIM: &str = include_str!("../../skillc-backend-scripts/tests/harness/nc");
 
 fn shells() -> Vec<Vec<&'static str>> {
     let mut out = vec![vec!["sh"]];

@@ -54,7 +54,8 @@
 //!   Plan mode must also leave the simulated host's facts (fc.json, net.json) and the shared log,
 //!   TLS and backup dirs as they were.
 //!
-//! Every shipped failure mode has a scenario.
+//! Every shipped failure mode has a scenario. One test, `failure_mode_scenarios`, runs them all
+//! (`SKILLC_SCENARIO=<name>` runs one).
 
 mod common;
 
@@ -62,7 +63,7 @@ use common::{Host, text};
 use serde_json::json;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -337,9 +338,20 @@ enum Ends {
 /// (step id, what the world does when that step has ended).
 type Reaction = (&'static str, fn(&Ctx));
 
+/// What a scenario needs of the machine beyond the shells; without it the scenario is skipped
+/// with a notice (a failure under SKILLC_REQUIRE_TOOLS=1 for a tool).
+#[derive(Clone, Copy)]
+enum Need {
+    /// A tool on PATH.
+    Tool(&'static str),
+    /// Running as root (a job file owned by root).
+    Root,
+}
+
 struct Scenario {
     /// `<skill family>/<skill>`.
     skill: &'static str,
+    needs: &'static [Need],
     svc: Svc,
     /// Sets up the failure.
     setup: fn(&Ctx),
@@ -593,6 +605,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "job_disabled",
         Scenario {
             skill: "launchd-doctor/job-disabled",
+            needs: &[],
             svc: Svc::App,
             setup: |c| c.set(&json!({ "disabled": true, "loaded": false })),
             healthy: healthy_running,
@@ -627,6 +640,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "not_loaded",
         Scenario {
             skill: "launchd-doctor/not-loaded",
+            needs: &[],
             svc: Svc::App,
             setup: |c| c.set(&json!({ "loaded": false })),
             healthy: healthy_running,
@@ -652,6 +666,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "crash_loop_on_a_daemon_needs_approval",
         Scenario {
             skill: "launchd-doctor/crash-loop",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Worker,
             setup: |c| {
                 c.set(&json!({ "loaded": true, "running": false, "runs": 40, "last_exit": 1 }));
@@ -689,6 +704,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "stale_lock",
         Scenario {
             skill: "launchd-doctor/stale-lock",
+            needs: &[],
             svc: Svc::App,
             setup: |c| stale_file(c, "lock"),
             // Not ready, but the lock's holder is alive: not stale.
@@ -731,6 +747,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "port_in_use",
         Scenario {
             skill: "launchd-doctor/port-in-use",
+            needs: &[],
             svc: Svc::App,
             setup: |c| {
                 c.set(&json!({ "loaded": true, "running": false, "runs": 9, "last_exit": 48 }));
@@ -771,6 +788,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "missed_calendar_run",
         Scenario {
             skill: "launchd-doctor/missed-calendar-run",
+            needs: &[Need::Tool("perl")],
             svc: Svc::App,
             setup: |c| {
                 c.set(&json!({ "loaded": true, "running": false, "runs": 4, "last_exit": 0 }));
@@ -815,6 +833,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "fatal_config_exit",
         Scenario {
             skill: "launchd-doctor/fatal-config-exit",
+            needs: &[],
             svc: Svc::App,
             setup: |c| {
                 c.set(&json!({ "loaded": true, "running": false, "runs": 500, "last_exit": 78 }));
@@ -854,6 +873,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "disabled_as_stop",
         Scenario {
             skill: "launchd-doctor/disabled-as-stop",
+            needs: &[],
             svc: Svc::App,
             setup: |c| {
                 c.set(&json!({ "loaded": true, "disabled": true, "running": false, "runs": 7, "last_exit": 0 }));
@@ -893,6 +913,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "missing_program",
         Scenario {
             skill: "launchd-doctor/missing-program",
+            needs: &[],
             svc: Svc::App,
             // The program is there but not executable (spawn fails, the job never runs).
             setup: |c| {
@@ -939,6 +960,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "tcc_denied",
         Scenario {
             skill: "launchd-doctor/tcc-denied",
+            needs: &[],
             svc: Svc::App,
             setup: |c| {
                 crashed(c);
@@ -981,6 +1003,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "no_gui_session",
         Scenario {
             skill: "launchd-doctor/no-gui-session",
+            needs: &[],
             svc: Svc::App,
             // Someone else has the console (fast user switching); the agent could not load.
             setup: |c| {
@@ -1025,6 +1048,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "bootstrap_io_error",
         Scenario {
             skill: "launchd-doctor/bootstrap-io-error",
+            needs: &[],
             svc: Svc::App,
             // A valid job file; launchd still drains the label after a bootout, so the first
             // bootstrap fails with 5.
@@ -1075,6 +1099,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "bootstrap_io_error_on_a_daemon_needs_approval",
         Scenario {
             skill: "launchd-doctor/bootstrap-io-error",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Worker,
             // Two bootstraps fail with 5; the third loads the job, which does not run at load, so
             // the skill starts it with `kickstart -k` (destructive on the daemon: approval).
@@ -1125,6 +1150,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "invalid_plist_on_a_daemon",
         Scenario {
             skill: "launchd-doctor/invalid-plist",
+            needs: &[],
             svc: Svc::Worker,
             // A hand-edited job file that is no longer a property list: bootstrap fails with 5.
             setup: |c| {
@@ -1168,6 +1194,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "argv_single_string",
         Scenario {
             skill: "launchd-doctor/argv-single-string",
+            needs: &[],
             svc: Svc::App,
             // ProgramArguments is one string "<program> --verbose": launchd finds no such file.
             setup: |c| {
@@ -1211,6 +1238,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "duplicate_label_on_a_daemon_needs_approval",
         Scenario {
             skill: "launchd-doctor/duplicate-label",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Worker,
             // An old job file under another name declares the same Label; launchd loaded it.
             setup: |c| {
@@ -1297,6 +1325,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "quarantined_program",
         Scenario {
             skill: "launchd-doctor/quarantined-program",
+            needs: &[],
             svc: Svc::App,
             // Signed, but downloaded (quarantined): launchd refuses to execute it.
             setup: |c| {
@@ -1348,6 +1377,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "quarantined_unsigned_program_escalates",
         Scenario {
             skill: "launchd-doctor/quarantined-program",
+            needs: &[],
             svc: Svc::App,
             // Quarantined and not signed: the attribute stays, a human reviews it.
             setup: |c| {
@@ -1396,6 +1426,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "log_path_unwritable",
         Scenario {
             skill: "launchd-doctor/log-path-unwritable",
+            needs: &[],
             svc: Svc::App,
             // A read-only stdout log (left by a tool run as another user): every spawn fails.
             setup: |c| {
@@ -1449,6 +1480,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "plist_permissions_agent",
         Scenario {
             skill: "launchd-doctor/plist-permissions-agent",
+            needs: &[Need::Tool("perl"), Need::Root],
             svc: Svc::App,
             // A group-writable job file (an installer's umask): launchctl refuses it.
             setup: |c| {
@@ -1499,6 +1531,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "plist_permissions_daemon",
         Scenario {
             skill: "launchd-doctor/plist-permissions-daemon",
+            needs: &[Need::Tool("perl"), Need::Root],
             svc: Svc::Worker,
             // A world-writable job file: launchctl refuses it.
             setup: |c| {
@@ -1551,6 +1584,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "launchagents_dir_missing",
         Scenario {
             skill: "launchd-doctor/launchagents-dir-missing",
+            needs: &[],
             svc: Svc::App,
             // No /Library/LaunchAgents: install.sh could not install the agent.
             setup: |c| {
@@ -1600,6 +1634,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "missing_path",
         Scenario {
             skill: "launchd-doctor/missing-path",
+            needs: &[],
             svc: Svc::App,
             setup: |c| {
                 program(c, 0o755);
@@ -1640,6 +1675,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "keychain_background_session",
         Scenario {
             skill: "launchd-doctor/keychain-background-session",
+            needs: &[],
             svc: Svc::Keeper,
             setup: |c| {
                 crashed(c);
@@ -1678,6 +1714,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "network_not_ready",
         Scenario {
             skill: "launchd-doctor/network-not-ready",
+            needs: &[],
             svc: Svc::Fetcher,
             // Started right after wake, before the network: DNS failed and it gave up.
             setup: |c| {
@@ -1736,6 +1773,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "stale_pidfile",
         Scenario {
             skill: "foundation-core/stale-pidfile",
+            needs: &[],
             svc: Svc::App,
             setup: |c| stale_file(c, "app.pid"),
             healthy: |c| {
@@ -1777,6 +1815,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "stale_pidfile_on_a_daemon_needs_approval",
         Scenario {
             skill: "foundation-core/stale-pidfile",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Worker,
             setup: |c| stale_file(c, "worker.pid"),
             healthy: healthy_running,
@@ -1820,6 +1859,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "stale_bus_owner",
         Scenario {
             skill: "foundation-core/stale-bus-owner",
+            needs: &[],
             svc: Svc::Core("session-agent"),
             // The agent exited; an orphaned child of it still holds its bus name.
             setup: |c| {
@@ -1868,6 +1908,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "bus_name_missing",
         Scenario {
             skill: "foundation-core/bus-name-missing",
+            needs: &[],
             svc: Svc::Core("session-agent"),
             // The agent runs, but its name is no longer registered on the bus.
             setup: |c| {
@@ -1923,6 +1964,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "keychain_locked_before_login",
         Scenario {
             skill: "foundation-core/keychain-locked-before-login",
+            needs: &[],
             svc: Svc::Core("session-agent"),
             setup: |c| {
                 core_world(c);
@@ -1980,6 +2022,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "secrets_sealed_after_reboot",
         Scenario {
             skill: "foundation-core/secrets-sealed-after-reboot",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Core("secrets"),
             // secretsd runs, sealed; an auto-unseal key is enrolled.
             setup: |c| {
@@ -2032,6 +2075,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "dependency_not_ready_at_boot",
         Scenario {
             skill: "foundation-core/dependency-not-ready-at-boot",
+            needs: &[],
             svc: Svc::App,
             // fm/app started before the foundation was up and gave up; the foundation is up now.
             setup: |c| {
@@ -2091,6 +2135,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "network_not_ready_after_wake",
         Scenario {
             skill: "foundation-core/network-not-ready-after-wake",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Core("mobile-gateway"),
             setup: |c| {
                 core_world(c);
@@ -2148,6 +2193,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "gateway_port_in_use",
         Scenario {
             skill: "foundation-core/gateway-port-in-use",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Core("mobile-gateway"),
             // An orphaned earlier gateway (alive, in the PID file) holds 8443; the job exited
             // with EADDRINUSE.
@@ -2216,6 +2262,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "clock_skew_identity_tokens",
         Scenario {
             skill: "foundation-core/clock-skew-identity-tokens",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Core("identity"),
             setup: |c| {
                 core_world(c);
@@ -2283,6 +2330,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "storage_volume_not_mounted",
         Scenario {
             skill: "foundation-core/storage-volume-not-mounted",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Core("storage"),
             // storaged refuses to start without its volume's marker (the volume is not mounted).
             setup: |c| {
@@ -2332,6 +2380,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "pending_migration",
         Scenario {
             skill: "foundation-core/pending-migration",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Core("storage"),
             // storaged refuses to start while MIGRATION_PENDING exists.
             setup: |c| {
@@ -2415,6 +2464,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "log_volume_full",
         Scenario {
             skill: "foundation-core/log-volume-full",
+            needs: &[Need::Tool("openssl")],
             svc: Svc::Core("bus"),
             // The log volume (4 MiB here) is 95% full, most of it the archive.
             setup: |c| {
@@ -2470,6 +2520,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
         "gateway_certificate_expired",
         Scenario {
             skill: "foundation-core/gateway-certificate-expired",
+            needs: &[Need::Tool("openssl"), Need::Tool("python3")],
             svc: Svc::Core("mobile-gateway"),
             // The gateway runs, with a certificate that expired yesterday.
             setup: |c| {
@@ -2997,6 +3048,14 @@ fn apply(s: &Scenario, c: &Ctx, script: &Path, extra: &[String]) -> std::process
     })
 }
 
+/// Whether this machine has what scenario `name` needs (a notice for the first thing missing).
+fn runnable(name: &str, s: &Scenario) -> bool {
+    s.needs.iter().all(|need| match need {
+        Need::Tool(tool) => common::have_tool(tool),
+        Need::Root => root_or_skip(name),
+    })
+}
+
 fn run(name: &str) {
     let s = scenario(name);
     let _files = s
@@ -3137,243 +3196,54 @@ fn run(name: &str) {
     });
 }
 
+/// Every scenario, one at a time per core; `SKILLC_SCENARIO=<name>` runs only that one. Each
+/// scenario runs to its end; the failures are reported together, each with its name.
 #[test]
-fn job_disabled() {
-    run("job_disabled");
-}
-
-#[test]
-fn not_loaded() {
-    run("not_loaded");
-}
-
-#[test]
-fn crash_loop_on_a_daemon_needs_approval() {
-    if common::have_tool("openssl") {
-        run("crash_loop_on_a_daemon_needs_approval");
-    }
-}
-
-#[test]
-fn stale_lock() {
-    run("stale_lock");
-}
-
-#[test]
-fn port_in_use() {
-    run("port_in_use");
-}
-
-#[test]
-fn missed_calendar_run() {
-    if common::have_tool("perl") {
-        run("missed_calendar_run");
-    }
-}
-
-#[test]
-fn fatal_config_exit() {
-    run("fatal_config_exit");
-}
-
-#[test]
-fn disabled_as_stop() {
-    run("disabled_as_stop");
-}
-
-#[test]
-fn missing_program() {
-    run("missing_program");
-}
-
-#[test]
-fn tcc_denied() {
-    run("tcc_denied");
-}
-
-#[test]
-fn no_gui_session() {
-    run("no_gui_session");
-}
-
-#[test]
-fn bootstrap_io_error() {
-    run("bootstrap_io_error");
-}
-
-#[test]
-fn bootstrap_io_error_on_a_daemon_needs_approval() {
-    if common::have_tool("openssl") {
-        run("bootstrap_io_error_on_a_daemon_needs_approval");
-    }
-}
-
-#[test]
-fn invalid_plist_on_a_daemon() {
-    run("invalid_plist_on_a_daemon");
-}
-
-#[test]
-fn argv_single_string() {
-    run("argv_single_string");
-}
-
-#[test]
-fn duplicate_label_on_a_daemon_needs_approval() {
-    if common::have_tool("openssl") {
-        run("duplicate_label_on_a_daemon_needs_approval");
-    }
-}
-
-#[test]
-fn quarantined_program() {
-    run("quarantined_program");
-}
-
-#[test]
-fn quarantined_unsigned_program_escalates() {
-    run("quarantined_unsigned_program_escalates");
-}
-
-#[test]
-fn log_path_unwritable() {
-    run("log_path_unwritable");
-}
-
-#[test]
-fn plist_permissions_agent() {
-    if common::have_tool("perl") && root_or_skip("plist_permissions_agent") {
-        run("plist_permissions_agent");
-    }
-}
-
-#[test]
-fn plist_permissions_daemon() {
-    if common::have_tool("perl") && root_or_skip("plist_permissions_daemon") {
-        run("plist_permissions_daemon");
-    }
-}
-
-#[test]
-fn launchagents_dir_missing() {
-    run("launchagents_dir_missing");
-}
-
-#[test]
-fn missing_path() {
-    run("missing_path");
-}
-
-#[test]
-fn keychain_background_session() {
-    run("keychain_background_session");
-}
-
-#[test]
-fn network_not_ready() {
-    run("network_not_ready");
-}
-
-#[test]
-fn stale_pidfile() {
-    run("stale_pidfile");
-}
-
-#[test]
-fn stale_pidfile_on_a_daemon_needs_approval() {
-    if common::have_tool("openssl") {
-        run("stale_pidfile_on_a_daemon_needs_approval");
-    }
-}
-
-#[test]
-fn stale_bus_owner() {
-    run("stale_bus_owner");
-}
-
-#[test]
-fn bus_name_missing() {
-    run("bus_name_missing");
-}
-
-#[test]
-fn keychain_locked_before_login() {
-    run("keychain_locked_before_login");
-}
-
-#[test]
-fn secrets_sealed_after_reboot() {
-    if common::have_tool("openssl") {
-        run("secrets_sealed_after_reboot");
-    }
-}
-
-#[test]
-fn dependency_not_ready_at_boot() {
-    run("dependency_not_ready_at_boot");
-}
-
-#[test]
-fn network_not_ready_after_wake() {
-    if common::have_tool("openssl") {
-        run("network_not_ready_after_wake");
-    }
-}
-
-#[test]
-fn gateway_port_in_use() {
-    if common::have_tool("openssl") {
-        run("gateway_port_in_use");
-    }
-}
-
-#[test]
-fn clock_skew_identity_tokens() {
-    if common::have_tool("openssl") {
-        run("clock_skew_identity_tokens");
-    }
-}
-
-#[test]
-fn storage_volume_not_mounted() {
-    if common::have_tool("openssl") {
-        run("storage_volume_not_mounted");
-    }
-}
-
-#[test]
-fn pending_migration() {
-    if common::have_tool("openssl") {
-        run("pending_migration");
-    }
-}
-
-#[test]
-fn log_volume_full() {
-    if common::have_tool("openssl") {
-        run("log_volume_full");
-    }
-}
-
-#[test]
-fn gateway_certificate_expired() {
-    if common::have_tool("openssl") && common::have_tool("python3") {
-        run("gateway_certificate_expired");
-    }
-}
-
-/// Every scenario has a test of its own (so one can be `#[ignore]`d with a reason).
-#[test]
-fn every_scenario_has_a_test() {
-    let me = std::fs::read_to_string(file!())
-        .or_else(|_| std::fs::read_to_string(common::repo().join(file!())))
-        .expect("source");
-    for (name, _) in SCENARIOS {
-        assert!(
-            me.contains(&format!("fn {name}()")),
-            "no #[test] fn {name}()"
-        );
-    }
+fn failure_mode_scenarios() {
+    let only = std::env::var("SKILLC_SCENARIO").ok();
+    let chosen: Vec<&str> = SCENARIOS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| only.as_deref().is_none_or(|o| o == *name))
+        .collect();
+    assert!(!chosen.is_empty(), "no scenario named {only:?}");
+    let next = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(chosen.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&name) = chosen.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    if !runnable(name, scenario(name)) {
+                        continue;
+                    }
+                    if let Err(panic) = std::panic::catch_unwind(|| run(name)) {
+                        let message = panic
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| panic.downcast_ref::<&str>().map(|m| (*m).to_owned()))
+                            .unwrap_or_default();
+                        failures
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push(format!("{name}: {message}"));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        chosen.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Every skill of the shipped families (a failure mode) has at least one scenario.

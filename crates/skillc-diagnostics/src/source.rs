@@ -59,6 +59,9 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Built on first use: a clean run never places a position.
     line_starts: std::sync::OnceLock<Vec<u32>>,
+    /// Offsets of every `\r` not followed by `\n`, built when a snippet is first shown: miette
+    /// counts such a `\r` as a line break, the line index does not.
+    lone_crs: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
@@ -67,6 +70,7 @@ impl SourceFile {
             path,
             text,
             line_starts: std::sync::OnceLock::new(),
+            lone_crs: std::sync::OnceLock::new(),
         }
     }
 
@@ -100,6 +104,32 @@ impl SourceFile {
             u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
             u32::try_from(column).unwrap_or(u32::MAX),
         )
+    }
+
+    /// Where a snippet around the byte `offset` with `lines_before` lines of context can start
+    /// reading: the start of the line `lines_before + 1` lines above the one holding `offset` (0
+    /// near the top of the file), and the number of line breaks before that start as miette counts
+    /// them (`\n`, `\r\n` and a lone `\r`). The extra line keeps the offset strictly after the
+    /// start, so miette reads the window exactly as it would read the whole text.
+    pub(crate) fn snippet_start(&self, offset: usize, lines_before: usize) -> (usize, usize) {
+        let offset = u32::try_from(offset.min(self.text.len())).unwrap_or(u32::MAX);
+        let line_starts = self.line_starts();
+        let line_idx = match line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let first = line_idx.saturating_sub(lines_before + 1);
+        let start = line_starts[first];
+        let lone_crs = self.lone_crs.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            self.text
+                .match_indices('\r')
+                .filter(|&(i, _)| bytes.get(i + 1) != Some(&b'\n'))
+                .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect()
+        });
+        let breaks = first + lone_crs.partition_point(|&cr| cr < start);
+        (start as usize, breaks)
     }
 
     /// Byte offset of a 1-based line and column (in characters), clamped to the text.

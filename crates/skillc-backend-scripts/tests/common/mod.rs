@@ -53,8 +53,6 @@ pub fn family(text: &str) -> (tempfile::TempDir, Ir, Vec<Diagnostic>) {
     (dir, ir, diags)
 }
 
-/// Whether an external tool is on PATH; prints a notice when absent, fails under
-/// `SKILLC_REQUIRE_TOOLS=1`.
 /// A check cannot run here because `what` is missing: a notice, or a failure under
 /// SKILLC_REQUIRE_TOOLS=1 (CI, where every tool is installed).
 pub fn tool_missing(what: &str) {
@@ -76,6 +74,8 @@ pub fn approver_key(host: &Host, name: &str, key: &str) {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
 }
 
+/// Whether an external tool is on PATH; prints a notice when absent, fails under
+/// `SKILLC_REQUIRE_TOOLS=1`.
 pub fn have_tool(name: &str) -> bool {
     let found = Command::new("sh")
         .arg("-c")

@@ -1,12 +1,11 @@
 //! Human rendering through miette with a fixed, colourless theme (stable for snapshots and logs).
 
-use crate::{Diagnostic, Severity, SourceMap, Span};
+use crate::{Diagnostic, Severity, SourceFile, SourceMap, Span};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
-use std::sync::Arc;
 
 /// Renders every diagnostic; `color` selects ANSI colours (for terminals), `width` the wrap width.
 pub fn render_human(
@@ -34,47 +33,50 @@ pub fn render_human(
     out
 }
 
-/// The file text with its display name.
-struct Named {
-    name: String,
-    text: Arc<str>,
+/// A file as miette reads it. miette's own readers scan the text from its first byte for every
+/// span, which makes a report of n findings in one file cost n times the file; this one hands
+/// miette a window that starts a few lines above the span (found through the file's line index)
+/// and shifts the result back, so each report costs the size of its snippet.
+struct Source<'a> {
+    file: &'a SourceFile,
 }
 
-impl SourceCode for Named {
+impl SourceCode for Source<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let (start, breaks) = self.file.snippet_start(span.offset(), context_lines_before);
+        let window = &self.file.text.as_bytes()[start..];
+        let local = SourceSpan::new((span.offset() - start).into(), span.len());
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.file.path.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            inner.line() + breaks,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + breaks,
         )))
     }
 }
 
 /// Adapter from our diagnostic to miette's trait. Labels in other files than the primary one become
 /// related reports so each is shown with its own source.
-struct View {
+struct View<'a> {
     code: &'static str,
     message: String,
     severity: Severity,
     help: Option<String>,
-    source: Option<Named>,
+    source: Option<Source<'a>>,
     labels: Vec<(Span, Option<String>)>,
-    related: Vec<View>,
+    related: Vec<View<'a>>,
 }
 
-impl View {
-    fn new(map: &SourceMap, d: &Diagnostic) -> Self {
+impl<'a> View<'a> {
+    fn new(map: &'a SourceMap, d: &Diagnostic) -> Self {
         let primary_file = d.span.map(|s| s.file);
         let mut labels: Vec<(Span, Option<String>)> = Vec::new();
         if let Some(span) = d.span {
@@ -90,10 +92,7 @@ impl View {
                     message: format!("{} (in {})", l.message, file.path),
                     severity: Severity::Info,
                     help: None,
-                    source: Some(Named {
-                        name: file.path.clone(),
-                        text: file.text.clone(),
-                    }),
+                    source: Some(Source { file }),
                     labels: vec![(l.span, Some(l.message.clone()))],
                     related: Vec::new(),
                 });
@@ -113,31 +112,30 @@ impl View {
             message: d.message.clone(),
             severity: d.severity,
             help,
-            source: primary_file.and_then(|f| map.get(f)).map(|file| Named {
-                name: file.path.clone(),
-                text: file.text.clone(),
-            }),
+            source: primary_file
+                .and_then(|f| map.get(f))
+                .map(|file| Source { file }),
             labels,
             related,
         }
     }
 }
 
-impl fmt::Debug for View {
+impl fmt::Debug for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for View {
+impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for View {}
+impl std::error::Error for View<'_> {}
 
-impl miette::Diagnostic for View {
+impl miette::Diagnostic for View<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.code))
     }
@@ -183,5 +181,60 @@ impl miette::Diagnostic for View {
         Some(Box::new(
             self.related.iter().map(|r| r as &dyn miette::Diagnostic),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What miette shows of a span: data, span, line, column, line count (name aside).
+    fn contents(
+        code: &dyn SourceCode,
+        span: SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Option<(Vec<u8>, SourceSpan, usize, usize, usize)> {
+        let c = code.read_span(&span, before, after).ok()?;
+        Some((
+            c.data().to_vec(),
+            *c.span(),
+            c.line(),
+            c.column(),
+            c.line_count(),
+        ))
+    }
+
+    #[test]
+    fn windows_read_exactly_what_miette_reads_from_the_whole_text() {
+        let texts = [
+            "a: 1\nbb: 2\n\nccc: [x, y]\n  - ü: z\nlast",
+            "one\r\ntwo\r\n\r\nthree\r\nfour\r\n",
+            "lone\rcarriage\rreturns\nand\r\nmixed\n\rend",
+            "\n\n\nx\n\n\n",
+            "",
+        ];
+        for text in texts {
+            let mut map = SourceMap::new();
+            let id = map.add("f.yaml", text);
+            let source = Source {
+                file: map.get(id).expect("file"),
+            };
+            // Every span inside the text (miette itself panics on some beyond its end).
+            for start in 0..=text.len() {
+                for len in 0..=(text.len() - start).min(7) {
+                    for before in 0..3 {
+                        for after in 0..3 {
+                            let span = SourceSpan::new(start.into(), len);
+                            assert_eq!(
+                                contents(&source, span, before, after),
+                                contents(&text, span, before, after),
+                                "{text:?} at {start}+{len}, context {before}/{after}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! the cases a rule page's one-file examples cannot show (several files or families, edge cases,
 //! scale).
 
-mod common;
+use crate::common;
 
 use common::{check_json, codes, repo, skillc, tree};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `skillc approve` mints tokens the generated scripts verify: checked here with Python's `hmac`,
 //! independently of skillc's own code.
 
-mod common;
+use crate::common;
 
 use common::{repo, skillc};
 

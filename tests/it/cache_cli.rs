@@ -2,7 +2,7 @@
 //! `--no-cache` run report, an edited file is parsed again, a broken or unwritable cache never
 //! changes a result, and `build` never uses the cache.
 
-mod common;
+use crate::common;
 
 use common::{Run, repo, tree};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! `skillc catalog`, and the README's failure-mode table that it generates.
 
-mod common;
+use crate::common;
 
 use common::{repo, skillc};
 

@@ -2,7 +2,7 @@
 //! files were written in, whatever order the families are named on the command line, whatever
 //! names their directories have, and from one run to the next.
 
-mod common;
+use crate::common;
 
 use common::{skillc, snapshot};
 use serde_json::Value;

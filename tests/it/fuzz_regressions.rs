@@ -7,7 +7,7 @@
 //! - `pipeline/*`: the bytes are split on 0xFF into `family.yaml`, `f1.yaml`, ... (as the fuzz
 //!   target does).
 
-mod common;
+use crate::common;
 
 use common::{repo, skillc};
 use std::path::{Path, PathBuf};

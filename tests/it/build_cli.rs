@@ -1,7 +1,7 @@
 //! `skillc build`: refuses on errors, writes a complete tree with a manifest, deterministically and
 //! atomically, and never replaces a directory that is not a skillc build.
 
-mod common;
+use crate::common;
 
 use common::{repo, skillc, snapshot, tree};
 use std::path::Path;

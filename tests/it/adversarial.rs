@@ -6,7 +6,7 @@
 //! RSS from `/usr/bin/time -f %M` (or `/proc/<pid>/status` `VmHWM` while polling when `time` is
 //! absent; the memory assertion is skipped with a notice when neither works).
 
-mod common;
+use crate::common;
 
 use common::{repo, tool_available};
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! enabled, the page's Bad example (a one-file family) makes the rule fire and its Good example
 //! gives no finding. The Bad example's human rendering is snapshotted beside its input.
 
-mod common;
+use crate::common;
 
 use common::{skillc, tree};
 use skillc::pipeline::{self, CheckOptions, Checked};

@@ -1,7 +1,7 @@
 //! The committed JSON Schema is fresh, and the shipped skill files validate against it with an
 //! independent validator (Python's `jsonschema`, draft 2020-12).
 
-mod common;
+use crate::common;
 
 use common::{repo, skillc, tool_available, yaml_files};
 use std::process::Command;

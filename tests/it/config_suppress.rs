@@ -1,6 +1,6 @@
 //! `skillc.toml` (rule levels, fail-on, strict keys) and `# skillc: ignore[...]` comments.
 
-mod common;
+use crate::common;
 
 use common::{check_json, codes, skillc, tree};
 

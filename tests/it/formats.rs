@@ -1,7 +1,7 @@
 //! Machine formats for CI: SARIF 2.1.0 (parsed with serde-sarif's types and validated against the
 //! OASIS schema), GitHub annotations (chosen automatically under GitHub Actions), short lines.
 
-mod common;
+use crate::common;
 
 use common::{repo, skillc, tool_available, tree};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! `skillc graph`: DOT, Mermaid, JSON, the start order, and refusal on a cycle.
 
-mod common;
+use crate::common;
 
 use common::{repo, skillc, tree};
 

@@ -1,7 +1,7 @@
 //! `skillc check` as CI and pre-commit hooks use it: exit codes, JSON contract, every error of a
 //! run reported with exact positions.
 
-mod common;
+use crate::common;
 
 use common::{check_json, codes, skillc, tree};
 use serde_json::Value;
