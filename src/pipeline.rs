@@ -2,7 +2,7 @@
 
 use crate::config::{self, Config};
 use crate::{registry, suppress};
-use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary};
+use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary, parallel};
 use skillc_ir::Ir;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -146,32 +146,17 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
     if analyzed {
         // Independent passes over one IR; `sort` below makes the order of their findings moot.
-        let passes: [fn(&Ir) -> Vec<Diagnostic>; 2] =
-            [skillc_analysis::analyze, skillc_backend_launchd::check];
-        let found = std::thread::scope(|s| {
-            let ir = &ir;
-            // The main thread's stack size: the graph walks recurse along dependency chains.
-            let handles: Vec<_> = passes
-                .into_iter()
-                .map(|f| {
-                    let thread = std::thread::Builder::new()
-                        .stack_size(PASS_STACK_BYTES)
-                        .spawn_scoped(s, move || f(ir));
-                    (f, thread)
-                })
-                .collect();
-            // The script backend's check spreads over every core itself.
-            let mut found = skillc_backend_scripts::check(ir);
-            for (f, thread) in handles {
-                found.extend(match thread {
-                    // A panic in a pass is an internal error: re-raise it on this thread.
-                    Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                    // No thread to be had: run the pass here.
-                    Err(_) => f(ir),
-                });
-            }
-            found
-        });
+        // Each on its own thread with the main thread's stack size: the graph walks recurse
+        // along dependency chains. The script backend's check spreads over every core itself.
+        let passes: [fn(&Ir) -> Vec<Diagnostic>; 3] = [
+            skillc_backend_scripts::check,
+            skillc_analysis::analyze,
+            skillc_backend_launchd::check,
+        ];
+        let options = parallel::Options::new(1)
+            .threads(passes.len())
+            .stack_bytes(PASS_STACK_BYTES);
+        let found = parallel::map(&passes, options, |f| f(&ir)).concat();
         diagnostics.extend(found);
     }
     timings.analyze = t.elapsed();

@@ -3,6 +3,7 @@
 //! leaves the previous tree as it was; the staging directory is removed.
 
 use super::{MANIFEST_FILE, OutputFile, PlannedFile};
+use skillc_backend_support::parallel;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -144,8 +145,6 @@ fn fill(
 ) -> Result<Vec<Written>, WriteError> {
     use sha2::{Digest, Sha256};
     use std::os::unix::fs::MetadataExt;
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let owner = fs::metadata(staging)
         .map_err(|e| WriteError::Io(format!("{}: {e}", staging.display())))?
         .uid();
@@ -154,9 +153,6 @@ fn fill(
         let dir = staging.join(dir);
         fs::create_dir_all(&dir).map_err(|e| WriteError::Io(format!("{}: {e}", dir.display())))?;
     }
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let first_error: Mutex<Option<(usize, WriteError)>> = Mutex::new(None);
     let one = |i: usize| -> Result<[u8; 32], WriteError> {
         let f = &files[i];
         let bytes = f.render();
@@ -172,55 +168,17 @@ fn fill(
             .map_err(|e| WriteError::Io(format!("{}: {e}", path.display())))?;
         Ok(sha256)
     };
-    let work = || {
-        let mut done = Vec::new();
-        while !failed.load(Ordering::Relaxed) {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= files.len() {
-                break;
-            }
-            match one(i) {
-                Ok(sha) => done.push((i, sha)),
-                Err(e) => {
-                    failed.store(true, Ordering::Relaxed);
-                    let mut slot = first_error
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    // The lowest index wins, so the error reported does not depend on scheduling.
-                    if slot.as_ref().is_none_or(|(j, _)| i < *j) {
-                        *slot = Some((i, e));
-                    }
-                }
-            }
-        }
-        done
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 8);
-    let mut digests: Vec<(usize, [u8; 32])> = if threads == 1 || files.len() < 64 {
-        work()
-    } else {
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
-    if let Some((_, e)) = first_error
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(e);
-    }
-    digests.sort_unstable_by_key(|&(i, _)| i);
+    // Files are independent: written on every core, one at a time each (never the whole tree in
+    // memory); the first error in path order wins, so the error reported does not depend on
+    // scheduling.
+    let indices: Vec<usize> = (0..files.len()).collect();
+    let digests = parallel::try_map(&indices, parallel::Options::new(64), |&i| one(i))?;
     Ok(digests
         .into_iter()
-        .map(|(i, sha256)| Written {
-            path: files[i].path.clone(),
-            executable: files[i].executable,
+        .zip(files)
+        .map(|(sha256, f)| Written {
+            path: f.path.clone(),
+            executable: f.executable,
             sha256,
         })
         .collect())

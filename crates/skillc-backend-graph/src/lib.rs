@@ -7,14 +7,26 @@
 mod dot;
 mod json;
 mod mermaid;
-mod order;
 
 pub use dot::to_dot;
 pub use json::to_json;
 pub use mermaid::to_mermaid;
-pub use order::start_order;
 
+use skillc_backend_support::{Edges, OrderSpec, Ties, dependency_order};
 use skillc_ir::{DependencyKind, Ir, ServiceId};
+
+/// Every service, dependencies (`requires` and `wants`) before dependents; of the services
+/// ready, the lower layer first, then family and id. `None` when the graph has a cycle (the
+/// analyzer reports cycles; callers only order checked IR).
+pub fn start_order(ir: &Ir) -> Option<Vec<ServiceId>> {
+    let spec = OrderSpec {
+        family: None,
+        edges: Edges::RequiresAndWants,
+        ties: Ties::SmallestReady,
+    };
+    let order = dependency_order(ir, spec);
+    order.acyclic.then_some(order.services)
+}
 
 /// Services sorted by layer, family name, id: the order nodes are printed in.
 fn sorted_services(ir: &Ir) -> Vec<ServiceId> {

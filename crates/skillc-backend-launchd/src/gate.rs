@@ -8,7 +8,7 @@
 //! For each dependency, in `requires` order, the gate probes its readiness (the dependency's own
 //! probe, compiled by `skillc_sh`), sleeping 1 s, 2 s, 4 s, ... between attempts, capped at the
 //! dependency's readiness `interval`, until its budget runs out (see
-//! [`crate::wait_budget_secs`]). It logs to stderr (launchd's `StandardErrorPath`) what it waits
+//! [`crate::resolve::wait_budget_secs`]). It logs to stderr (launchd's `StandardErrorPath`) what it waits
 //! for, when each dependency becomes ready, and when it gives up.
 //!
 //! Exit codes ([`skillc_backend_support::exit`]): `TEMPFAIL` (75) when a dependency is not ready

@@ -19,53 +19,22 @@
 //! launchctl, no chown, no root or macOS check.
 
 use crate::resolve::{gate_path, has_gate};
-use skillc_backend_support::{domain, plist_dir};
+use skillc_backend_support::{Edges, OrderSpec, Ties, dependency_order, domain, plist_dir};
 use skillc_ir::{FamilyId, Ir, Scope, ServiceId};
 use skillc_sh::{Domain, comment_text, quote};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// The services of a family in install order: a topological order of `requires` + `wants`
-/// edges between services of the family (dependencies first); among services whose
-/// dependencies are all placed, the lower layer first, then the id. Services on a cycle (which
-/// the analyzer reports) follow in the same tie order.
-pub fn install_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
-    let members: Vec<ServiceId> = ir
-        .service_ids()
-        .filter(|&id| ir.service(id).family == family)
-        .collect();
-    let key = |id: ServiceId| {
-        let s = ir.service(id);
-        (s.layer.value, s.id.value.clone(), id)
+/// The services of a family in install order: dependencies (`requires` and `wants` within the
+/// family) first; of the services ready, the lower layer first, then the id. Services on a cycle
+/// (which the analyzer reports) follow in the same tie order.
+fn install_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
+    let spec = OrderSpec {
+        family: Some(family),
+        edges: Edges::RequiresAndWants,
+        ties: Ties::SmallestReady,
     };
-    let mut pending: BTreeMap<ServiceId, BTreeSet<ServiceId>> = members
-        .iter()
-        .map(|&id| {
-            let deps = ir
-                .service(id)
-                .dependencies()
-                .map(|d| d.target)
-                .filter(|t| members.contains(t) && *t != id)
-                .collect();
-            (id, deps)
-        })
-        .collect();
-    let mut order = Vec::new();
-    while !pending.is_empty() {
-        let next = pending
-            .iter()
-            .filter(|(_, deps)| deps.is_empty())
-            .map(|(&id, _)| key(id))
-            .min()
-            .or_else(|| pending.keys().map(|&id| key(id)).min());
-        let Some((_, _, id)) = next else { break };
-        pending.remove(&id);
-        for deps in pending.values_mut() {
-            deps.remove(&id);
-        }
-        order.push(id);
-    }
-    order
+    dependency_order(ir, spec).services
 }
 
 /// Options, platform checks and the helpers install.sh and uninstall.sh share.
@@ -75,7 +44,7 @@ const PRELUDE: &str = include_str!("sh/prelude.sh");
 const INSTALL_FNS: &str = include_str!("sh/install_fns.sh");
 
 /// `install.sh` of a family.
-pub fn install_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
     let fam = ir.family(family);
     let mut out = String::new();
     let _ = writeln!(out, "#!/bin/sh");
@@ -183,7 +152,7 @@ pub fn install_script(ir: &Ir, family: FamilyId) -> String {
 const UNINSTALL_FNS: &str = include_str!("sh/uninstall_fns.sh");
 
 /// `uninstall.sh` of a family: reverse install order; logs and working directories are kept.
-pub fn uninstall_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId) -> String {
     let fam = ir.family(family);
     let mut out = String::new();
     let _ = writeln!(out, "#!/bin/sh");

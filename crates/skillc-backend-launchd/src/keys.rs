@@ -1,7 +1,7 @@
 //! The closed key schema of the `run.launchd` escape hatch.
 
 /// Keys the typed schema writes itself; the escape hatch may not set them.
-pub const OWNED_KEYS: &[(&str, &str)] = &[
+pub(crate) const OWNED_KEYS: &[(&str, &str)] = &[
     ("Label", "`label:` / `label_prefix`"),
     ("Program", "`run.program` (emitted as ProgramArguments[0])"),
     ("BundleProgram", "`run.program`"),
@@ -23,7 +23,7 @@ pub const OWNED_KEYS: &[(&str, &str)] = &[
 ];
 
 /// Keys launchd no longer honours (or that the installer overrides); refused with the reason.
-pub const DEPRECATED_KEYS: &[(&str, &str)] = &[
+pub(crate) const DEPRECATED_KEYS: &[(&str, &str)] = &[
     (
         "OnDemand",
         "a 10.4-era key: true does nothing and false means KeepAlive=true",
@@ -45,7 +45,7 @@ pub const DEPRECATED_KEYS: &[(&str, &str)] = &[
 
 /// The value type an escape-hatch key must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
+pub(crate) enum KeyType {
     Bool,
     /// An integer within the bounds (inclusive).
     Int(i64, i64),
@@ -60,7 +60,7 @@ pub enum KeyType {
 }
 
 impl KeyType {
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match self {
             KeyType::Bool => "a boolean".to_owned(),
             KeyType::Int(lo, hi) => format!("an integer from {lo} to {hi}"),
@@ -73,7 +73,7 @@ impl KeyType {
     }
 
     /// Whether `v` has this type.
-    pub fn accepts(self, v: &serde_json::Value) -> bool {
+    pub(crate) fn accepts(self, v: &serde_json::Value) -> bool {
         use serde_json::Value as J;
         match self {
             KeyType::Bool => v.is_boolean(),
@@ -105,7 +105,7 @@ pub(crate) fn convertible(v: &serde_json::Value) -> bool {
 const PROCESS_TYPES: &[&str] = &["Background", "Standard", "Adaptive", "Interactive"];
 
 /// Keys the escape hatch accepts (with a warning), from launchd.plist(5).
-pub const RAW_KEYS: &[(&str, KeyType)] = &[
+pub(crate) const RAW_KEYS: &[(&str, KeyType)] = &[
     ("AbandonProcessGroup", KeyType::Bool),
     ("AssociatedBundleIdentifiers", KeyType::StrArray),
     ("Debug", KeyType::Bool),
@@ -138,7 +138,7 @@ pub const RAW_KEYS: &[(&str, KeyType)] = &[
 ];
 
 /// Escape-hatch keys launchd.plist(5) discourages; the `launchd-raw-key` warning says why.
-pub const DISCOURAGED_KEYS: &[(&str, &str)] = &[
+pub(crate) const DISCOURAGED_KEYS: &[(&str, &str)] = &[
     (
         "WatchPaths",
         "filesystem events can be missed and the file may be inconsistent at launch",

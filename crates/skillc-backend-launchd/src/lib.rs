@@ -11,7 +11,7 @@
 //! | `<family>/install.sh`, `<family>/uninstall.sh` | installers (executable) |
 //!
 //! Installed paths: daemons in `/Library/LaunchDaemons`, agents in `/Library/LaunchAgents`, gates
-//! in [`GATE_ROOT`]`/<family>/gates/<service-id>.sh` (the path the plist's `ProgramArguments[0]`
+//! in `/usr/local/libexec/skillc/<family>/gates/<service-id>.sh` (the path the plist's `ProgramArguments[0]`
 //! names). Run [`check`] first: [`emit`] assumes a checked IR ([`build`] does both).
 
 mod gate;
@@ -22,12 +22,11 @@ mod resolve;
 pub mod rules;
 
 pub use gate::gate_script;
-pub use install::{install_order, install_script, uninstall_script};
-pub use keys::{DEPRECATED_KEYS, DISCOURAGED_KEYS, KeyType, OWNED_KEYS, RAW_KEYS};
-pub use plist_gen::{AGENT_PATH, DAEMON_PATH, plist_value, to_xml};
-pub use resolve::{
-    DEFAULT_BUDGET_SECS, GATE_ROOT, backoff_cap_secs, gate_path, has_gate, wait_budget_secs,
-};
+pub use plist_gen::plist_value;
+pub use resolve::{gate_path, has_gate};
+
+use install::{install_script, uninstall_script};
+use plist_gen::to_xml;
 
 use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};

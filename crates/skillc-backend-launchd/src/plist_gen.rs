@@ -15,11 +15,12 @@ use std::collections::BTreeMap;
 /// directories only. `/usr/local/bin` and `/opt/homebrew/bin` are left out on purpose: Homebrew
 /// makes them writable by an admin user, and a root daemon resolving tools there is a privilege
 /// escalation path.
-pub const DAEMON_PATH: &str = "/usr/bin:/bin:/usr/sbin:/sbin";
+pub(crate) const DAEMON_PATH: &str = "/usr/bin:/bin:/usr/sbin:/sbin";
 
 /// `PATH` for agents when `run.env` sets none: the system directories first (so nothing
 /// user-writable shadows a system tool), then Intel and Apple-silicon Homebrew.
-pub const AGENT_PATH: &str = "/usr/bin:/bin:/usr/sbin:/sbin:/usr/local/bin:/opt/homebrew/bin";
+pub(crate) const AGENT_PATH: &str =
+    "/usr/bin:/bin:/usr/sbin:/sbin:/usr/local/bin:/opt/homebrew/bin";
 
 fn session_type_name(t: SessionType) -> &'static str {
     match t {
@@ -193,7 +194,7 @@ pub fn plist_value(ir: &Ir, id: ServiceId) -> Value {
 }
 
 /// Serializes a plist tree as Apple XML with a trailing newline.
-pub fn to_xml(value: &Value) -> Vec<u8> {
+pub(crate) fn to_xml(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail for a tree built from strings, integers and booleans.
     if value.to_writer_xml(&mut out).is_err() {

@@ -7,10 +7,10 @@ use skillc_ir::{Ir, KeepAlive, Service, ServiceId};
 pub(crate) use skillc_backend_support::IrResolver;
 
 /// Where gates are installed: `<GATE_ROOT>/<family>/gates/<service-id>.sh`.
-pub const GATE_ROOT: &str = "/usr/local/libexec/skillc";
+pub(crate) const GATE_ROOT: &str = "/usr/local/libexec/skillc";
 
 /// Budget used for a dependency that has neither `start_timeout` nor readiness.
-pub const DEFAULT_BUDGET_SECS: u64 = 60;
+pub(crate) const DEFAULT_BUDGET_SECS: u64 = 60;
 
 /// Absolute path the gate of `id` is installed to.
 pub fn gate_path(ir: &Ir, id: ServiceId) -> String {
@@ -36,7 +36,7 @@ pub(crate) fn keeps_alive(s: &Service) -> bool {
 
 /// How long a gate waits for dependency `dep`: its `start_timeout` when declared, else its
 /// readiness `retries × (interval + timeout)`, else [`DEFAULT_BUDGET_SECS`].
-pub fn wait_budget_secs(dep: &Service) -> u64 {
+pub(crate) fn wait_budget_secs(dep: &Service) -> u64 {
     if let Some(t) = &dep.run.start_timeout {
         return ceil_secs(t.value, 1);
     }
@@ -50,7 +50,7 @@ pub fn wait_budget_secs(dep: &Service) -> u64 {
 }
 
 /// The longest sleep between two probes of `dep`: its readiness interval (at least 1 s).
-pub fn backoff_cap_secs(dep: &Service) -> u64 {
+pub(crate) fn backoff_cap_secs(dep: &Service) -> u64 {
     dep.readiness
         .as_ref()
         .map_or(5, |r| ceil_secs(r.interval.value, 1))

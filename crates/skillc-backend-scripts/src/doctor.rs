@@ -5,56 +5,24 @@ use crate::resolve::{IrResolver, domain};
 use crate::runtime::DOCTOR_RUNTIME;
 use crate::script::skill_params;
 use crate::{script_file_name, skill_runs};
+use skillc_backend_support::{Edges, OrderSpec, Ties, dependency_order};
 use skillc_ir::{FamilyId, Ir, ServiceId, SkillId};
 use skillc_sh::{Domain, ProbeCompiler, comment_text, quote};
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// The family's services in start order: layer first (L1 before L2 before L3), then hard
-/// dependencies before their dependents, then by id.
-pub fn start_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
-    let mut ids: Vec<ServiceId> = ir
-        .service_ids()
-        .filter(|&s| ir.service(s).family == family)
-        .collect();
-    ids.sort_by(|a, b| {
-        let (x, y) = (ir.service(*a), ir.service(*b));
-        (x.layer.value, &x.id.value).cmp(&(y.layer.value, &y.id.value))
-    });
-    let mut out = Vec::new();
-    let mut done = BTreeSet::new();
-    let mut stack = Vec::new();
-    for &s in &ids {
-        visit(ir, s, &ids, &mut done, &mut stack, &mut out);
-    }
-    out
-}
-
-fn visit(
-    ir: &Ir,
-    s: ServiceId,
-    set: &[ServiceId],
-    done: &mut BTreeSet<ServiceId>,
-    stack: &mut Vec<ServiceId>,
-    out: &mut Vec<ServiceId>,
-) {
-    if done.contains(&s) || stack.contains(&s) {
-        return;
-    }
-    stack.push(s);
-    for d in &ir.service(s).requires {
-        if set.contains(&d.target) && ir.service(d.target).layer.value <= ir.service(s).layer.value
-        {
-            visit(ir, d.target, set, done, stack, out);
-        }
-    }
-    stack.pop();
-    done.insert(s);
-    out.push(s);
+/// The family's services in start order: by layer, then id, each right after its hard
+/// dependencies of the same or a lower layer.
+fn start_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
+    let spec = OrderSpec {
+        family: Some(family),
+        edges: Edges::RequiresNotAbove,
+        ties: Ties::DepthFirst,
+    };
+    dependency_order(ir, spec).services
 }
 
 /// The doctor script of a family that has services.
-pub fn doctor_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn doctor_script(ir: &Ir, family: FamilyId) -> String {
     let fam = ir.family(family);
     let resolver = IrResolver { ir };
     let mut pc = ProbeCompiler::new(&resolver);

@@ -13,7 +13,7 @@
 //! family's plists from the launchd backend. They are self-contained (no shared library): an
 //! operator reads one file. The exit codes are in `EXIT_CODES.md` (defined in
 //! [`skillc_backend_support::exit`]), the audit record in
-//! `schemas/audit.schema.json`, approval tokens in [`token`].
+//! `schemas/audit.schema.json`, approval tokens in [`mint_token`].
 //!
 //! Run [`check`] (and the analyzer) first: [`emit`] assumes a checked IR. Should an expression
 //! still not compile, the script for it prints why and exits 70 (`script-expr-unsupported`).
@@ -26,24 +26,21 @@ mod resolve;
 pub mod rules;
 mod runtime;
 mod script;
-pub mod token;
+mod token;
 
-pub use doctor::{doctor_script, start_order};
 pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script};
-pub use token::{APPROVERS_DIR, mint_token};
+pub use token::mint_token;
+
+use doctor::doctor_script;
 
 use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, ServiceId, SkillId};
 
 /// Default audit log (JSON lines); `SKILLC_AUDIT_LOG` redirects it (for tests).
-pub const AUDIT_LOG: &str = "/var/log/skillc/audit.jsonl";
+pub(crate) const AUDIT_LOG: &str = "/var/log/skillc/audit.jsonl";
 /// Default state directory (locks, used approval tokens); `SKILLC_STATE_DIR` redirects it.
-pub const STATE_DIR: &str = "/var/db/skillc";
-/// The version of the audit record and of the `--json` results.
-pub const AUDIT_SCHEMA_VERSION: u32 = 1;
-/// The JSON Schema of one audit record.
-pub const AUDIT_SCHEMA: &str = include_str!("../schemas/audit.schema.json");
+pub(crate) const STATE_DIR: &str = "/var/db/skillc";
 
 /// Every rule of this backend with its `skillc explain` page.
 pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
@@ -58,14 +55,14 @@ pub fn check(ir: &Ir) -> Vec<Diagnostic> {
 }
 
 /// Every (skill, service) pair that gets a script, in IR order.
-pub fn skill_runs(ir: &Ir) -> Vec<(SkillId, ServiceId)> {
+pub(crate) fn skill_runs(ir: &Ir) -> Vec<(SkillId, ServiceId)> {
     ir.skill_ids()
         .flat_map(|k| ir.skill(k).targets.iter().map(move |&t| (k, t)))
         .collect()
 }
 
 /// `<skill-family>--<skill-id>--<service-id>.sh`
-pub fn script_file_name(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
+pub(crate) fn script_file_name(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
     let k = ir.skill(skill);
     format!(
         "{}--{}--{}.sh",
@@ -76,7 +73,7 @@ pub fn script_file_name(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
 }
 
 /// The output path of the script of `skill` applied to `target`.
-pub fn script_path(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
+pub(crate) fn script_path(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
     format!(
         "{}/remediate/{}",
         ir.family(ir.service(target).family).name.value,

@@ -21,7 +21,7 @@ pub struct Decision {
 }
 
 /// One level up for a daemon or an L1 target (never above destructive).
-pub fn effective_risk(risk: Risk, target: &Service) -> Risk {
+pub(crate) fn effective_risk(risk: Risk, target: &Service) -> Risk {
     if target.scope.value == Scope::Daemon || target.layer.value == Layer::L1 {
         risk.raised()
     } else {
@@ -30,7 +30,7 @@ pub fn effective_risk(risk: Risk, target: &Service) -> Risk {
 }
 
 /// Whether `rule` matches a step of effective risk `risk` on `target`.
-pub fn rule_matches(rule: &PolicyRule, risk: Risk, target: &Service) -> bool {
+pub(crate) fn rule_matches(rule: &PolicyRule, risk: Risk, target: &Service) -> bool {
     rule.risk.is_none_or(|r| r == risk)
         && rule
             .family
@@ -79,7 +79,7 @@ pub fn decide(ir: &Ir, skill_family: FamilyId, risk: Risk, target: ServiceId) ->
 }
 
 /// The names of the members of the given roles of a policy, sorted, deduplicated.
-pub fn approvers(ir: &Ir, policy: PolicyId, roles: &[usize]) -> Vec<String> {
+pub(crate) fn approvers(ir: &Ir, policy: PolicyId, roles: &[usize]) -> Vec<String> {
     let pol = ir.policy(policy);
     let mut out: Vec<String> = roles
         .iter()
@@ -92,7 +92,7 @@ pub fn approvers(ir: &Ir, policy: PolicyId, roles: &[usize]) -> Vec<String> {
 }
 
 /// Every member of every role of a policy (who may approve when a run is made stricter).
-pub fn all_approvers(ir: &Ir, policy: PolicyId) -> Vec<String> {
+pub(crate) fn all_approvers(ir: &Ir, policy: PolicyId) -> Vec<String> {
     let all: Vec<usize> = (0..ir.policy(policy).roles.len()).collect();
     approvers(ir, policy, &all)
 }

@@ -18,13 +18,13 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
 /// Where generated scripts look for approver keys (`<name>.key`).
-pub const APPROVERS_DIR: &str = "/usr/local/etc/skillc/approvers";
+pub(crate) const APPROVERS_DIR: &str = "/usr/local/etc/skillc/approvers";
 
 /// The token format version prefix.
-pub const TOKEN_PREFIX: &str = "skillc1";
+pub(crate) const TOKEN_PREFIX: &str = "skillc1";
 
 /// HMAC-SHA256 (RFC 2104) of `msg` under `key` (the `hmac` crate).
-pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     use hmac::{KeyInit, Mac};
     let Ok(mut mac) = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key) else {
         unreachable!("HMAC accepts keys of any length")
@@ -34,7 +34,7 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
 }
 
 /// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         let _ = write!(s, "{b:02x}");
@@ -43,12 +43,17 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// The key id a token carries: the first 16 hex digits of SHA-256 of the key.
-pub fn key_id(key: &[u8]) -> String {
+pub(crate) fn key_id(key: &[u8]) -> String {
     hex(&Sha256::digest(key))[..16].to_owned()
 }
 
 /// The message a token's MAC covers.
-pub fn token_message(skill: &str, target: &str, plan_hash: &str, expires_unix: u64) -> String {
+pub(crate) fn token_message(
+    skill: &str,
+    target: &str,
+    plan_hash: &str,
+    expires_unix: u64,
+) -> String {
     format!("skillc-approval-v1\n{skill}\n{target}\n{plan_hash}\n{expires_unix}")
 }
 

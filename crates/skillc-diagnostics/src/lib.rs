@@ -5,6 +5,7 @@
 //! diagnostics; rendering (human via miette, JSON, ...) lives here so no other crate names miette.
 
 mod diagnostic;
+pub mod parallel;
 mod render;
 mod rule;
 mod source;

@@ -4,7 +4,7 @@ use crate::ParseCache;
 use crate::ast::{Document, FamilyDecl};
 use crate::discover::{FamilyDir, discover};
 use crate::{Sp, rules, yaml};
-use skillc_diagnostics::{Diagnostic, FileId, SourceMap, Span};
+use skillc_diagnostics::{Diagnostic, FileId, SourceMap, Span, parallel};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -91,41 +91,13 @@ fn parse_all(
     cache: Option<&ParseCache>,
 ) -> Vec<Option<Parsed>> {
     let mut out: Vec<Option<Parsed>> = (0..sources.len()).map(|_| None).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 8);
-    let parse = |id: FileId| {
+    let parse = |&id: &FileId| {
         sources
             .get(id)
             .map(|source| (id, parse_one(source, id, cache)))
     };
-    if threads == 1 || files.len() < 2 {
-        for (id, r) in files.iter().filter_map(|&id| parse(id)) {
-            out[id.0 as usize] = Some(r);
-        }
-        return out;
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<(FileId, Parsed)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&id) = files.get(i) else { break };
-                        mine.extend(parse(id));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    for (id, r) in results.into_iter().flatten() {
+    let parsed = parallel::map(files, parallel::Options::new(2), parse);
+    for (id, r) in parsed.into_iter().flatten() {
         out[id.0 as usize] = Some(r);
     }
     out

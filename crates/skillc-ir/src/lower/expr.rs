@@ -4,7 +4,7 @@ use super::context::Cx;
 use super::declare::Decls;
 use super::refs::Reach;
 use crate::model::{FamilyId, Param};
-use skillc_diagnostics::FileId;
+use skillc_diagnostics::{FileId, parallel};
 use skillc_expr::{Expr, Origin, Type, TypeEnv, origin_for};
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{self, ExprText, ParamType};
@@ -143,30 +143,11 @@ fn texts<'l>(decls: &Decls<'l>) -> Vec<&'l str> {
 /// out: lowering parses them in place to report the error at its position.
 pub(crate) fn prefill_cache(cx: &mut Cx<'_>, decls: &Decls<'_>) {
     let texts = texts(decls);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 8);
-    let parse = |t: &str| {
+    let parse = |t: &&str| {
         skillc_expr::parse(t, &Origin::exact(FileId(0), 0, t.len()))
             .ok()
-            .map(|e| (t.to_owned(), e))
+            .map(|e| ((*t).to_owned(), e))
     };
-    if threads == 1 || texts.len() < 64 {
-        cx.expr_cache.extend(texts.iter().filter_map(|t| parse(t)));
-        return;
-    }
-    let chunk = texts.len().div_ceil(threads);
-    let parsed: Vec<Vec<(String, Expr)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = texts
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().filter_map(|t| parse(t)).collect::<Vec<_>>())
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
+    let parsed = parallel::map(&texts, parallel::Options::new(64), parse);
     cx.expr_cache.extend(parsed.into_iter().flatten());
 }
