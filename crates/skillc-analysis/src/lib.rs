@@ -12,4 +12,3 @@ use skillc_diagnostics::RuleInfo;
 pub fn rules() -> impl Iterator<Item = &'static RuleInfo> {
     rules::ALL.iter().map(|check| check.rule)
 }
-

@@ -29,8 +29,8 @@ pub use resolve::{gate_path, has_gate};
 use install::{install_script, uninstall_script};
 use plist_gen::to_xml;
 
-use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_analysis::CheckedIr;
+use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, Scope};
 

@@ -3,6 +3,7 @@
 mod common;
 
 use serde_json::{Value as J, json};
+use skillc_analysis::CheckedIr;
 use skillc_backend_launchd::{emit, gate_path, has_gate};
 use skillc_ir::{Ir, KeepAlive, Schedule, Scope, ServiceId, SessionType};
 use std::process::Command;
@@ -163,7 +164,7 @@ for path in sys.argv[1:]:
 print(json.dumps(out))
 "#;
 
-fn plists(ir: &Ir) -> Vec<(ServiceId, String, Vec<u8>)> {
+fn plists(ir: &CheckedIr) -> Vec<(ServiceId, String, Vec<u8>)> {
     let files = emit(ir);
     ir.service_ids()
         .map(|id| {

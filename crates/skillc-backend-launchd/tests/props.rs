@@ -4,7 +4,7 @@
 mod common;
 
 use proptest::prelude::*;
-use skillc_backend_launchd::{build, emit, plist_value};
+use skillc_backend_launchd::{check, emit, plist_value};
 
 fn yaml_dq(s: &str) -> String {
     // A YAML double-quoted scalar that denotes exactly `s`.
@@ -83,7 +83,10 @@ proptest! {
         let (_t, ir, diags) = common::family(&family(&arg, &val));
         prop_assert!(diags.iter().all(|d| !d.is_error()), "{:?}", diags);
         prop_assert_eq!(&ir.services[0].run.args[0].value, &arg);
-        let files = build(&ir).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+        let found = check(&ir);
+        prop_assert!(found.iter().all(|d| !d.is_error()), "{:?}", found);
+        let ir = common::checked(ir);
+        let files = emit(&ir);
         let f = files.iter().find(|f| is_plist(&f.path)).expect("plist");
         let v = plist::Value::from_reader_xml(std::io::Cursor::new(&f.bytes))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -106,8 +109,10 @@ proptest! {
         let yaml = if in_env { family("ok", &s) } else { family(&s, "ok") };
         let (_t, ir, diags) = common::family(&yaml);
         prop_assume!(diags.iter().all(|d| !d.is_error()));
-        let err = build(&ir).expect_err("build must refuse");
+        let err = check(&ir);
         prop_assert!(err.iter().any(|d| d.code == "launchd-xml-illegal-char" && d.span.is_some()));
+        // emit's own defence: even an IR certified in spite of the finding gets no plist.
+        let ir = skillc_analysis::analyze(ir, &[]).certify(&[]).expect("nothing to refuse");
         prop_assert!(emit(&ir).iter().all(|f| !is_plist(&f.path)));
     }
 }

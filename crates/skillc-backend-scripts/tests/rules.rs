@@ -94,7 +94,8 @@ fn undecided(ir: &Ir) -> BTreeSet<(String, String)> {
 fn policy_decisions_agree_with_the_analyzer() {
     // Shipped: the analyzer finds every step covered and unambiguous; so does the compiler.
     let ir = common::shipped();
-    let policy_findings: Vec<String> = skillc_analysis::analyze(&ir)
+    let policy_findings: Vec<String> = skillc_analysis::analyze(Ir::clone(&ir), &[])
+        .diagnostics
         .iter()
         .filter(|d| d.code.starts_with("policy-"))
         .map(|d| d.message.clone())
@@ -109,7 +110,8 @@ fn policy_decisions_agree_with_the_analyzer() {
         if diags.iter().any(skillc_diagnostics::Diagnostic::is_error) {
             continue;
         }
-        let analyzer: BTreeSet<String> = skillc_analysis::analyze(&ir)
+        let analyzer: BTreeSet<String> = skillc_analysis::analyze(ir.clone(), &[])
+            .diagnostics
             .iter()
             .filter(|d| d.code == "policy-uncovered")
             .filter_map(|d| d.message.split('`').nth(1).map(str::to_owned))

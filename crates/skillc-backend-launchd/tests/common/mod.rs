@@ -2,6 +2,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use skillc_analysis::CheckedIr;
 use skillc_diagnostics::Diagnostic;
 use skillc_ir::Ir;
 use std::path::{Path, PathBuf};
@@ -20,8 +21,20 @@ pub fn load(paths: &[PathBuf]) -> (Ir, Vec<Diagnostic>) {
     (ir, diags)
 }
 
-/// The shipped families and the examples users copy, which must lower without errors.
-pub fn shipped() -> Ir {
+/// `ir` certified as the pipeline does: the analysis rules and the launchd check run, and any
+/// error among their findings fails the test.
+pub fn checked(ir: Ir) -> CheckedIr {
+    let analysis = skillc_analysis::analyze(ir, &[skillc_backend_launchd::check]);
+    let found = analysis.diagnostics.clone();
+    analysis.certify(&found).unwrap_or_else(|_| {
+        let errors: Vec<_> = found.iter().filter(|d| d.is_error()).collect();
+        panic!("analysis reports errors: {errors:#?}")
+    })
+}
+
+/// The shipped families and the examples users copy, which must lower and pass analysis without
+/// errors.
+pub fn shipped() -> CheckedIr {
     let (ir, diags) = load(&[
         repo().join("skills"),
         repo().join("examples/minimal"),
@@ -29,7 +42,7 @@ pub fn shipped() -> Ir {
     ]);
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    ir
+    checked(ir)
 }
 
 /// One family made of `family.yaml` = `text`, in a temp dir.

@@ -2,6 +2,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use skillc_analysis::CheckedIr;
 use skillc_backend_support::OutputFile;
 use skillc_diagnostics::Diagnostic;
 use skillc_ir::Ir;
@@ -25,15 +26,30 @@ pub fn load(paths: &[PathBuf]) -> (Ir, Vec<Diagnostic>) {
     (ir, diags)
 }
 
-/// Loads families that must lower without errors.
-pub fn load_ok(paths: &[PathBuf]) -> Ir {
+/// Loads families that must lower, and pass analysis, without errors: the checked IR the
+/// pipeline would hand the backends.
+pub fn load_ok(paths: &[PathBuf]) -> CheckedIr {
     let (ir, diags) = load(paths);
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    ir
+    checked(ir)
 }
 
-pub fn shipped() -> Ir {
+/// `ir` certified as the pipeline does: the analysis rules and both backends' checks run, and
+/// any error among their findings fails the test.
+pub fn checked(ir: Ir) -> CheckedIr {
+    let analysis = skillc_analysis::analyze(
+        ir,
+        &[skillc_backend_scripts::check, skillc_backend_launchd::check],
+    );
+    let found = analysis.diagnostics.clone();
+    analysis.certify(&found).unwrap_or_else(|_| {
+        let errors: Vec<_> = found.iter().filter(|d| d.is_error()).collect();
+        panic!("analysis reports errors: {errors:#?}")
+    })
+}
+
+pub fn shipped() -> CheckedIr {
     load_ok(&[repo().join("skills")])
 }
 
