@@ -43,7 +43,7 @@ impl Timings {
 pub struct Checked {
     pub sources: SourceMap,
     /// The checked IR when lowering and analysis left no error, else the IR as lowered.
-    pub ir: Result<CheckedIr, Ir>,
+    pub ir: Result<CheckedIr, Box<Ir>>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
     /// Paths that do not exist or hold no family, a bad `skillc.toml`: usage errors (exit 2).
@@ -160,7 +160,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
         diagnostics.append(&mut a.diagnostics);
         Ok(a)
     } else {
-        Err(ir)
+        Err(Box::new(ir))
     };
     timings.analyze = t.elapsed();
 

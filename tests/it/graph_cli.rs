@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{repo, skillc, tree};
+use common::{check_json, repo, skillc, tree};
 
 const FAMILY: &str = r#"family: { name: shop, version: 1.0.0, description: d, label_prefix: org.shop }
 services:
@@ -86,19 +86,29 @@ fn a_cycle_fails_with_the_same_diagnostic_as_check() {
     let graph = skillc(&["graph", "shop"], dir.path());
     assert_eq!(graph.code, 1);
     assert!(graph.stdout.is_empty());
-    let check = skillc(&["check", "--color", "never", "shop"], dir.path());
     assert!(
         graph.stderr.contains("dependency-cycle"),
         "{}",
         graph.stderr
     );
-    let first_report = check.stdout.split("skillc:").next().expect("report");
-    assert!(
-        graph.stderr.contains(first_report.trim()),
-        "graph:\n{}\ncheck:\n{}",
-        graph.stderr,
-        check.stdout
-    );
+    // Each error `check` reports, in the same file (check's other findings aside).
+    let (_, json) = check_json(dir.path(), &["shop"]);
+    let errors: Vec<_> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(!errors.is_empty(), "{json:#}");
+    for d in errors {
+        let at = format!("[{}:", d["file"].as_str().expect("file"));
+        let message = d["message"].as_str().expect("message");
+        assert!(
+            graph.stderr.contains(message) && graph.stderr.contains(&at),
+            "graph:\n{}\ncheck: {message} in {at}",
+            graph.stderr
+        );
+    }
 }
 
 #[test]

@@ -61,9 +61,9 @@ impl Analysis {
 
     /// The checked IR when none of `remaining` — this analysis' findings and the earlier stages',
     /// after suppressions and `skillc.toml` levels — is an error; else the IR back.
-    pub fn certify(self, remaining: &[Diagnostic]) -> Result<CheckedIr, Ir> {
+    pub fn certify(self, remaining: &[Diagnostic]) -> Result<CheckedIr, Box<Ir>> {
         if remaining.iter().any(Diagnostic::is_error) {
-            Err(self.ir)
+            Err(Box::new(self.ir))
         } else {
             Ok(CheckedIr { ir: self.ir })
         }

@@ -233,7 +233,7 @@ fn hostile_strings_reach_the_plist_literally() {
     let yaml = two_services(port, "2s", args);
     let (_t, ir, diags) = common::family(&yaml);
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
-    let ir = common::checked(ir);
+    let ir = common::exercised(ir);
     let id = service(&ir, "app");
     let files = emit(&ir);
     let f = files
@@ -290,7 +290,7 @@ fn all_scripts() -> Vec<(String, Vec<u8>)> {
         .collect();
     let (_t, ir, _) = common::family(&two_services(7000, "2s", r#"["$(x)", "it's"]"#));
     out.extend(
-        emit(&common::checked(ir))
+        emit(&common::exercised(ir))
             .into_iter()
             .filter(|f| f.executable)
             .map(|f| (f.path, f.bytes)),

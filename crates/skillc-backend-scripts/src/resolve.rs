@@ -1,8 +1,8 @@
 //! Service facts for scripts: domains, parameter values, placeholder expansion.
 
-use skillc_backend_support::{Domain, Literal, ParamValue};
+use skillc_backend_support::{Literal, ParamValue};
 use skillc_ir::Service;
-use skillc_sh::{Command, Dq, Word};
+use skillc_sh::Word;
 use std::collections::BTreeMap;
 
 pub(crate) use skillc_backend_support::{ceil_secs, domain};
@@ -62,31 +62,4 @@ pub(crate) fn param_word(params: &Params, name: &str) -> Option<Word> {
         ParamValue::Lit(Literal::Duration(d)) => Word::lit(d.to_string()),
         ParamValue::Var { var, .. } => Word::var(var.clone()),
     })
-}
-
-/// A launchd domain as one sh word (`'system'`, `"gui/$(id -u)"`).
-pub(crate) fn domain_word(d: Domain) -> Word {
-    match d {
-        Domain::System => Word::lit("system"),
-        Domain::Gui => Word::quoted(vec![
-            Dq::text("gui/"),
-            Dq::Subst(Command::new("id").flag("-u")),
-        ]),
-    }
-}
-
-/// The service target `<domain>/<label>` as one sh word.
-pub(crate) fn target_word(d: Domain, label: &str) -> Word {
-    match d {
-        Domain::System => Word::lit(format!("system/{label}")),
-        Domain::Gui => {
-            let mut w = Word::quoted(vec![
-                Dq::text("gui/"),
-                Dq::Subst(Command::new("id").flag("-u")),
-                Dq::text("/"),
-            ]);
-            w.push_lit(label);
-            w
-        }
-    }
 }

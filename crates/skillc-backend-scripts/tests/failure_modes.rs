@@ -3196,8 +3196,9 @@ fn run(name: &str) {
     });
 }
 
-/// Every scenario, one at a time per core; `SKILLC_SCENARIO=<name>` runs only that one. Each
-/// scenario runs to its end; the failures are reported together, each with its name.
+/// Every scenario, two at a time per core (a scenario spends half its time waiting on the
+/// simulated host's shims and sleeps); `SKILLC_SCENARIO=<name>` runs only that one. Each scenario
+/// runs to its end; the failures are reported together, each with its name.
 #[test]
 fn failure_mode_scenarios() {
     let only = std::env::var("SKILLC_SCENARIO").ok();
@@ -3211,6 +3212,7 @@ fn failure_mode_scenarios() {
     let failures = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
+        .saturating_mul(2)
         .min(chosen.len());
     std::thread::scope(|scope| {
         for _ in 0..workers {

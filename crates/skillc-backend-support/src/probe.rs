@@ -512,19 +512,11 @@ impl<'a> ProbeCompiler<'a> {
                     }
                 };
                 // A literal name was resolved by lowering; a parameter's compile-time value
-                // (a `{service.bus}` default differs per target) is looked up here.
+                // (a `{service.bus}` default differs per target) is looked up in the bus table
+                // lowering built.
                 let provider = match first.map(|a| &a.kind) {
                     Some(ExprKind::Str(_)) => provider,
-                    _ => self
-                        .ir
-                        .services
-                        .iter()
-                        .position(|s| {
-                            s.bus
-                                .as_ref()
-                                .is_some_and(|b| b.value.eq_ignore_ascii_case(&name))
-                        })
-                        .map(|i| ServiceId(u32::try_from(i).unwrap_or(u32::MAX))),
+                    _ => self.ir.bus_provider(&name),
                 };
                 match provider.map(|id| self.ir.service(id)) {
                     Some(s) => {

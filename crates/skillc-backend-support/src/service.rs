@@ -1,7 +1,7 @@
 //! launchd facts of a service that more than one backend needs.
 
 use skillc_ir::{Scope, Service};
-use skillc_sh::quote;
+use skillc_sh::{Command, Dq, Word};
 use std::time::Duration;
 
 /// Install directory of daemon plists.
@@ -28,18 +28,29 @@ pub enum Domain {
 
 impl Domain {
     /// The domain target as one sh word (`'system'`, `"gui/$(id -u)"`).
-    pub fn word(self) -> String {
+    pub fn word(self) -> Word {
         match self {
-            Domain::System => "'system'".to_owned(),
-            Domain::Gui => "\"gui/$(id -u)\"".to_owned(),
+            Domain::System => Word::lit("system"),
+            Domain::Gui => Word::quoted(vec![
+                Dq::text("gui/"),
+                Dq::Subst(Command::new("id").flag("-u")),
+            ]),
         }
     }
 
     /// The service target `<domain>/<label>` as one sh word.
-    pub fn target_word(self, label: &str) -> String {
+    pub fn target_word(self, label: &str) -> Word {
         match self {
-            Domain::System => quote(&format!("system/{label}")),
-            Domain::Gui => format!("\"gui/$(id -u)/\"{}", quote(label)),
+            Domain::System => Word::lit(format!("system/{label}")),
+            Domain::Gui => {
+                let mut w = Word::quoted(vec![
+                    Dq::text("gui/"),
+                    Dq::Subst(Command::new("id").flag("-u")),
+                    Dq::text("/"),
+                ]);
+                w.push_lit(label);
+                w
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::DEFAULT_STEP_TIMEOUT_SECS;
 use super::action::arg;
 use super::steps::Gen;
-use crate::resolve::{ceil_secs, domain, domain_word, target_word};
+use crate::resolve::{ceil_secs, domain};
 use skillc_backend_support::Domain;
 use skillc_ir::{Arg, ArgValue, Builtin, ServiceId};
 use skillc_sh::{Command, Cond, Word, comment_text};
@@ -53,7 +53,7 @@ impl Gen<'_, '_> {
         let tsvc = ir.service(t);
         let dom = domain(tsvc);
         let label = &tsvc.label.value;
-        let tword = || target_word(dom, label);
+        let tword = || dom.target_word(label);
         let tname = ir.service_name(t);
         let done = |cmd: Command, text: String| Compiled {
             body: cmd.to_string(),
@@ -100,7 +100,7 @@ impl Gen<'_, '_> {
                 format!("launchctl print {} ({tname})", domain_text(dom, label)),
             ),
             Builtin::LaunchctlPrintDisabled => done(
-                launchctl("print-disabled").arg(domain_word(dom)),
+                launchctl("print-disabled").arg(dom.word()),
                 format!(
                     "launchctl print-disabled {}",
                     domain_text(dom, "").trim_end_matches('/')
@@ -112,7 +112,7 @@ impl Gen<'_, '_> {
                 guarded(
                     launchctl("enable").arg(tword()),
                     Command::new("skillc_disabled")
-                        .arg(domain_word(dom))
+                        .arg(dom.word())
                         .arg(Word::lit(label.clone()))
                         .into(),
                     format!("launchctl enable {}", domain_text(dom, label)),
@@ -130,9 +130,7 @@ impl Gen<'_, '_> {
                     comment_text(&plist)
                 );
                 guarded(
-                    launchctl("bootstrap")
-                        .arg(domain_word(dom))
-                        .arg(Word::lit(plist)),
+                    launchctl("bootstrap").arg(dom.word()).arg(Word::lit(plist)),
                     !Cond::from(launchctl("print").arg(tword()).quiet()),
                     txt,
                 )

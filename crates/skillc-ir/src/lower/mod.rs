@@ -33,5 +33,6 @@ pub fn lower(loaded: &Loaded) -> (Ir, Vec<Diagnostic>) {
     actions::lower_actions(&mut cx, &decls);
     skills::lower_skills(&mut cx, &decls);
     policy::lower_policies(&mut cx, &decls);
+    cx.ir.bus_providers = std::mem::take(&mut cx.service_by_bus);
     (cx.ir, cx.diags)
 }

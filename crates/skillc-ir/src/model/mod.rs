@@ -15,6 +15,7 @@ pub use skillc_syntax::ast::{
 };
 
 use skillc_diagnostics::{FileId, Span};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// A value with the span that can be blamed for it.
@@ -55,6 +56,8 @@ pub struct Ir {
     pub actions: Vec<Action>,
     pub skills: Vec<Skill>,
     pub policies: Vec<Policy>,
+    /// Lowercased bus name → the service that declares it (the first, when names conflict).
+    pub(crate) bus_providers: HashMap<String, ServiceId>,
 }
 
 impl Ir {
@@ -72,6 +75,11 @@ impl Ir {
     }
     pub fn policy(&self, id: PolicyId) -> &Policy {
         &self.policies[id.index()]
+    }
+    /// The service whose `bus:` name is `name` (case-insensitively), from the table lowering built:
+    /// for names known only per target (a parameter's `{service.bus}` default).
+    pub fn bus_provider(&self, name: &str) -> Option<ServiceId> {
+        self.bus_providers.get(&name.to_lowercase()).copied()
     }
     pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> + '_ {
         (0..self.services.len()).map(ServiceId::from_index)
