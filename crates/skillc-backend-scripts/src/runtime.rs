@@ -2,13 +2,21 @@
 //! `sh/json_str.sh` (`skillc_json_str`) is in both. They read only variables the generated
 //! header sets (all `SKILLC_*`) and never `eval`.
 
-/// The fixed part of every remediation script: output, audit, lock, timeouts, approvals, and
-/// `skillc_diag`.
+/// The fixed part of every remediation script, one file per concern: output, the audit record
+/// and the end of a run, process lifetimes (timeouts), steps, policy outcomes, the lock,
+/// approvals and the gate, options, and `skillc_diag`.
 pub(crate) const RUNTIME: &str = concat!(
     include_str!("sh/output.sh"),
     "# skillc_json_str TEXT: TEXT as a JSON string (escapes \\, \", control characters).\n",
     include_str!("sh/json_str.sh"),
-    include_str!("sh/remediation.sh"),
+    include_str!("sh/audit.sh"),
+    include_str!("sh/process.sh"),
+    include_str!("sh/steps.sh"),
+    include_str!("sh/policy.sh"),
+    include_str!("sh/lock.sh"),
+    include_str!("sh/approval.sh"),
+    include_str!("sh/options.sh"),
+    include_str!("sh/diagnose.sh"),
 );
 
 /// The start of every remediation script's main part, after its options: the platform check,
