@@ -28,7 +28,7 @@ mod runtime;
 mod script;
 mod token;
 
-pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script};
+pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script, remediation_script_with};
 pub use token::mint_token;
 
 use doctor::doctor_script;
@@ -38,7 +38,18 @@ use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, ServiceId, SkillId};
 
-/// Default audit log (JSON lines); `SKILLC_AUDIT_LOG` redirects it (for tests).
+/// How the scripts are built.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Scripts for a test harness: they honour `SKILLC_AUDIT_LOG`, `SKILLC_STATE_DIR`,
+    /// `SKILLC_APPROVERS_DIR`, `SKILLC_ALLOWED_SIGNERS` (locations), `SKILLC_TEST_PATH` (put before
+    /// the fixed PATH), `SKILLC_TEST_SHELL` (the shell they re-execute under) and
+    /// `SKILLC_TEST_INVOKER` (`USER:UID`, who runs them). A normal build
+    /// refuses to run when any of them is set. Never install a test build.
+    pub test_build: bool,
+}
+
+/// Default audit log (JSON lines); `SKILLC_AUDIT_LOG` redirects it in test builds.
 pub(crate) const AUDIT_LOG: &str = "/var/log/skillc/audit.jsonl";
 /// Default state directory (locks, used approval tokens); `SKILLC_STATE_DIR` redirects it.
 pub(crate) const STATE_DIR: &str = "/var/db/skillc";
@@ -84,8 +95,13 @@ pub(crate) fn script_path(ir: &Ir, skill: SkillId, target: ServiceId) -> String 
 
 /// Every output file, sorted by path; the same IR gives the same bytes.
 pub fn emit(ir: &CheckedIr) -> Vec<OutputFile> {
+    emit_with(ir, Options::default())
+}
+
+/// [`emit`] with build options.
+pub fn emit_with(ir: &CheckedIr, options: Options) -> Vec<OutputFile> {
     // Scripts are independent: rendered on every core, kept in order.
-    let planned = plan(ir);
+    let planned = plan_with(ir, options);
     parallel::map_in_order(&planned, 16, PlannedFile::render)
         .into_iter()
         .zip(planned)
@@ -99,12 +115,17 @@ pub fn emit(ir: &CheckedIr) -> Vec<OutputFile> {
 
 /// [`emit`]'s files, sorted by path, rendered only when asked.
 pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
+    plan_with(ir, Options::default())
+}
+
+/// [`plan`] with build options.
+pub fn plan_with(ir: &CheckedIr, options: Options) -> Vec<PlannedFile<'_>> {
     let ir: &Ir = ir;
     let mut files: Vec<PlannedFile<'_>> = skill_runs(ir)
         .into_iter()
         .map(|(skill, target)| {
             PlannedFile::new(script_path(ir, skill, target), true, move || {
-                remediation_script(ir, skill, target).into_bytes()
+                remediation_script_with(ir, skill, target, options).into_bytes()
             })
         })
         .collect();
@@ -116,7 +137,7 @@ pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
         files.push(PlannedFile::new(
             format!("{}/doctor.sh", fam.name.value),
             true,
-            move || doctor_script(ir, fid).into_bytes(),
+            move || doctor_script(ir, fid, options).into_bytes(),
         ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

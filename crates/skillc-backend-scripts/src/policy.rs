@@ -4,7 +4,7 @@
 //! family's; the matching rule with the most match keys wins.
 
 use skillc_ir::{
-    FamilyId, Ir, Layer, Outcome, PolicyId, PolicyRule, Risk, Scope, Service, ServiceId,
+    FamilyId, Ir, Layer, Outcome, PolicyId, PolicyRule, Risk, Scope, Service, ServiceId, SkillId,
 };
 
 /// What the compiler decided for a step.
@@ -95,4 +95,29 @@ pub(crate) fn approvers(ir: &Ir, policy: PolicyId, roles: &[usize]) -> Vec<Strin
 pub(crate) fn all_approvers(ir: &Ir, policy: PolicyId) -> Vec<String> {
     let all: Vec<usize> = (0..ir.policy(policy).roles.len()).collect();
     approvers(ir, policy, &all)
+}
+
+/// Who may run `skill` on `target` with `--apply`: the members of every role whose `runners`
+/// patterns match the skill, sorted, deduplicated; `None` when the governing policy names no
+/// runners at all (then whoever may execute the script may run it; docs/security.md).
+pub fn runners(ir: &Ir, skill: SkillId, target: ServiceId) -> Option<Vec<String>> {
+    let k = ir.skill(skill);
+    let p = ir.governing_policy(target, k.family)?;
+    let pol = ir.policy(p);
+    if pol.runners.is_empty() {
+        return None;
+    }
+    let roles: Vec<usize> = pol
+        .runners
+        .iter()
+        .filter(|r| {
+            r.grants.iter().any(|g| match g.value {
+                (None, _) => true,
+                (Some(f), None) => f == k.family,
+                (Some(_), Some(s)) => s == skill,
+            })
+        })
+        .map(|r| r.role)
+        .collect();
+    Some(approvers(ir, p, &roles))
 }

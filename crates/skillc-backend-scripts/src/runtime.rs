@@ -3,13 +3,14 @@
 //! header sets (all `SKILLC_*`) and never `eval`.
 
 /// The fixed part of every remediation script, one file per concern: output, the audit record
-/// and the end of a run, process lifetimes (timeouts), steps, policy outcomes, the lock,
-/// approvals and the gate, options, and `skillc_diag`.
+/// and the end of a run, safe locations, the invoker and runners, process lifetimes (timeouts),
+/// steps, policy outcomes, the lock, approvals and the gate, options, and `skillc_diag`.
 pub(crate) const RUNTIME: &str = concat!(
     include_str!("sh/output.sh"),
     "# skillc_json_str TEXT: TEXT as a JSON string (escapes \\, \", control characters).\n",
     include_str!("sh/json_str.sh"),
     include_str!("sh/audit.sh"),
+    include_str!("sh/trust.sh"),
     include_str!("sh/process.sh"),
     include_str!("sh/steps.sh"),
     include_str!("sh/policy.sh"),
@@ -18,6 +19,32 @@ pub(crate) const RUNTIME: &str = concat!(
     include_str!("sh/options.sh"),
     include_str!("sh/diagnose.sh"),
 );
+
+/// The first code every script runs: a clean environment (re-executed under `env -i`), a fixed
+/// PATH, locale, IFS and umask; location overrides refused unless built for tests.
+const ENVIRONMENT: &str = include_str!("sh/environment.sh");
+
+/// `text` for a normal or a test build: lines from `#@test-build` to `#@end` are kept only in
+/// test builds, lines from `#@normal-build` to `#@end` only in normal builds (the markers go).
+pub(crate) fn variant(text: &str, options: crate::Options) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut keep = true;
+    for line in text.split_inclusive('\n') {
+        match line.trim() {
+            "#@test-build" => keep = options.test_build,
+            "#@normal-build" => keep = !options.test_build,
+            "#@end" => keep = true,
+            _ if keep => out.push_str(line),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// [`ENVIRONMENT`] for a normal or a test build.
+pub(crate) fn environment(options: crate::Options) -> String {
+    variant(ENVIRONMENT, options)
+}
 
 /// The start of every remediation script's main part, after its options: the platform check,
 /// `--detect`, the temporary directory, traps and the audit log.

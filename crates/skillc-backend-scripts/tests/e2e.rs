@@ -17,7 +17,7 @@ fn build(root: &Path) -> PathBuf {
     let fam = common::write_family(&root.join("src"), "lab", &yaml);
     let ir = common::load_ok(&[fam, common::repo().join("skills/launchd-doctor")]);
     let out = root.join("out");
-    common::write_tree(&out, &skillc_backend_scripts::emit(&ir));
+    common::write_tree(&out, &common::emit_test(&ir));
     for d in ["web", "store", "bin"] {
         std::fs::create_dir_all(root.join(d)).expect("mkdir");
     }

@@ -119,7 +119,7 @@ fn built() -> &'static Built {
             shipped.join("foundation-core"),
         ]);
         let out = root.join("out");
-        common::write_tree(&out, &skillc_backend_scripts::emit(&ir));
+        common::write_tree(&out, &common::emit_test(&ir));
         std::fs::create_dir_all(root.join("bin")).expect("mkdir");
         Built { root, out }
     })

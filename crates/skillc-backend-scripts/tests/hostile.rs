@@ -58,7 +58,7 @@ fn check(h: &str, shell: &[String]) {
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{h:?}: {errors:#?}");
     let out = host.path().join("out");
-    common::write_tree(&out, &skillc_backend_scripts::emit(&common::exercised(ir)));
+    common::write_tree(&out, &common::emit_test(&common::exercised(ir)));
     let s = out.join("evil/remediate/evil--echo--web.sh");
     let o = host.run(&s, &["--apply"]);
     assert_eq!(o.status.code(), Some(0), "{h:?}: {}", text(&o));

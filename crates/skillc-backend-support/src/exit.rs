@@ -28,5 +28,7 @@ pub const CANTCREAT: i32 = 73;
 pub const TEMPFAIL: i32 = 75;
 /// EX_NOPERM: denied, not confirmed, approvals missing or invalid; an installer not run as root.
 pub const NOPERM: i32 = 77;
-/// EX_CONFIG: an installed property list is invalid.
+/// EX_CONFIG: an installed property list is invalid; a remediation script's state, lock or audit
+/// location is unsafe (a symbolic link, owned by someone else, writable by others), or its
+/// environment cannot be made clean.
 pub const CONFIG: i32 = 78;

@@ -7,7 +7,7 @@ use super::params::skill_params;
 use super::steps::{Gen, say};
 use crate::policy;
 use crate::resolve::domain;
-use crate::runtime::{MAIN_PHASES, MAIN_START, RUNTIME};
+use crate::runtime::{MAIN_PHASES, MAIN_START, RUNTIME, environment, variant};
 use crate::token::{APPROVERS_DIR, hex};
 use crate::{AUDIT_LOG, STATE_DIR};
 use sha2::{Digest, Sha256};
@@ -27,6 +27,7 @@ pub(super) fn generate(
     skill_id: SkillId,
     target: ServiceId,
     want: Want,
+    options: crate::Options,
 ) -> (String, Vec<ProbeError>) {
     let skill = ir.skill(skill_id);
     let svc = ir.service(target);
@@ -142,16 +143,22 @@ pub(super) fn generate(
          #   --token    an approval token (see skillc approve); repeat for several approvers.\n\
          # Exit codes (EXIT_CODES.md): 0 healthy/fixed/plan printed, 3 verification failed,\n\
          # 64 usage, 65 bad parameter value, 69 tool missing, 70 internal error, 73 cannot write\n\
-         # state or audit log, 75 another remediation holds the target's lock, 77 denied, not\n\
-         # confirmed or approval missing (nothing changed).\n\
-         # Environment (tests only; sudo's env_reset drops them): SKILLC_AUDIT_LOG, SKILLC_STATE_DIR,\n\
-         # SKILLC_APPROVERS_DIR redirect the audit log, state and approver keys.\n",
+         # state or audit log, 75 another remediation holds the target's lock, 77 not a runner,\n\
+         # denied, not confirmed or approval missing, 78 unsafe state or audit location (nothing\n\
+         # changed).\n\
+         # Environment: the script re-executes itself under `env -i` with a fixed PATH, locale and\n\
+         # umask (docs/security.md); it keeps only SUDO_USER/SUDO_UID (who invoked sudo) and\n\
+         # SKILLC_REQUIRE (stricter only).\n",
     );
     let _ = writeln!(
         out,
         "# On verification failure: {}.",
         comment_text(&on_failure)
     );
+    if options.test_build {
+        out.push_str("# A TEST BUILD (skillc build --test-build): it honours location overrides; never install it.\n");
+    }
+    out.push_str(&environment(options));
     out.push_str("set -u\n\n");
     if !errors.is_empty() {
         let msgs: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
@@ -185,12 +192,20 @@ pub(super) fn generate(
     ] {
         let _ = writeln!(out, "{}", Assign::new(name, Word::lit(value.clone())));
     }
+    let runners =
+        policy::runners(ir, skill_id, target).map_or_else(|| "*".to_owned(), |r| r.join("\n"));
+    let _ = writeln!(out, "{}", Assign::new("SKILLC_RUNNERS", Word::lit(runners)));
     for (name, default) in [
         ("SKILLC_AUDIT_LOG", AUDIT_LOG),
         ("SKILLC_STATE_DIR", STATE_DIR),
         ("SKILLC_APPROVERS_DIR", APPROVERS_DIR),
     ] {
-        let _ = writeln!(out, "{}", Assign::or_default(name, Word::lit(default)));
+        let assign = if options.test_build {
+            Assign::or_default(name, Word::lit(default))
+        } else {
+            Assign::new(name, Word::lit(default))
+        };
+        let _ = writeln!(out, "{assign}");
     }
     let lock_dir = Word::concat([
         Word::quoted(vec![Dq::var("SKILLC_STATE_DIR"), Dq::text("/locks/")]),
@@ -225,7 +240,7 @@ pub(super) fn generate(
         }
         out.push('\n');
     }
-    out.push_str(RUNTIME);
+    out.push_str(&variant(RUNTIME, options));
     out.push_str("# ---- compiled from the skill ---------------------------------------------------------\n\n");
     out.push_str(&defs);
     let _ = writeln!(
@@ -250,6 +265,7 @@ pub(super) fn generate(
 
     // Arguments.
     out.push_str("# ---- main ----------------------------------------------------------------------------\n\n");
+    out.push_str("skillc_invoker\n");
     out.push_str("if [ -n \"${SKILLC_REQUIRE_ENV:-}\" ]; then\n\tskillc_set_require \"$SKILLC_REQUIRE_ENV\"\nfi\n");
     out.push_str(
         "while [ \"$#\" -gt 0 ]; do\n\tcase $1 in\n\

@@ -20,7 +20,7 @@ const EXPR_TIMEOUT_SECS: u64 = 5;
 
 /// What [`remediation_script`] found it could not compile.
 pub(crate) fn compile_errors(ir: &Ir, skill: SkillId, target: ServiceId) -> Vec<ProbeError> {
-    assemble::generate(ir, skill, target, Want::Errors).1
+    assemble::generate(ir, skill, target, Want::Errors, crate::Options::default()).1
 }
 
 /// What `generate` is for: a whole script, or only the expression compiler's errors (`check`
@@ -33,5 +33,15 @@ enum Want {
 
 /// The script of `skill` applied to `target`.
 pub fn remediation_script(ir: &Ir, skill: SkillId, target: ServiceId) -> String {
-    assemble::generate(ir, skill, target, Want::Script).0
+    remediation_script_with(ir, skill, target, crate::Options::default())
+}
+
+/// [`remediation_script`] with build options.
+pub fn remediation_script_with(
+    ir: &Ir,
+    skill: SkillId,
+    target: ServiceId,
+    options: crate::Options,
+) -> String {
+    assemble::generate(ir, skill, target, Want::Script, options).0
 }

@@ -2,7 +2,7 @@
 # skillc_audit EVENT FIELDS: append one JSON line; FIELDS is a JSON fragment (`"k":v,...`) or ''.
 skillc_audit() {
 	[ "$SKILLC_AUDIT_OK" -eq 1 ] || return 0
-	skillc_line="{\"schema_version\":1,\"ts\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"run_id\":\"$SKILLC_RUN_ID\",\"event\":\"$1\",$SKILLC_J_STATIC,\"mode\":\"$SKILLC_MODE\",\"plan_hash\":\"$SKILLC_PLAN_HASH\"${2:+,$2}}"
+	skillc_line="{\"schema_version\":1,\"ts\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"run_id\":\"$SKILLC_RUN_ID\",\"event\":\"$1\",$SKILLC_J_STATIC,$SKILLC_J_INVOKER,\"mode\":\"$SKILLC_MODE\",\"plan_hash\":\"$SKILLC_PLAN_HASH\"${2:+,$2}}"
 	if ! printf '%s\n' "$skillc_line" >>"$SKILLC_AUDIT_LOG" 2>/dev/null; then
 		SKILLC_AUDIT_OK=0
 		skillc_warn "cannot append to the audit log $SKILLC_AUDIT_LOG"
@@ -13,8 +13,8 @@ skillc_audit() {
 skillc_finish() {
 	skillc_audit run_end "\"status\":\"$2\",\"exit\":$1"
 	if [ "$SKILLC_JSON" -eq 1 ]; then
-		printf '{"schema_version":1,%s,"mode":"%s","plan_hash":"%s","run_id":"%s","detected":%s,"status":"%s","exit":%s,"steps":[%s],"next_skill":%s}\n' \
-			"$SKILLC_J_STATIC" "$SKILLC_MODE" "$SKILLC_PLAN_HASH" "$SKILLC_RUN_ID" "$SKILLC_DETECTED" "$2" "$1" "$SKILLC_J_STEPS" "$SKILLC_J_NEXT"
+		printf '{"schema_version":1,%s,%s,"mode":"%s","plan_hash":"%s","run_id":"%s","detected":%s,"status":"%s","exit":%s,"steps":[%s],"next_skill":%s}\n' \
+			"$SKILLC_J_STATIC" "$SKILLC_J_INVOKER" "$SKILLC_MODE" "$SKILLC_PLAN_HASH" "$SKILLC_RUN_ID" "$SKILLC_DETECTED" "$2" "$1" "$SKILLC_J_STEPS" "$SKILLC_J_NEXT"
 	fi
 	exit "$1"
 }

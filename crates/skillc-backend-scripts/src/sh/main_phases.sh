@@ -24,7 +24,12 @@ if [ "$SKILLC_MODE" = plan ]; then
 	skillc_finish 0 planned
 fi
 
-# apply: one remediation per target at a time, then the policy gate
+# apply: only a runner the policy names; in safe state; one remediation per target at a time;
+# then the policy gate
+skillc_check_runner
+skillc_safe_dir "$SKILLC_STATE_DIR" 'state directory'
+skillc_safe_dir "$SKILLC_STATE_DIR/locks" 'lock directory'
+skillc_safe_dir "$SKILLC_STATE_DIR/used-tokens" 'used-token directory'
 skillc_lock
 if ! skillc_detect; then
 	skillc_say 'the failure went away while waiting for the lock; nothing to do'

@@ -16,12 +16,5 @@ trap skillc_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# The audit log: required to apply; plan mode goes on without it (and says so).
-if mkdir -p "${SKILLC_AUDIT_LOG%/*}" 2>/dev/null && : >>"$SKILLC_AUDIT_LOG" 2>/dev/null; then
-	SKILLC_AUDIT_OK=1
-elif [ "$SKILLC_MODE" = apply ]; then
-	skillc_die 73 error "cannot append to the audit log $SKILLC_AUDIT_LOG"
-else
-	skillc_warn "cannot append to the audit log $SKILLC_AUDIT_LOG; plan mode continues without it"
-fi
+skillc_open_audit
 skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\""

@@ -63,6 +63,12 @@ pub fn shipped() -> CheckedIr {
     checked(ir)
 }
 
+/// The backend's files as a test build (`Options::test_build`): the scripts honour the
+/// harness's location overrides, `SKILLC_TEST_PATH` and `SKILLC_TEST_SHELL`.
+pub fn emit_test(ir: &CheckedIr) -> Vec<OutputFile> {
+    skillc_backend_scripts::emit_with(ir, skillc_backend_scripts::Options { test_build: true })
+}
+
 /// Writes `family.yaml` = `text` into `dir/<name>/`.
 pub fn write_family(dir: &Path, name: &str, text: &str) -> PathBuf {
     let fam = dir.join(name);
@@ -211,7 +217,12 @@ impl Host {
             self.path().join("bin").display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        c.env("PATH", path)
+        // The scripts ignore the caller's PATH (they fix their own); test builds put
+        // SKILLC_TEST_PATH before it and re-execute under SKILLC_TEST_SHELL.
+        c.env("PATH", &path)
+            .env("SKILLC_TEST_PATH", &path)
+            .env("SKILLC_TEST_SHELL", self.shell.join(" "))
+            .env("SKILLC_TEST_INVOKER", "alice:501")
             .env("SKILLC_FAKE_LAUNCHD", self.path().join("launchd"))
             .env("SKILLC_AUDIT_LOG", self.audit_log())
             .env("SKILLC_STATE_DIR", self.path().join("state"))
