@@ -4,7 +4,8 @@
 
 /// The fixed part of every remediation script, one file per concern: output, the audit record
 /// and the end of a run, safe locations, the invoker and runners, process lifetimes (timeouts),
-/// steps, policy outcomes, the lock, approvals and the gate, options, and `skillc_diag`.
+/// steps, policy outcomes, the lock, approvals and the gate, options, `skillc_diag`, and the
+/// hand-over of `on_failure: next`.
 pub(crate) const RUNTIME: &str = concat!(
     include_str!("sh/output.sh"),
     "# skillc_json_str TEXT: TEXT as a JSON string (escapes \\, \", control characters).\n",
@@ -18,6 +19,7 @@ pub(crate) const RUNTIME: &str = concat!(
     include_str!("sh/approval.sh"),
     include_str!("sh/options.sh"),
     include_str!("sh/diagnose.sh"),
+    include_str!("sh/next.sh"),
 );
 
 /// The first code every script runs: a clean environment (re-executed under `env -i`), a fixed

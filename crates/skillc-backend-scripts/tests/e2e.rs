@@ -173,21 +173,39 @@ fn crash_loop_is_restarted_until_ready() {
 }
 
 #[test]
-fn a_failure_that_stays_fails_verification_and_names_the_next_skill() {
-    let shell = common::shells().remove(0);
-    let host = Host::new(&shell);
-    let out = build(host.path());
-    std::fs::write(host.path().join("web/never"), "x").expect("marker");
-    let s = script(&out, "lab--never-fixed--web.sh");
-    let o = host.run(&s, &["--apply", "--json"]);
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
-    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(r["status"], json!("verify_failed"));
-    assert_eq!(
-        r["next_skill"]["script"],
-        json!("lab/remediate/lab--slow-fix--web.sh")
-    );
-    host.validate_audit();
+fn a_failure_that_stays_hands_over_to_the_next_skill_and_still_fails_verification() {
+    for shell in common::shells() {
+        let host = Host::new(&shell);
+        let out = build(host.path());
+        std::fs::write(host.path().join("web/never"), "x").expect("marker");
+        std::fs::write(host.path().join("web/broken"), "x").expect("marker");
+        let s = script(&out, "lab--never-fixed--web.sh");
+        let o = host.run(&s, &["--apply", "--json"]);
+        assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(r["status"], json!("verify_failed"));
+        assert_eq!(
+            r["next_skill"]["script"],
+            json!("lab/remediate/lab--slow-fix--web.sh")
+        );
+        // The next skill ran on the same target (its own failure fixed), and this skill's
+        // verification was evaluated again afterwards.
+        assert_eq!(r["next_result"]["skill"], json!("lab/slow-fix"), "{r}");
+        assert_eq!(r["next_result"]["status"], json!("fixed"), "{r}");
+        assert!(!host.path().join("web/broken").exists());
+        assert!(host.path().join("web/never").exists());
+        let lines = host.validate_audit();
+        let events: Vec<&str> = lines.iter().filter_map(|l| l["event"].as_str()).collect();
+        let at = |e: &str| events.iter().position(|x| *x == e).unwrap_or(usize::MAX);
+        assert!(at("next_skill") < at("next_end"), "{events:?}");
+        // A hand-over depth at the bound does not hand over again.
+        std::fs::write(host.path().join("web/broken"), "x").expect("marker");
+        let o = host.run(&s, &["--apply", "--json", "--chain", "4"]);
+        assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(r["next_result"], json!(null));
+        assert!(host.path().join("web/broken").exists());
+    }
 }
 
 fn plan_hash(host: &Host, s: &Path) -> String {

@@ -7,6 +7,7 @@ mod diagnose_not_read_only;
 mod label_conflict;
 mod layer_violation;
 mod missing_readiness;
+mod on_failure_cycle;
 mod policy_ambiguous;
 mod policy_uncovered;
 mod policy_unsatisfiable;
@@ -66,6 +67,7 @@ pub(crate) const ALL: &[Rule] = &[
         &remediation_cascade::REMEDIATION_CASCADE,
         remediation_cascade::check,
     ),
+    Check::new(&on_failure_cycle::ON_FAILURE_CYCLE, on_failure_cycle::check),
     Check::new(&policy_uncovered::POLICY_UNCOVERED, policy_uncovered::check),
     Check::new(&policy_ambiguous::POLICY_AMBIGUOUS, policy_ambiguous::check),
     Check::new(

@@ -86,6 +86,17 @@ pub(super) fn generate(
     let label = &svc.label.value;
     let static_json = static_fields(ir, skill_id, target);
     let next = next_skill(ir, skill_id, target);
+    let (next_name, next_file) = match &skill.on_failure.value {
+        OnFailure::Next(n) => (
+            ir.skill_name(*n),
+            if ir.skill(*n).targets.contains(&target) {
+                crate::script_file_name(ir, *n, target)
+            } else {
+                String::new()
+            },
+        ),
+        _ => (String::new(), String::new()),
+    };
     let on_failure = match &skill.on_failure.value {
         OnFailure::Escalate => "escalate: a person must look at this target".to_owned(),
         OnFailure::Stop => "stop: no further automatic remediation".to_owned(),
@@ -187,6 +198,8 @@ pub(super) fn generate(
         ("SKILLC_TARGET", &target_name),
         ("SKILLC_J_STATIC", &static_json),
         ("SKILLC_J_NEXT", &next),
+        ("SKILLC_NEXT_SKILL", &next_name),
+        ("SKILLC_NEXT_FILE", &next_file),
         ("SKILLC_PLAN_BASE", &plan_base),
         ("SKILLC_ALL_APPROVERS", &all_approvers),
     ] {
@@ -216,7 +229,7 @@ pub(super) fn generate(
         "SKILLC_NL='\n'\n\
          SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\n\
          SKILLC_REQUIRE_ENV=${SKILLC_REQUIRE:-}\nSKILLC_REQUIRE=auto\nSKILLC_LOCKED=0\nSKILLC_TMP=''\nSKILLC_AUDIT_OK=0\nSKILLC_DETECTED=null\n\
-         SKILLC_J_STEPS=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
+         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
          SKILLC_RUN_ID=\"$(date -u +%Y%m%dT%H%M%SZ)-$$\"\n\n",
     );
     // Parameters.
@@ -274,6 +287,7 @@ pub(super) fn generate(
          \t\t--detect) SKILLC_DETECT_ONLY=1 ;;\n\
          \t\t--require)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tskillc_set_require \"$2\"\n\t\t\tshift\n\t\t\t;;\n\
          \t\t--token)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tSKILLC_TOKENS=\"$SKILLC_TOKENS$2$SKILLC_NL\"\n\t\t\tshift\n\t\t\t;;\n\
+         \t\t--chain)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n\t\t\t\t'' | *[!0-9]* | ???*) skillc_usage 64 ;;\n\t\t\tesac\n\t\t\tSKILLC_CHAIN=$2\n\t\t\tshift\n\t\t\t;;\n\
          \t\t--wait)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n\t\t\t\t'' | *[!0-9]*) skillc_usage 64 ;;\n\t\t\tesac\n\t\t\tSKILLC_WAIT=$2\n\t\t\tshift\n\t\t\t;;\n\
          \t\t--param)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n",
     );
@@ -338,7 +352,11 @@ pub(super) fn generate(
     let _ = writeln!(out, "{}", say(title));
     out.push_str(MAIN_PHASES);
     let failed = comment_text(&format!("verify: FAILED; {on_failure}"));
-    let _ = writeln!(out, "{}\nskillc_finish 3 verify_failed", say(failed));
+    let _ = writeln!(out, "{}", say(failed));
+    if matches!(skill.on_failure.value, OnFailure::Next(_)) {
+        out.push_str("skillc_run_next\n");
+    }
+    out.push_str("skillc_finish 3 verify_failed\n");
     (out, errors)
 }
 

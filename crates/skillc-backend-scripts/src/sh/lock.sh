@@ -31,3 +31,12 @@ skillc_lock() {
 	done
 }
 
+
+# skillc_unlock: release this run's lock, if it holds it.
+skillc_unlock() {
+	if [ "$SKILLC_LOCKED" -eq 1 ]; then
+		rm -f "$SKILLC_LOCK_DIR/pid"
+		rmdir "$SKILLC_LOCK_DIR" 2>/dev/null
+		SKILLC_LOCKED=0
+	fi
+}
