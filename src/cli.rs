@@ -62,6 +62,11 @@ pub(crate) struct BuildArgs {
     /// Output directory; replaced atomically. Refused when it holds anything but a skillc build.
     #[arg(long, default_value = "build")]
     pub(crate) out: PathBuf,
+    /// Build for a test harness: the remediation scripts and doctors honour the SKILLC_* location
+    /// and tool overrides (docs/security.md) that a normal build refuses. Never install such a
+    /// tree; its manifest says `"test_build": true`.
+    #[arg(long)]
+    pub(crate) test_build: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

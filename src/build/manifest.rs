@@ -17,6 +17,15 @@ fn hex(bytes: &[u8]) -> String {
 /// The manifest for `files` (in path order); `sources` are the inputs (hashed by path and content,
 /// in path order, so the hash does not depend on discovery order).
 pub fn manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
+    manifest_of(files, sources, false)
+}
+
+/// [`manifest`] of a test build (`"test_build": true`).
+pub fn test_manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
+    manifest_of(files, sources, true)
+}
+
+fn manifest_of(files: &[Written], sources: &SourceMap, test_build: bool) -> OutputFile {
     let mut inputs: Vec<(&str, &str)> = sources
         .files()
         .map(|(_, f)| (f.path.as_str(), &*f.text))
@@ -39,7 +48,7 @@ pub fn manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
             })
         })
         .collect();
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "generator": "skillc",
         "skillc_version": env!("CARGO_PKG_VERSION"),
         "manifest_version": 1,
@@ -47,6 +56,9 @@ pub fn manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
         "input_files": inputs.len(),
         "files": entries,
     });
+    if test_build {
+        doc["test_build"] = serde_json::Value::Bool(true);
+    }
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');
     OutputFile {

@@ -3,7 +3,7 @@
 mod manifest;
 mod write;
 
-pub use manifest::{MANIFEST_FILE, manifest};
+pub use manifest::{MANIFEST_FILE, manifest, test_manifest};
 pub use write::{FileWriter, WriteError, Written, write_file, write_tree};
 
 /// One file of the output tree (relative `/`-separated path, bytes, executable bit); every
@@ -12,9 +12,17 @@ pub use skillc_backend_support::{OutputFile, PlannedFile};
 
 /// Every backend's files for a checked IR, sorted by path, rendered when written.
 pub fn plan(ir: &skillc_analysis::CheckedIr) -> Vec<PlannedFile<'_>> {
+    plan_with(ir, skillc_backend_scripts::Options::default())
+}
+
+/// [`plan`] with the script backend's options (a test build).
+pub fn plan_with(
+    ir: &skillc_analysis::CheckedIr,
+    scripts: skillc_backend_scripts::Options,
+) -> Vec<PlannedFile<'_>> {
     let mut files: Vec<PlannedFile<'_>> = skillc_backend_launchd::plan(ir)
         .into_iter()
-        .chain(skillc_backend_scripts::plan(ir))
+        .chain(skillc_backend_scripts::plan_with(ir, scripts))
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

@@ -1,7 +1,7 @@
 //! `skillc build`: check, and only when there is no error, emit the output tree atomically.
 
 use super::check::report;
-use crate::build::{WriteError, manifest, plan, write_tree};
+use crate::build::{WriteError, manifest, plan_with, test_manifest, write_tree};
 use crate::cli::{BuildArgs, Format};
 use crate::{exit, pipeline};
 use std::time::Instant;
@@ -22,12 +22,23 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
         return exit::FINDINGS;
     };
     let t = Instant::now();
-    let files = plan(ir);
+    let files = plan_with(
+        ir,
+        skillc_backend_scripts::Options {
+            test_build: args.test_build,
+        },
+    );
     let sources = &checked.sources;
     let result = write_tree(
         &args.out,
         &files,
-        |written| manifest(written, sources),
+        |written| {
+            if args.test_build {
+                test_manifest(written, sources)
+            } else {
+                manifest(written, sources)
+            }
+        },
         &crate::build::write_file,
     );
     checked.timings.emit = t.elapsed();
@@ -38,10 +49,15 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
         Ok(()) => {
             if args.check.format() == Format::Human {
                 println!(
-                    "skillc: wrote {} files for {} families to {}",
+                    "skillc: wrote {} files for {} families to {}{}",
                     files.len() + 1,
                     ir.families.len(),
-                    args.out.display()
+                    args.out.display(),
+                    if args.test_build {
+                        " (a test build: never install it)"
+                    } else {
+                        ""
+                    }
                 );
             }
             exit::OK

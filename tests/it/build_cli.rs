@@ -142,3 +142,71 @@ fn refuses_to_replace_a_file_or_a_foreign_directory() {
         "mine"
     );
 }
+
+/// `--test-build` is the only way to get scripts that honour the location overrides: its
+/// manifest and every script's header say so, and a normal build's script refuses them.
+#[test]
+fn only_a_test_build_honours_location_overrides() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let normal = tmp.path().join("normal");
+    let test = tmp.path().join("test");
+    assert_eq!(build(&normal).code, 0);
+    let run = skillc(
+        &[
+            "build",
+            "skills",
+            "examples/minimal",
+            "--test-build",
+            "--out",
+            test.to_str().expect("utf8"),
+        ],
+        &repo(),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("a test build: never install it"),
+        "{}",
+        run.stdout
+    );
+    let (n, t) = (snapshot(&normal), snapshot(&test));
+    let nm: serde_json::Value = serde_json::from_slice(&n["manifest.json"]).expect("manifest");
+    let tm: serde_json::Value = serde_json::from_slice(&t["manifest.json"]).expect("manifest");
+    assert_eq!(nm.get("test_build"), None);
+    assert_eq!(tm["test_build"], serde_json::json!(true));
+    let scripts: Vec<&String> = n
+        .keys()
+        .filter(|k| Path::new(k).extension().is_some_and(|e| e == "sh"))
+        .collect();
+    assert!(scripts.len() > 20);
+    for k in scripts.iter().filter(|k| k.contains("/remediate/")) {
+        let (a, b) = (
+            String::from_utf8_lossy(&n[*k]).into_owned(),
+            String::from_utf8_lossy(&t[*k]).into_owned(),
+        );
+        assert!(
+            !a.contains("TEST BUILD") && !a.contains("SKILLC_TEST_PATH:-"),
+            "{k}"
+        );
+        assert!(b.contains("A TEST BUILD"), "{k}");
+    }
+    // A normal build's script run with an override: refused before anything else happens.
+    let k = scripts
+        .iter()
+        .find(|k| k.contains("/remediate/"))
+        .expect("a remediation script");
+    let state = tmp.path().join("state");
+    let o = std::process::Command::new("sh")
+        .arg(normal.join(k))
+        .arg("--apply")
+        .env("SKILLC_STATE_DIR", &state)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("sh");
+    assert_eq!(
+        o.status.code(),
+        Some(64),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!state.exists());
+}
