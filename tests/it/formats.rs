@@ -115,3 +115,67 @@ fn github_annotations_are_the_default_under_github_actions() {
         "newlines inside messages are escaped"
     );
 }
+
+/// After wide characters on a line, every format points at the same character: JSON and short
+/// count characters, the human header does too (miette alone counts bytes), and SARIF says its
+/// columns are code points (`columnKind`), not the UTF-16 units it would otherwise mean.
+#[test]
+fn columns_after_wide_characters_agree_in_every_format() {
+    let text = BAD.replace(
+        "    requires: [databse]\n",
+        "    tags: [\"🦀🦀\", \"é\"]\n    requires: [\"😀\", databse]\n",
+    );
+    let dir = tree(&[("shop/family.yaml", &text)]);
+    let json: serde_json::Value =
+        serde_json::from_str(&skillc(&["check", "--format", "json", "shop"], dir.path()).stdout)
+            .expect("json");
+    let d = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| {
+            d["code"] == "unresolved-reference"
+                && d["message"].as_str().is_some_and(|m| m.contains("databse"))
+        })
+        .expect("finding")
+        .clone();
+    let (line, col) = (
+        d["line"].as_u64().expect("line"),
+        d["column"].as_u64().expect("col"),
+    );
+    // The character at that column is the start of `databse`.
+    let src_line = text
+        .lines()
+        .nth(usize::try_from(line - 1).expect("line"))
+        .expect("line");
+    let at: String = src_line
+        .chars()
+        .skip(usize::try_from(col - 1).expect("col"))
+        .collect();
+    assert!(at.starts_with("databse"), "{line}:{col} points at {at:?}");
+    assert!(col > 20, "{col}: the wide characters come first");
+    let short = skillc(&["check", "--format", "short", "shop"], dir.path()).stdout;
+    assert!(
+        short.contains(&format!("shop/family.yaml:{line}:{col}:")),
+        "{short}"
+    );
+    let human = skillc(&["check", "--format", "human", "shop"], dir.path()).stdout;
+    assert!(
+        human.contains(&format!("[shop/family.yaml:{line}:{col}]")),
+        "{human}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&skillc(&["check", "--format", "sarif", "shop"], dir.path()).stdout)
+            .expect("sarif");
+    assert_eq!(sarif["runs"][0]["columnKind"], "unicodeCodePoints");
+    let regions: Vec<(Option<u64>, Option<u64>)> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            (region["startLine"].as_u64(), region["startColumn"].as_u64())
+        })
+        .collect();
+    assert!(regions.contains(&(Some(line), Some(col))), "{regions:?}");
+}

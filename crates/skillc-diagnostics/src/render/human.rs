@@ -52,12 +52,20 @@ impl SourceCode for Source<'_> {
         let window = &self.file.text.as_bytes()[start..];
         let local = SourceSpan::new((span.offset() - start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        // miette counts columns in bytes; skillc counts characters (as the JSON, short and SARIF
+        // outputs do), so the header of a line with wide characters points where they do.
+        let at = inner.span().offset() + start;
+        let column = self
+            .file
+            .text
+            .get(at - inner.column()..at)
+            .map_or(inner.column(), |s| s.chars().count());
         Ok(Box::new(MietteSpanContents::new_named(
             self.file.path.clone(),
             inner.data(),
-            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            SourceSpan::new(at.into(), inner.span().len()),
             inner.line() + breaks,
-            inner.column(),
+            column,
             inner.line_count() + breaks,
         )))
     }
@@ -209,6 +217,7 @@ mod tests {
     fn windows_read_exactly_what_miette_reads_from_the_whole_text() {
         let texts = [
             "a: 1\nbb: 2\n\nccc: [x, y]\n  - ü: z\nlast",
+            "k: \"🦀🦀 wide\"\n😀: [ü, é]\n",
             "one\r\ntwo\r\n\r\nthree\r\nfour\r\n",
             "lone\rcarriage\rreturns\nand\r\nmixed\n\rend",
             "\n\n\nx\n\n\n",
@@ -226,9 +235,18 @@ mod tests {
                     for before in 0..3 {
                         for after in 0..3 {
                             let span = SourceSpan::new(start.into(), len);
+                            // The same, with the column in characters instead of bytes.
+                            let want = contents(&text, span, before, after).map(
+                                |(data, sp, line, col, count)| {
+                                    let at = sp.offset();
+                                    let chars =
+                                        text.get(at - col..at).map_or(col, |s| s.chars().count());
+                                    (data, sp, line, chars, count)
+                                },
+                            );
                             assert_eq!(
                                 contents(&source, span, before, after),
-                                contents(&text, span, before, after),
+                                want,
                                 "{text:?} at {start}+{len}, context {before}/{after}"
                             );
                         }

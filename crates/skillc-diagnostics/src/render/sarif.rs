@@ -186,9 +186,14 @@ pub fn render_sarif(
         .information_uri(tool.information_uri.to_owned())
         .rules(descriptors)
         .build();
+    // Columns count characters (Unicode code points), as in every other format; without this
+    // SARIF consumers read them as UTF-16 code units (the SARIF 2.1.0 default).
     let run = sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
         .results(results)
+        .column_kind(serde_json::Value::String(
+            sarif::ResultColumnKind::UnicodeCodePoints.to_string(),
+        ))
         .build();
     let log = sarif::Sarif::builder()
         .version(serde_json::Value::String("2.1.0".to_owned()))
