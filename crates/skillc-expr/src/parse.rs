@@ -25,6 +25,10 @@ use grammar::{ExprParser, Rule};
 pub(crate) const MAX_PAREN_DEPTH: usize = 64;
 /// Deepest expression tree accepted (bounds recursion in every later pass).
 pub(crate) const MAX_TREE_DEPTH: usize = 256;
+/// Longest expression accepted, in bytes (checked before anything else looks at it).
+pub(crate) const MAX_EXPR_BYTES: usize = 64 * 1024;
+/// Most `&&` / `||` operators accepted in one expression (checked before pest builds a tree).
+pub(crate) const MAX_LOGIC_OPS: usize = 200;
 
 /// Parses one expression. Every node's span is a file span computed from `origin`.
 pub fn parse(text: &str, origin: &Origin) -> Result<Expr, Diagnostic> {
@@ -73,9 +77,25 @@ fn locate(d: Diagnostic, origin: &Origin, text: &str, start: usize) -> Diagnosti
 /// Before pest runs: rejects parentheses nested deeper than [`MAX_PAREN_DEPTH`] (pest recurses
 /// into them) and unterminated strings (pest would report them far away, at the end of the text).
 fn prescan(text: &str, origin: &Origin) -> Result<(), Diagnostic> {
+    if text.len() > MAX_EXPR_BYTES {
+        return Err(syntax_at(
+            origin,
+            text,
+            0,
+            0,
+            format!(
+                "invalid expression: {} bytes long, more than the {MAX_EXPR_BYTES} an expression may have",
+                text.len()
+            ),
+            "this expression",
+        )
+        .with_help("split the check into several readiness probes or skills"));
+    }
     let mut depth = 0usize;
     let mut in_string = None;
     let mut escaped = false;
+    let mut logic_ops = 0usize;
+    let mut prev = '\0';
     for (i, ch) in text.char_indices() {
         if in_string.is_some() {
             match (escaped, ch) {
@@ -104,8 +124,28 @@ fn prescan(text: &str, origin: &Origin) -> Result<(), Diagnostic> {
                 }
             }
             ')' => depth = depth.saturating_sub(1),
+            '&' | '|' if prev == ch => {
+                logic_ops += 1;
+                if logic_ops > MAX_LOGIC_OPS {
+                    return Err(syntax_at(
+                        origin,
+                        text,
+                        i - 1,
+                        i + 1,
+                        format!(
+                            "invalid expression: more than {MAX_LOGIC_OPS} `&&` / `||` operators"
+                        ),
+                        "one too many",
+                    )
+                    .with_help("split the check into several readiness probes or skills"));
+                }
+                // `&&&` counts once per pair, not twice.
+                prev = '\0';
+                continue;
+            }
             _ => {}
         }
+        prev = ch;
     }
     if let Some(quote) = in_string {
         return Err(syntax_at(

@@ -360,9 +360,30 @@ fn nesting_is_bounded_without_crashing() {
     // Parentheses inside strings do not count.
     let in_string = format!("bus(\"{}\")", "(".repeat(100));
     assert!(matches!(ok(&in_string).kind, ExprKind::Call(_)));
-    // Long chains and runs of `!` are bounded by the tree depth.
+    // Long chains are bounded before pest builds a tree, and said to be long, not deep; runs of
+    // `!` are bounded by the tree depth.
     let chain = vec!["true"; 300].join(" && ");
-    assert!(err(&chain).message.contains("nested more than 256 levels"));
+    let d = err(&chain);
+    assert_eq!(
+        d.message,
+        "invalid expression: more than 200 `&&` / `||` operators"
+    );
+    // The span is the 201st operator.
+    let at = u32::try_from(chain.match_indices("&&").nth(200).expect("201st").0).expect("u32");
+    assert_eq!(local(d.span), (at, at + 2));
+    let limit = vec!["true"; 201].join(" && ");
+    assert!(matches!(ok(&limit).kind, ExprKind::Logic { .. }));
+    // `||` inside strings does not count.
+    let in_string = format!("bus(\"{}\")", "||".repeat(300));
+    assert!(matches!(ok(&in_string).kind, ExprKind::Call(_)));
+    // A huge expression is refused by its length alone.
+    let huge = vec!["true"; 3_000_000].join(" || ");
+    let d = err(&huge);
+    assert!(
+        d.message.contains("bytes long, more than the 65536"),
+        "{}",
+        d.message
+    );
     let bangs = format!("{}true", "!".repeat(300));
     assert_eq!(err(&bangs).code, "expr-syntax");
     let fine = vec!["true"; 200].join(" || ");
