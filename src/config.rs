@@ -65,7 +65,8 @@ pub fn find(paths: &[PathBuf]) -> Option<PathBuf> {
         };
         while let Some(d) = dir {
             let candidate = d.join(CONFIG_FILE);
-            if candidate.is_file() {
+            // Anything by that name counts (a directory is then an error, not silently skipped).
+            if std::fs::symlink_metadata(&candidate).is_ok() {
                 return Some(candidate);
             }
             dir = d.parent();
@@ -76,6 +77,12 @@ pub fn find(paths: &[PathBuf]) -> Option<PathBuf> {
 
 /// Loads and validates a configuration file. Errors are usage errors (exit 2).
 pub fn load(path: &Path) -> Result<Config, String> {
+    if path.is_dir() {
+        return Err(format!(
+            "{}: is a directory, not a skillc configuration file",
+            path.display()
+        ));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let file: File = toml::from_str(&text).map_err(|e| {
         let at = e.span().map(|s| {

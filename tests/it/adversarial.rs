@@ -1191,3 +1191,68 @@ fn the_shipped_families_check_clean_within_limits() {
     run.assert_sane("shipped families");
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
+
+/// A family directory the user cannot read is an error (exit 2, "permission denied"), given
+/// directly or found under a parent, never a silent "no findings". Run as a second local user
+/// (nobody), since root reads everything.
+#[test]
+fn an_unreadable_family_is_an_error_not_silence() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Command::new("id").arg("-u").output().expect("id").stdout == b"0\n";
+    if root && !common::tool_available("setpriv", &["--version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let fam = dir.path().join("fam");
+    std::fs::create_dir_all(&fam).expect("mkdir");
+    std::fs::write(fam.join("family.yaml"), "family:\n  name: fam\n").expect("write");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&fam, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // A copy of the binary nobody can run, wherever the checkout is (CI's may be under /root).
+    let bin = dir.path().join("skillc");
+    std::fs::copy(env!("CARGO_BIN_EXE_skillc"), &bin).expect("copy");
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    for arg in [fam.clone(), dir.path().to_path_buf()] {
+        let mut c = if root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+                .arg(&bin);
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_skillc"))
+        };
+        let o = c
+            .args(["check", "--format", "short"])
+            .arg(&arg)
+            .current_dir("/")
+            .env("SKILLC_NO_CACHE", "1")
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{}: {err}", arg.display());
+        assert!(
+            err.contains(&format!("{}: permission denied", fam.display())),
+            "{err}"
+        );
+        assert!(!err.contains("no skill family here"), "{err}");
+    }
+    std::fs::set_permissions(&fam, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// A directory named skillc.toml is an error, not ignored.
+#[test]
+fn a_directory_named_like_the_config_is_an_error() {
+    let dir = common::tree(&[(
+        "fam/family.yaml",
+        "family:\n  name: fam\n  version: 1.0.0\n  description: A family.\n  label_prefix: org.example\n",
+    )]);
+    std::fs::create_dir_all(dir.path().join("skillc.toml")).expect("mkdir");
+    let run = common::skillc(&["check", "fam"], dir.path());
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("is a directory, not a skillc configuration file"),
+        "{}",
+        run.stderr
+    );
+}
