@@ -73,4 +73,6 @@ export PATH
 LC_ALL=C
 HOME=/var/empty
 export LC_ALL HOME
-umask 077
+# A fixed umask, never the caller's: what steps create is not writable by others. skillc's own
+# state and audit log are created under umask 077 (skillc_safe_dir, skillc_open_audit).
+umask 022

@@ -72,7 +72,7 @@ skillc_trusted() {
 # require skillc_trusted; exit 78 when it is not.
 skillc_safe_dir() {
 	if [ ! -d "$1" ] && [ ! -L "$1" ]; then
-		mkdir -p -- "$1" 2>/dev/null || skillc_die 73 error "cannot create the $2 $1"
+		(umask 077 && mkdir -p -- "$1") 2>/dev/null || skillc_die 73 error "cannot create the $2 $1"
 	fi
 	skillc_trusted "$1" "$2" || skillc_die 78 unsafe_location "the $2 must be owned by root (or this script's user), not writable by others and not a symbolic link; nothing was changed"
 }
@@ -127,13 +127,13 @@ skillc_check_runner() {
 skillc_open_audit() {
 	skillc_a_dir=${SKILLC_AUDIT_LOG%/*}
 	skillc_a_why=73
-	if { [ -d "$skillc_a_dir" ] || mkdir -p -- "$skillc_a_dir" 2>/dev/null; }; then
+	if { [ -d "$skillc_a_dir" ] || (umask 077 && mkdir -p -- "$skillc_a_dir") 2>/dev/null; }; then
 		skillc_a_why=78
 		if skillc_trusted "$skillc_a_dir" 'audit log directory' &&
 			{ { [ ! -e "$SKILLC_AUDIT_LOG" ] && [ ! -L "$SKILLC_AUDIT_LOG" ]; } ||
 				{ [ -f "$SKILLC_AUDIT_LOG" ] && skillc_trusted "$SKILLC_AUDIT_LOG" 'audit log'; }; }; then
 			skillc_a_why=73
-			if : >>"$SKILLC_AUDIT_LOG" 2>/dev/null; then
+			if (umask 077 && : >>"$SKILLC_AUDIT_LOG") 2>/dev/null; then
 				SKILLC_AUDIT_OK=1
 				return 0
 			fi
