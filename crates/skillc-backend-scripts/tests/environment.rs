@@ -481,3 +481,44 @@ fn chown_tree(p: &Path, uid: u32) {
         }
     }
 }
+
+/// macOS lets an administrator point /bin/sh at zsh: zsh started as `sh` (sh emulation) adds
+/// LOGNAME and SHLVL to its environment, and the clean re-execution still works under it.
+#[test]
+fn the_clean_environment_holds_under_zsh_as_sh() {
+    if !common::have_tool("zsh") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let zsh = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v zsh"])
+            .output()
+            .expect("zsh")
+            .stdout,
+    )
+    .expect("utf8");
+    let sh = tmp.path().join("sh");
+    std::os::unix::fs::symlink(zsh.trim(), &sh).expect("symlink");
+    let shell = vec![sh.display().to_string()];
+    let (host, s) = victim(&shell, true);
+    let marker = host.path().join("pwned");
+    let evil = evil_bin(host.path(), &marker, &["launchctl", "id", "date"]);
+    let o = host
+        .command(&s, &["--apply"])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                evil.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("TMPDIR", host.path().join("nowhere"))
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!marker.exists(), "a tool from the caller's PATH ran");
+    assert_eq!(host.state()[web()]["disabled"], json!(false));
+    host.validate_audit();
+}

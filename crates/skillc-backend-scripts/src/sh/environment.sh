@@ -21,7 +21,7 @@ set -f
 skillc_env_ok=1
 for skillc_v in $(/usr/bin/env | /usr/bin/sed 's/=.*//'); do
 	case $skillc_v in
-		PATH | LC_ALL | HOME | SKILLC_ENV_PASS | SKILLC_REQUIRE | SUDO_USER | SUDO_UID | PWD | OLDPWD | SHLVL | _) ;;
+		PATH | LC_ALL | HOME | SKILLC_ENV_PASS | SKILLC_REQUIRE | SUDO_USER | SUDO_UID | PWD | OLDPWD | SHLVL | LOGNAME | _) ;;
 		#@test-build
 		SKILLC_*) ;;
 		#@end
