@@ -471,3 +471,33 @@ fn doctor_reports_in_start_order_and_runs_matching_skills() {
     assert_eq!(host.state()[web()]["disabled"], json!(false));
     host.validate_audit();
 }
+
+/// A family action's parameters reach its command: one the step does not pass takes the
+/// action's default, and a duration expands to its text (both once compiled to `''`).
+#[test]
+fn family_action_defaults_and_durations_reach_the_command() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let root = host.path();
+    let yaml = format!(
+        "family:\n  name: act\n  version: 1.0.0\n  description: Actions.\n  label_prefix: org.example.act\n\
+services:\n  web:\n    description: A web app.\n    layer: L3\n    scope: session\n    run: {{ program: {r}/bin/web }}\n\
+actions:\n  purge:\n    description: Purge old files.\n    risk: reversible\n    params:\n      age: {{ type: duration }}\n      mode: {{ type: string, default: gentle }}\n      out: {{ type: path, default: {r}/purged }}\n\
+\x20   argv: [/bin/sh, -c, 'echo \"$@\" > \"$0\"', \"{{param.out}}\", --keep-newer, \"{{param.age}}\", --mode, \"{{param.mode}}\"]\n\
+skills:\n  full:\n    title: Too many old files\n    severity: low\n    applies_to: {{ services: [web] }}\n    detect: 'file_exists(\"{r}/full\")'\n\
+\x20   remediate:\n      - {{ id: purge, action: purge, with: {{ age: 90m }} }}\n    verify: 'true'\n    on_failure: stop\n\
+policy:\n  rules:\n    - {{ match: {{}}, outcome: auto }}\n",
+        r = root.display()
+    );
+    let fam = common::write_family(&root.join("src"), "act", &yaml);
+    let ir = common::load_ok(&[fam]);
+    let out = root.join("out");
+    common::write_tree(&out, &common::emit_test(&ir));
+    std::fs::write(root.join("full"), "x").expect("marker");
+    let o = host.run(&out.join("act/remediate/act--full--web.sh"), &["--apply"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(root.join("purged")).expect("the command ran"),
+        "--keep-newer 1h30m --mode gentle\n"
+    );
+}

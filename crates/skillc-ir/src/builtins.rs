@@ -225,6 +225,7 @@ pub fn builtin_actions() -> Vec<Action> {
                         name: (*name).to_owned(),
                         ty: *ty,
                         required: *required,
+                        default: None,
                         span: None,
                     })
                     .collect(),

@@ -59,7 +59,8 @@ impl Gen<'_, '_> {
                 let mut awords: BTreeMap<String, Word> = BTreeMap::new();
                 let mut prelude = String::new();
                 for (i, p) in action.params.iter().enumerate() {
-                    let v = arg(args, &p.name);
+                    // A parameter the step does not pass takes the action's default.
+                    let v = arg(args, &p.name).or(p.default.as_ref());
                     let word = self.word(v);
                     let val = match (v, word.literal()) {
                         (Some(ArgValue::Int(k)), _) => PVal::Lit(Literal::Int(*k)),

@@ -54,6 +54,8 @@ impl Gen<'_, '_> {
             Some(ArgValue::String(s)) => expand(s, svc, &|n| param_word(self.params, n)),
             Some(ArgValue::Int(n)) => Word::lit(n.to_string()),
             Some(ArgValue::Bool(b)) => Word::lit(b.to_string()),
+            // As a skill parameter of type duration expands: its canonical text (`1m30s`).
+            Some(ArgValue::Duration(d)) => Word::lit(skillc_ir::duration::format_duration(*d)),
             _ => Word::default(),
         }
     }

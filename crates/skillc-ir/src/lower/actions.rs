@@ -61,6 +61,7 @@ pub(crate) fn lower_actions(cx: &mut Cx<'_>, decls: &Decls<'_>) {
                     name: p.name.value.clone(),
                     ty: arg_type(p.ty),
                     required: p.default.is_none(),
+                    default: p.default.as_ref().map(|d| d.value.clone()),
                     span: Some(p.name.span),
                 })
                 .collect(),

@@ -48,6 +48,9 @@ pub struct ParamSpec {
     pub name: String,
     pub ty: ArgType,
     pub required: bool,
+    /// The declared default (declared actions only): used when a step does not pass the
+    /// parameter.
+    pub default: Option<super::ArgValue>,
     pub span: Option<Span>,
 }
 
