@@ -13,7 +13,7 @@
 //! family's plists from the launchd backend. They are self-contained (no shared library): an
 //! operator reads one file. The exit codes are in `EXIT_CODES.md` (defined in
 //! [`skillc_backend_support::exit`]), the audit record in
-//! `schemas/audit.schema.json`, approval tokens in [`mint_token`].
+//! `schemas/audit.schema.json`, approval tokens in [`token`].
 //!
 //! [`check`] is a pass of analysis; [`emit`] and [`plan`] take the checked IR it certified.
 //! Should an expression still not compile, the script for it prints why and exits 70
@@ -26,10 +26,9 @@ mod resolve;
 pub mod rules;
 mod runtime;
 mod script;
-mod token;
+pub mod token;
 
 pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script};
-pub use token::mint_token;
 
 use doctor::doctor_script;
 

@@ -24,4 +24,4 @@ elif [ "$SKILLC_MODE" = apply ]; then
 else
 	skillc_warn "cannot append to the audit log $SKILLC_AUDIT_LOG; plan mode continues without it"
 fi
-skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\""
+skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\",\"params\":{$SKILLC_J_PARAMS},\"facts\":{$SKILLC_J_FACTS}"
