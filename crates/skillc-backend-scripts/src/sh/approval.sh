@@ -126,10 +126,11 @@ skillc_check_token() {
 	fi
 	[ -z "$skillc_why" ] || return 0
 	# The statement the approver signed, rebuilt from this script's own skill, target and plan.
-	printf 'skillc-approval-v2\nskill=%s\ntarget=%s\nplan=%s\nexpires=%s\nnonce=%s\napprover=%s\n' \
-		"$SKILLC_SKILL" "$SKILLC_TARGET" "$SKILLC_PLAN_HASH" "$skillc_t_exp" "$skillc_t_nonce" "$skillc_t_who" >"$SKILLC_TMP/approval.msg" &&
-		printf '%s\n' '-----BEGIN SSH SIGNATURE-----' "$skillc_t_sig" '-----END SSH SIGNATURE-----' >"$SKILLC_TMP/approval.sig" ||
+	if ! printf 'skillc-approval-v2\nskill=%s\ntarget=%s\nplan=%s\nexpires=%s\nnonce=%s\napprover=%s\n' \
+		"$SKILLC_SKILL" "$SKILLC_TARGET" "$SKILLC_PLAN_HASH" "$skillc_t_exp" "$skillc_t_nonce" "$skillc_t_who" >"$SKILLC_TMP/approval.msg" ||
+		! printf '%s\n' '-----BEGIN SSH SIGNATURE-----' "$skillc_t_sig" '-----END SSH SIGNATURE-----' >"$SKILLC_TMP/approval.sig"; then
 		skillc_die 73 error "cannot write to the temporary directory $SKILLC_TMP"
+	fi
 	if skillc_key=$(ssh-keygen -Y verify -f "$SKILLC_ALLOWED_SIGNERS" -I "$skillc_t_who" -n skillc-approval \
 		-s "$SKILLC_TMP/approval.sig" <"$SKILLC_TMP/approval.msg" 2>/dev/null); then
 		skillc_key=$(printf '%s\n' "$skillc_key" | sed -n 's/.* key \(SHA256:[A-Za-z0-9+/=]*\).*/\1/p' | sed -n 1p)
