@@ -2764,9 +2764,9 @@ fn notes(c: &Ctx) -> Vec<String> {
         .collect()
 }
 
-/// An orphaned earlier gateway: the service's program (a copy of `sleep 300`) running as the
-/// service's user `_sovereign` (created when missing; the test runs as root), as the
-/// pidfile-signal builtin requires of the PID it signals.
+/// An orphaned earlier gateway: the service's program (a copy of `sleep 300`), in its own session
+/// as launchd's jobs are, running as the service's user `_sovereign` (created when missing; the
+/// scenarios run as root): what the pidfile-signal builtin requires of a PID it signals.
 fn gateway_orphan(c: &Ctx) -> u32 {
     static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
     let prog = PROGRAM.get_or_init(|| {
@@ -2786,7 +2786,7 @@ fn gateway_orphan(c: &Ctx) -> u32 {
     let o = std::process::Command::new("sh")
         .args([
             "-c",
-            "setpriv --reuid \"$(id -u _sovereign)\" --regid \"$(id -g _sovereign)\" --clear-groups \"$1\" 300 >/dev/null 2>&1 </dev/null & echo $!",
+            "setsid setpriv --reuid \"$(id -u _sovereign)\" --regid \"$(id -g _sovereign)\" --clear-groups \"$1\" 300 >/dev/null 2>&1 </dev/null & echo $!",
             "sh",
         ])
         .arg(prog)
