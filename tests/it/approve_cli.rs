@@ -121,8 +121,10 @@ fn signs_a_token_bound_to_skill_target_plan_expiry_nonce_and_approver() {
         assert!(run.stderr.contains(shown), "{shown}: {}", run.stderr);
     }
     verify(dir.path(), &key, "alice", token).expect("ssh-keygen verifies the token");
-    // Another principal, another key, an edited field: no.
-    assert!(verify(dir.path(), &key, "bob", token).is_err());
+    // The approver is inside the signature: renamed to bob (even where bob's key is alice's),
+    // another key, an edited field: no.
+    let renamed = token.replace(":alice:", ":bob:");
+    assert!(verify(dir.path(), &key, "bob", &renamed).is_err());
     let other = keygen(dir.path(), "mallory");
     assert!(verify(dir.path(), &other, "alice", token).is_err());
     let edited = token.replace(":foundation-core/bus:", ":foundation-core/identity:");
@@ -284,7 +286,10 @@ fn refuses_bad_input_with_a_usage_error() {
         (full("alice", "fc/s", HASH, "48h"), "at most 24h"),
         (full("al ice", "fc/s", HASH, "5m"), "not a valid name"),
         (full("alice\nbob", "fc/s", HASH, "5m"), "not a valid name"),
-        (full("-alice", "fc/s", HASH, "5m"), "not a valid name"),
+        (
+            base(&["--key", k, "--approver=-alice", "--skill", "fc/s", "--target", "fc/b", "--plan-hash", HASH]),
+            "not a valid name",
+        ),
         (
             base(&["--key", k, "--skill", "fc/s", "--target", "fc/b", "--plan-hash", HASH]),
             "--approver",
