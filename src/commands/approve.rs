@@ -33,7 +33,7 @@ fn nonce() -> Result<String, String> {
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut b))
         .map_err(|e| format!("cannot read /dev/urandom for a nonce: {e}"))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+    Ok(token::hex(&b))
 }
 
 /// Reads the `--json` output of a script in plan mode.
@@ -266,7 +266,10 @@ fn approve(args: &ApproveArgs) -> Result<(), String> {
         return Err(format!("cannot read {}: no such file", key.display()));
     }
     let shown = describe(&p.approval, from_plan.then_some(&*p));
-    eprintln!("skillc: signing this approval with {}:\n{shown}", key.display());
+    eprintln!(
+        "skillc: signing this approval with {}:\n{shown}",
+        key.display()
+    );
     if !from_plan {
         eprintln!(
             "  (the run-time values, facts and steps are covered by the plan hash; sign from --plan to see them)"

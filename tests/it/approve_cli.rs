@@ -11,10 +11,7 @@ use std::process::Command;
 const HASH: &str = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
 
 fn have_ssh_keygen() -> bool {
-    let ok = Command::new("ssh-keygen")
-        .arg("-?")
-        .output()
-        .is_ok();
+    let ok = Command::new("ssh-keygen").arg("-?").output().is_ok();
     if !ok {
         assert!(
             std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
@@ -117,7 +114,12 @@ fn signs_a_token_bound_to_skill_target_plan_expiry_nonce_and_approver() {
     );
     assert!(f[5].len() == 32 && f[5].chars().all(|c| c.is_ascii_hexdigit()));
     // What is signed is shown first.
-    for shown in ["launchd-doctor/job-disabled", "foundation-core/bus", HASH, "alice"] {
+    for shown in [
+        "launchd-doctor/job-disabled",
+        "foundation-core/bus",
+        HASH,
+        "alice",
+    ] {
         assert!(run.stderr.contains(shown), "{shown}: {}", run.stderr);
     }
     verify(dir.path(), &key, "alice", token).expect("ssh-keygen verifies the token");
@@ -151,12 +153,7 @@ fn signs_with_a_key_held_by_ssh_agent() {
     let out = Command::new("sh")
         .arg("-c")
         .arg(script)
-        .args([
-            "sh",
-            s(&key),
-            env!("CARGO_BIN_EXE_skillc"),
-            s(&public),
-        ])
+        .args(["sh", s(&key), env!("CARGO_BIN_EXE_skillc"), s(&public)])
         .env_remove("SSH_AUTH_SOCK")
         .output()
         .expect("sh");
@@ -235,19 +232,13 @@ fn signs_from_the_plan_json_showing_values_facts_and_steps_and_shows_a_token() {
     ] {
         assert!(show.stdout.contains(shown), "{shown}: {}", show.stdout);
     }
-    let show = skillc(
-        &["approve", "--show", &token, "--plan", s(&plan)],
-        &repo(),
-    );
+    let show = skillc(&["approve", "--show", &token, "--plan", s(&plan)], &repo());
     assert_eq!(show.code, 0, "{}", show.stderr);
     assert!(show.stdout.contains("stop-orphan"), "{}", show.stdout);
     // The token against another plan: said so, exit 2.
     let other = dir.path().join("other.json");
     std::fs::write(&other, plan_json(&"0".repeat(64))).expect("write");
-    let show = skillc(
-        &["approve", "--show", &token, "--plan", s(&other)],
-        &repo(),
-    );
+    let show = skillc(&["approve", "--show", &token, "--plan", s(&other)], &repo());
     assert_eq!(show.code, 2);
     assert!(show.stderr.contains("not this plan"), "{}", show.stderr);
 }
@@ -287,15 +278,43 @@ fn refuses_bad_input_with_a_usage_error() {
         (full("al ice", "fc/s", HASH, "5m"), "not a valid name"),
         (full("alice\nbob", "fc/s", HASH, "5m"), "not a valid name"),
         (
-            base(&["--key", k, "--approver=-alice", "--skill", "fc/s", "--target", "fc/b", "--plan-hash", HASH]),
+            base(&[
+                "--key",
+                k,
+                "--approver=-alice",
+                "--skill",
+                "fc/s",
+                "--target",
+                "fc/b",
+                "--plan-hash",
+                HASH,
+            ]),
             "not a valid name",
         ),
         (
-            base(&["--key", k, "--skill", "fc/s", "--target", "fc/b", "--plan-hash", HASH]),
+            base(&[
+                "--key",
+                k,
+                "--skill",
+                "fc/s",
+                "--target",
+                "fc/b",
+                "--plan-hash",
+                HASH,
+            ]),
             "--approver",
         ),
         (
-            base(&["--approver", "alice", "--skill", "fc/s", "--target", "fc/b", "--plan-hash", HASH]),
+            base(&[
+                "--approver",
+                "alice",
+                "--skill",
+                "fc/s",
+                "--target",
+                "fc/b",
+                "--plan-hash",
+                HASH,
+            ]),
             "--key",
         ),
         (
@@ -320,7 +339,14 @@ fn refuses_bad_input_with_a_usage_error() {
         (base(&["--show", "skillc1.abc.1.def"]), "--show"),
         (base(&["--show", "skillc2:a/b:c/d:x:1:y:z:sig"]), "--show"),
         (
-            base(&["--key", k, "--approver", "alice", "--plan", s(&dir.path().join("none.json"))]),
+            base(&[
+                "--key",
+                k,
+                "--approver",
+                "alice",
+                "--plan",
+                s(&dir.path().join("none.json")),
+            ]),
             "cannot read",
         ),
     ];
@@ -338,7 +364,10 @@ fn refuses_bad_input_with_a_usage_error() {
             &plan_json(HASH).replace("\"planned\"", "\"healthy\""),
             "nothing to approve",
         ),
-        (&plan_json(HASH).replace("\"plan\",", "\"apply\","), "not a plan"),
+        (
+            &plan_json(HASH).replace("\"plan\",", "\"apply\","),
+            "not a plan",
+        ),
         (&plan_json("zz"), "--plan-hash"),
     ] {
         std::fs::write(&p, text).expect("write");

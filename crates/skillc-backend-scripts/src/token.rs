@@ -35,7 +35,7 @@ const ARMOR_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
 const ARMOR_END: &str = "-----END SSH SIGNATURE-----";
 
 /// Lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -83,7 +83,9 @@ pub fn valid_principal(s: &str) -> bool {
 }
 
 fn is_lower_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    s.len() == len
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
 }
 
 fn is_base64(s: &str) -> bool {
@@ -214,7 +216,10 @@ mod tests {
         let (b, sig) = parse_token(&t).expect("parse");
         assert_eq!(a, b);
         assert_eq!(sig, "U1NIU0lHAAAA");
-        assert_eq!(armor(&sig), format!("{ARMOR_BEGIN}\nU1NIU0lHAAAA\n{ARMOR_END}\n"));
+        assert_eq!(
+            armor(&sig),
+            format!("{ARMOR_BEGIN}\nU1NIU0lHAAAA\n{ARMOR_END}\n")
+        );
     }
 
     #[test]
@@ -227,7 +232,9 @@ mod tests {
 
     #[test]
     fn refuses_fields_that_could_break_the_framing() {
-        for bad in ["al\nice", "al:ice", "", "-alice", "a,b", "a*", "a b", "../x"] {
+        for bad in [
+            "al\nice", "al:ice", "", "-alice", "a,b", "a*", "a b", "../x",
+        ] {
             let mut a = sample();
             a.approver = bad.to_owned();
             assert!(a.validate().is_err(), "{bad:?}");

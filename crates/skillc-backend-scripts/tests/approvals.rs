@@ -75,6 +75,17 @@ skills:
       - { id: stop, action: proc.signal, with: { pidfile: "{param.pidfile}", signal: TERM } }
     verify: 'file_exists(param("pidfile"))'
     on_failure: stop
+  tidy:
+    title: Move a run-time path aside
+    severity: low
+    applies_to: { services: [edge] }
+    params:
+      path: { type: path }
+    detect: 'file_exists(param("path"))'
+    remediate:
+      - { id: aside, action: fs.move_aside, with: { path: "{param.path}" } }
+    verify: '!file_exists(param("path"))'
+    on_failure: stop
 policy:
   roles:
     ops: [alice, bob]
@@ -202,7 +213,10 @@ const RESET_ARGS: &[&str] = &["--param", "a=one", "--param", "b=two"];
 
 fn reset_apply(host: &Host, tokens: &[String]) -> Output {
     let s = script(host, "reset", "svc");
-    host.run(&s, &with_tokens(&[&["--apply"], RESET_ARGS].concat(), tokens))
+    host.run(
+        &s,
+        &with_tokens(&[&["--apply"], RESET_ARGS].concat(), tokens),
+    )
 }
 
 #[test]
@@ -232,7 +246,10 @@ fn two_approvals_fix_and_a_replayed_token_is_refused() {
         );
         // The records are the nonces, in a 0700 dir (fixed umask 077).
         let used = host.path().join("state/used-tokens");
-        let mode = std::fs::metadata(&used).expect("used-tokens").permissions().mode();
+        let mode = std::fs::metadata(&used)
+            .expect("used-tokens")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o700, "{mode:o}");
         assert_eq!(std::fs::read_dir(&used).expect("read").count(), 2);
     });
@@ -253,9 +270,11 @@ fn used_token_records_are_private_under_umask_000() {
         let o = wrapped(host, "umask 000", "", &s, &args);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         let used = host.path().join("state/used-tokens");
-        for e in std::iter::once(used.clone())
-            .chain(std::fs::read_dir(&used).expect("read").map(|e| e.expect("e").path()))
-        {
+        for e in std::iter::once(used.clone()).chain(
+            std::fs::read_dir(&used)
+                .expect("read")
+                .map(|e| e.expect("e").path()),
+        ) {
             let m = std::fs::metadata(&e).expect("meta").permissions().mode() & 0o777;
             assert_eq!(m & 0o022, 0, "{} is {m:o} under umask 000", e.display());
         }
@@ -270,11 +289,7 @@ fn the_same_approver_twice_counts_once() {
         let h = hash(&plan(host, &s, RESET_ARGS));
         let one = alice.approve("sec/reset", "sec/svc", &h);
         // Two tokens of alice (two nonces), and one of them twice.
-        let tokens = [
-            one.clone(),
-            one,
-            alice.approve("sec/reset", "sec/svc", &h),
-        ];
+        let tokens = [one.clone(), one, alice.approve("sec/reset", "sec/svc", &h)];
         let o = reset_apply(host, &tokens);
         assert_eq!(o.status.code(), Some(77), "{}", text(&o));
         assert!(is_broken(host, "svc"));
@@ -304,7 +319,13 @@ fn a_key_not_in_the_trust_file_cannot_mint_a_token() {
         let tokens = [
             mallory.sign(&approval("alice", "sec/reset", "sec/svc", &h, now() + 600)),
             mallory.sign(&approval("bob", "sec/reset", "sec/svc", &h, now() + 600)),
-            mallory.sign(&approval("mallory", "sec/reset", "sec/svc", &h, now() + 600)),
+            mallory.sign(&approval(
+                "mallory",
+                "sec/reset",
+                "sec/svc",
+                &h,
+                now() + 600,
+            )),
         ];
         let o = reset_apply(host, &tokens);
         assert_eq!(o.status.code(), Some(77), "{}", text(&o));
@@ -359,7 +380,10 @@ fn a_token_for_another_plan_target_or_skill_is_refused() {
             ("wrong_skill", "sec/stop-old", "sec/svc", h.clone()),
             ("wrong_plan", "sec/reset", "sec/svc", h_other_target.clone()),
         ] {
-            let tokens = [alice.approve(skill, target, &hh), bob.approve(skill, target, &hh)];
+            let tokens = [
+                alice.approve(skill, target, &hh),
+                bob.approve(skill, target, &hh),
+            ];
             let o = reset_apply(host, &tokens);
             assert_eq!(o.status.code(), Some(77), "{why}: {}", text(&o));
             assert!(is_broken(host, "svc"), "{why}");
@@ -401,10 +425,16 @@ fn run_time_values_with_newlines_no_longer_collide() {
             alice.approve("sec/reset", "sec/svc", &hash(&p1)),
             bob.approve("sec/reset", "sec/svc", &hash(&p1)),
         ];
-        let o = host.run(&s, &with_tokens(&[&["--apply"][..], &second].concat(), &tokens));
+        let o = host.run(
+            &s,
+            &with_tokens(&[&["--apply"][..], &second].concat(), &tokens),
+        );
         assert_eq!(o.status.code(), Some(77), "{}", text(&o));
         assert!(is_broken(host, "svc"));
-        let o = host.run(&s, &with_tokens(&[&["--apply"][..], &first].concat(), &tokens));
+        let o = host.run(
+            &s,
+            &with_tokens(&[&["--apply"][..], &first].concat(), &tokens),
+        );
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         assert_eq!(
             std::fs::read_to_string(host.path().join("svc/done")).expect("done"),
@@ -443,8 +473,11 @@ fn hostile_trust_files_are_refused() {
             let _ = std::fs::remove_file(&f);
             std::fs::write(&f, &good).expect("write");
             std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-            std::fs::set_permissions(f.parent().expect("dir"), std::fs::Permissions::from_mode(0o755))
-                .expect("chmod");
+            std::fs::set_permissions(
+                f.parent().expect("dir"),
+                std::fs::Permissions::from_mode(0o755),
+            )
+            .expect("chmod");
         };
         // Owned by another user (nobody), who could then add their own key.
         std::os::unix::fs::chown(&f, Some(65534), Some(65534)).expect("chown");
@@ -457,8 +490,11 @@ fn hostile_trust_files_are_refused() {
         }
         reset();
         // In a directory others may write (they could swap the file).
-        std::fs::set_permissions(f.parent().expect("dir"), std::fs::Permissions::from_mode(0o777))
-            .expect("chmod");
+        std::fs::set_permissions(
+            f.parent().expect("dir"),
+            std::fs::Permissions::from_mode(0o777),
+        )
+        .expect("chmod");
         refused(host, &tokens, "untrusted_signers");
         reset();
         // A symlink, even to a good file; a directory.
@@ -554,7 +590,11 @@ fn no_private_key_material_is_on_the_host_during_verification() {
         // environment).
         let secrets: Vec<String> = private
             .iter()
-            .flat_map(|k| k.lines().filter(|l| !l.starts_with("-----")).map(str::to_owned))
+            .flat_map(|k| {
+                k.lines()
+                    .filter(|l| !l.starts_with("-----"))
+                    .map(str::to_owned)
+            })
             .collect();
         // Many verifications per run (bad signatures still run ssh-keygen -Y verify), with a
         // `ps` snapshot loop beside them, until a snapshot caught one (bounded).
@@ -608,7 +648,10 @@ fn no_private_key_material_is_on_the_host_during_verification() {
         }
         assert!(caught, "no snapshot caught ssh-keygen -Y verify in 20 runs");
         for s in &secrets {
-            assert!(!snapshots.contains(s.as_str()), "private key material in ps/environ");
+            assert!(
+                !snapshots.contains(s.as_str()),
+                "private key material in ps/environ"
+            );
         }
         assert!(!snapshots.contains("PRIVATE KEY"));
         // The host dir holds public keys only.
@@ -620,9 +663,17 @@ fn no_private_key_material_is_on_the_host_during_verification() {
                     stack.push(p);
                 } else if let Ok(b) = std::fs::read(&p) {
                     let t = String::from_utf8_lossy(&b);
-                    assert!(!t.contains("PRIVATE KEY"), "{} holds a private key", p.display());
+                    assert!(
+                        !t.contains("PRIVATE KEY"),
+                        "{} holds a private key",
+                        p.display()
+                    );
                     for s in &secrets {
-                        assert!(!t.contains(s.as_str()), "{} holds key material", p.display());
+                        assert!(
+                            !t.contains(s.as_str()),
+                            "{} holds key material",
+                            p.display()
+                        );
                     }
                 }
             }
@@ -650,10 +701,17 @@ impl Proc {
             .arg(uid.to_string())
             .output()
             .expect("spawn");
-        let pid = String::from_utf8_lossy(&o.stdout).trim().parse().expect("pid");
+        let pid = String::from_utf8_lossy(&o.stdout)
+            .trim()
+            .parse()
+            .expect("pid");
         let p = Self(pid);
         // setsid and setpriv exec the program: wait until the PID runs it (bounded).
-        let name = program.file_name().expect("name").to_string_lossy().into_owned();
+        let name = program
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         for _ in 0..500 {
             if p.comm().is_some_and(|c| c == name) {
                 return p;
@@ -764,39 +822,47 @@ fn a_pidfile_holding_pid_0_1_the_script_or_a_foreign_process_is_refused() {
             Some("sleep 30 >/dev/null 2>&1 </dev/null & echo $! >\"$1\""),
         );
         let stray = std::fs::read_to_string(host.path().join("edge/edge.pid")).expect("pid");
-        let _ = std::process::Command::new("kill").arg(stray.trim()).status();
+        let _ = std::process::Command::new("kill")
+            .arg(stray.trim())
+            .status();
         // An unrelated process: right user, other program; right program, other user (root).
         let other = Proc::spawn(&host.path().join("bin/otherd"), 65534);
         refuse(&format!("{}\n", other.0), "not the service's program", None);
         assert!(other.alive(), "the unrelated process was signalled");
         let as_root = Proc::spawn(&host.path().join("bin/svcd"), 0);
-        refuse(&format!("{}\n", as_root.0), "not to the service's user", None);
+        refuse(
+            &format!("{}\n", as_root.0),
+            "not to the service's user",
+            None,
+        );
         assert!(as_root.alive(), "root's process was signalled");
     });
 }
 
 #[test]
 fn a_pidfile_changed_between_plan_and_apply_is_refused() {
-    each_shell(|host, alice, bob| {
+    each_shell(|host, alice, _bob| {
         let first = Proc::spawn(&host.path().join("bin/svcd"), 65534);
         let second = Proc::spawn(&host.path().join("bin/svcd"), 65534);
-        let (p, arg) = pidfile(host, &format!("{}\n", first.0));
+        let (pidf, arg) = pidfile(host, &format!("{}\n", first.0));
         // Under approval: the approver saw PID `first`; the pidfile now names `second`.
         let s = script(host, "stop-old", "edge");
-        let h = hash(&plan(host, &s, &["--param", &arg]));
-        let _ = bob;
-        let tokens = [alice.approve("sec/stop-old", "sec/edge", &h)];
-        std::fs::write(&p, format!("{}\n", second.0)).expect("pidfile");
-        let o = host.run(
+        let planned = hash(&plan(host, &s, &["--param", &arg]));
+        let tokens = [alice.approve("sec/stop-old", "sec/edge", &planned)];
+        std::fs::write(&pidf, format!("{}\n", second.0)).expect("pidfile");
+        let out = host.run(
             &s,
-            &with_tokens(&["--apply", "--require", "approve", "--param", &arg], &tokens),
+            &with_tokens(
+                &["--apply", "--require", "approve", "--param", &arg],
+                &tokens,
+            ),
         );
-        assert_eq!(o.status.code(), Some(77), "{}", text(&o));
+        assert_eq!(out.status.code(), Some(77), "{}", text(&out));
         assert!(first.alive() && second.alive());
         assert!(approval_statuses(host).contains(&"wrong_plan".to_owned()));
 
         // Unattended: changed after the plan was read, while the run waits for the lock.
-        std::fs::write(&p, format!("{}\n", first.0)).expect("pidfile");
+        std::fs::write(&pidf, format!("{}\n", first.0)).expect("pidfile");
         let locks = host.path().join("state/locks");
         let lock = locks.join("org.example.sec.edge");
         std::fs::create_dir_all(&lock).expect("lock");
@@ -816,20 +882,22 @@ fn a_pidfile_changed_between_plan_and_apply_is_refused() {
         let mut planned = false;
         for _ in 0..600 {
             let a = std::fs::read_to_string(host.audit_log()).unwrap_or_default();
-            if a.lines().any(|l| l.contains("\"event\":\"plan\"") && l.contains("\"mode\":\"apply\"")) {
+            if a.lines()
+                .any(|l| l.contains("\"event\":\"plan\"") && l.contains("\"mode\":\"apply\""))
+            {
                 planned = true;
                 break;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         assert!(planned, "the run never planned");
-        std::fs::write(&p, format!("{}\n", second.0)).expect("pidfile");
+        std::fs::write(&pidf, format!("{}\n", second.0)).expect("pidfile");
         std::fs::remove_dir_all(&lock).expect("release");
         let mut holder = holder;
         let _ = holder.kill();
         let _ = holder.wait();
-        let o = child.wait_with_output().expect("wait");
-        assert_eq!(o.status.code(), Some(77), "{}", text(&o));
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(77), "{}", text(&out));
         assert!(first.alive() && second.alive(), "a process was signalled");
         let audit = host.validate_audit();
         let r = audit
@@ -839,6 +907,78 @@ fn a_pidfile_changed_between_plan_and_apply_is_refused() {
         assert_eq!(r["status"], "facts_changed");
         assert_eq!(r["planned_facts"]["stop"]["pid"], first.0);
         assert_eq!(r["facts"]["stop"]["pid"], second.0);
-        assert!(audit.iter().any(|r| r["event"] == "run_end" && r["status"] == "facts_changed"));
+        assert!(
+            audit
+                .iter()
+                .any(|r| r["event"] == "run_end" && r["status"] == "facts_changed")
+        );
+    });
+}
+
+#[test]
+fn a_path_that_became_a_symlink_after_the_plan_is_refused() {
+    each_shell(|host, alice, _bob| {
+        let s = script(host, "tidy", "edge");
+        let target = host.path().join("edge/data");
+        std::fs::write(&target, "x").expect("write");
+        let arg = format!("path={}", target.display());
+        let p = plan(host, &s, &["--param", &arg]);
+        assert_eq!(
+            p["facts"]["aside"]["symlink_to"],
+            serde_json::Value::Null,
+            "{p:#}"
+        );
+        let token = [alice.approve("sec/tidy", "sec/edge", &hash(&p))];
+        // Swapped for a symlink to something precious after the approval.
+        let precious = host.path().join("precious");
+        std::fs::write(&precious, "keep").expect("write");
+        std::fs::remove_file(&target).expect("rm");
+        std::os::unix::fs::symlink(&precious, &target).expect("symlink");
+        let p2 = plan(host, &s, &["--param", &arg]);
+        assert_eq!(
+            p2["facts"]["aside"]["symlink_to"],
+            precious.display().to_string()
+        );
+        assert_ne!(hash(&p2), hash(&p));
+        let o = host.run(
+            &s,
+            &with_tokens(
+                &["--apply", "--require", "approve", "--param", &arg],
+                &token,
+            ),
+        );
+        assert_eq!(o.status.code(), Some(77), "{}", text(&o));
+        assert!(target.is_symlink(), "the step ran");
+        assert!(approval_statuses(host).contains(&"wrong_plan".to_owned()));
+    });
+}
+
+#[test]
+fn the_confirmation_prompt_shows_the_run_time_values_and_facts() {
+    if !common::have_tool("python3") {
+        return;
+    }
+    each_shell(|host, _alice, _bob| {
+        let svcd = Proc::spawn(&host.path().join("bin/svcd"), 65534);
+        let (_, arg) = pidfile(host, &format!("{}\n", svcd.0));
+        let s = script(host, "stop-old", "edge");
+        // pty-yes types `yes` at the prompt and copies the terminal to our stderr.
+        let pty = common::crate_dir().join("tests/harness/pty-yes");
+        let base = host.command(&s, &["--apply", "--require", "confirm", "--param", &arg]);
+        let mut cmd = std::process::Command::new(&pty);
+        cmd.arg(base.get_program()).args(base.get_args());
+        for (k, v) in base.get_envs() {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let o = cmd.current_dir(host.path()).output().expect("pty-yes");
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        let prompt = err.split("Type yes to continue").next().expect("prompt");
+        assert!(prompt.contains("with the run-time values"), "{err}");
+        assert!(prompt.contains(&format!("\"pid\":{}", svcd.0)), "{err}");
+        assert!(svcd.gone());
     });
 }

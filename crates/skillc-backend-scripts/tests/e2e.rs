@@ -222,10 +222,22 @@ fn approval_gate_needs_a_valid_token_which_works_once() {
         let target = "lab/store";
         // Wrong plan, expired, a trusted key of nobody in the role, another skill, garbage.
         let bad = [
-            alice.sign(&common::approval("alice", skill, target, &"0".repeat(64), future)),
+            alice.sign(&common::approval(
+                "alice",
+                skill,
+                target,
+                &"0".repeat(64),
+                future,
+            )),
             alice.sign(&common::approval("alice", skill, target, &hash, 1000)),
             mallory.sign(&common::approval("mallory", skill, target, &hash, future)),
-            alice.sign(&common::approval("alice", "lab/slow-fix", target, &hash, future)),
+            alice.sign(&common::approval(
+                "alice",
+                "lab/slow-fix",
+                target,
+                &hash,
+                future,
+            )),
             "skillc2:$(touch /tmp/pwned):1:x".to_owned(),
         ];
         let mut args = vec!["--apply"];

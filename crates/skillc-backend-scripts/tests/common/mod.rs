@@ -106,7 +106,11 @@ impl Signer {
             .arg(&key)
             .output()
             .expect("ssh-keygen");
-        assert!(o.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "ssh-keygen: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         Self {
             name: name.to_owned(),
             key,
@@ -124,7 +128,11 @@ impl Signer {
 
     /// The `allowed_signers` line that trusts this key for `principal`, for approvals only.
     pub fn trust_line(&self, principal: &str) -> String {
-        format!("{principal} namespaces=\"{}\" {}\n", token::NAMESPACE, self.public())
+        format!(
+            "{principal} namespaces=\"{}\" {}\n",
+            token::NAMESPACE,
+            self.public()
+        )
     }
 
     /// Signs `a` with this key (`ssh-keygen -Y sign`, as `skillc approve` does) into a token.
@@ -145,7 +153,11 @@ impl Signer {
             .write_all(a.message().as_bytes())
             .expect("write");
         let o = child.wait_with_output().expect("ssh-keygen");
-        assert!(o.status.success(), "sign: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "sign: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         a.token(&String::from_utf8_lossy(&o.stdout)).expect("token")
     }
 
@@ -182,7 +194,7 @@ pub fn approval(
         target: target.to_owned(),
         plan_hash: plan_hash.to_owned(),
         expires,
-        nonce: b.iter().map(|x| format!("{x:02x}")).collect(),
+        nonce: token::hex(&b),
         approver: approver.to_owned(),
     }
 }
