@@ -26,6 +26,17 @@ pub(crate) enum Command {
     /// List every failure mode (skill) with its risk and the approval its policy demands.
     Catalog(CatalogArgs),
     /// Sign an approval of one plan with your SSH key, or show what a token approves.
+    ///
+    /// Signs, on your own machine and with your own SSH key (`ssh-keygen -Y sign`, namespace
+    /// skillc-approval), one plan of one remediation script, and prints a one-line token for the
+    /// script's --token. The host holds only public keys (its allowed_signers trust file). A token
+    /// binds the skill, the target, the plan hash (the plan, its run-time values and the facts it
+    /// acts on), an expiry, a random nonce (a token works once) and your name.
+    ///
+    /// Sign from the plan itself: `SCRIPT --json [--param ...] > plan.json`, then `skillc approve
+    /// --plan plan.json --key ~/.ssh/id_ed25519 --approver alice`; what is approved (skill,
+    /// target, plan hash, run-time values, facts, steps, expiry) is printed before signing.
+    /// `skillc approve --show TOKEN [--plan plan.json]` lists what a token approves.
     Approve(ApproveArgs),
     /// Draw the service dependency graph, or print the start order.
     Graph(GraphArgs),
@@ -115,18 +126,6 @@ pub(crate) enum CatalogFormat {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(
-    about = "Sign an approval of one remediation plan with your SSH key (ssh-keygen -Y sign), or show what a token approves",
-    long_about = "Sign an approval of one remediation plan with your own SSH key, on your own machine \
-(`ssh-keygen -Y sign`, namespace skillc-approval), printing a one-line token for the script's \
---token. The host holds only public keys (its allowed_signers trust file); a token binds the \
-skill, the target, the plan hash (the plan, its run-time values and the facts it acts on), an \
-expiry, a random nonce (a token works once) and your name.\n\n\
-Sign from the plan itself: `SCRIPT --json [--param ...] > plan.json`, then \
-`skillc approve --plan plan.json --key ~/.ssh/id_ed25519 --approver alice`; what is approved \
-(skill, target, plan hash, run-time values, facts, steps, expiry) is printed before signing. \
-`skillc approve --show TOKEN [--plan plan.json]` lists what a token approves."
-)]
 pub(crate) struct ApproveArgs {
     /// Your SSH private key, or its public key (`.pub`) when the private key is in ssh-agent or
     /// on a FIDO token.
