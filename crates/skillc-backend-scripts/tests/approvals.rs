@@ -982,3 +982,42 @@ fn the_confirmation_prompt_shows_the_run_time_values_and_facts() {
         assert!(svcd.gone());
     });
 }
+
+#[test]
+fn a_used_tokens_dir_another_user_controls_is_refused() {
+    each_shell(|host, alice, bob| {
+        broken(host, "svc");
+        let tokens = reset_tokens(host, alice, bob);
+        let state = host.path().join("state");
+        let used = state.join("used-tokens");
+        std::fs::create_dir_all(&state).expect("mkdir");
+        // Planted as a symlink to a dir its planter can empty (to replay), then as a dir of
+        // theirs, then one anyone may write.
+        let theirs = host.path().join("theirs");
+        std::fs::create_dir_all(&theirs).expect("mkdir");
+        std::os::unix::fs::symlink(&theirs, &used).expect("symlink");
+        let check = |what: &str| {
+            let o = reset_apply(host, &tokens);
+            assert_eq!(o.status.code(), Some(73), "{what}: {}", text(&o));
+            assert!(is_broken(host, "svc"), "{what}: the step ran");
+            assert!(
+                String::from_utf8_lossy(&o.stderr).contains("not safe to record used tokens"),
+                "{what}: {}",
+                text(&o)
+            );
+        };
+        check("symlink");
+        std::fs::remove_file(&used).expect("rm");
+        std::fs::create_dir(&used).expect("mkdir");
+        std::os::unix::fs::chown(&used, Some(65534), Some(65534)).expect("chown");
+        check("owned by nobody");
+        std::os::unix::fs::chown(&used, Some(0), Some(0)).expect("chown");
+        std::fs::set_permissions(&used, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        check("mode 0777");
+        assert_eq!(std::fs::read_dir(&theirs).expect("read").count(), 0);
+        // Sound again: the same (unused) tokens work.
+        std::fs::set_permissions(&used, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        let o = reset_apply(host, &tokens);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    });
+}
