@@ -685,6 +685,11 @@ fn no_private_key_material_is_on_the_host_during_verification() {
 
 // ---- pidfiles ----------------------------------------------------------------------------------
 
+/// Whether service processes can be started as another user (util-linux `setsid`, `setpriv`).
+fn procs() -> bool {
+    common::have_tool("setsid") && common::have_tool("setpriv")
+}
+
 /// A process that runs `program` (a copy of sleep) as `uid`, in its own session (as launchd's
 /// jobs are), killed on drop.
 struct Proc(u32);
@@ -768,6 +773,9 @@ fn pidfile(host: &Host, content: &str) -> (PathBuf, String) {
 
 #[test]
 fn a_pidfile_of_the_service_is_signalled_and_its_pid_is_in_the_plan() {
+    if !procs() {
+        return;
+    }
     each_shell(|host, _alice, _bob| {
         let svcd = Proc::spawn(&host.path().join("bin/svcd"), 65534);
         let (_, arg) = pidfile(host, &format!("{}\n", svcd.0));
@@ -786,6 +794,9 @@ fn a_pidfile_of_the_service_is_signalled_and_its_pid_is_in_the_plan() {
 
 #[test]
 fn a_pidfile_holding_pid_0_1_the_script_or_a_foreign_process_is_refused() {
+    if !procs() {
+        return;
+    }
     each_shell(|host, _alice, _bob| {
         let s = script(host, "stop-old", "edge");
         let refuse = |content: &str, why: &str, wrapper: Option<&str>| {
@@ -841,6 +852,9 @@ fn a_pidfile_holding_pid_0_1_the_script_or_a_foreign_process_is_refused() {
 
 #[test]
 fn a_pidfile_changed_between_plan_and_apply_is_refused() {
+    if !procs() {
+        return;
+    }
     each_shell(|host, alice, _bob| {
         let first = Proc::spawn(&host.path().join("bin/svcd"), 65534);
         let second = Proc::spawn(&host.path().join("bin/svcd"), 65534);
@@ -955,6 +969,9 @@ fn a_path_that_became_a_symlink_after_the_plan_is_refused() {
 
 #[test]
 fn the_confirmation_prompt_shows_the_run_time_values_and_facts() {
+    if !procs() {
+        return;
+    }
     if !common::have_tool("python3") {
         return;
     }
