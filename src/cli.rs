@@ -25,7 +25,18 @@ pub(crate) enum Command {
     Build(BuildArgs),
     /// List every failure mode (skill) with its risk and the approval its policy demands.
     Catalog(CatalogArgs),
-    /// Mint an approval token for one plan of one skill on one target.
+    /// Sign an approval of one plan with your SSH key, or show what a token approves.
+    ///
+    /// Signs, on your own machine and with your own SSH key (`ssh-keygen -Y sign`, namespace
+    /// skillc-approval), one plan of one remediation script, and prints a one-line token for the
+    /// script's --token. The host holds only public keys (its allowed_signers trust file). A token
+    /// binds the skill, the target, the plan hash (the plan, its run-time values and the facts it
+    /// acts on), an expiry, a random nonce (a token works once) and your name.
+    ///
+    /// Sign from the plan itself: `SCRIPT --json [--param ...] > plan.json`, then `skillc approve
+    /// --plan plan.json --key ~/.ssh/id_ed25519 --approver alice`; what is approved (skill,
+    /// target, plan hash, run-time values, facts, steps, expiry) is printed before signing.
+    /// `skillc approve --show TOKEN [--plan plan.json]` lists what a token approves.
     Approve(ApproveArgs),
     /// Draw the service dependency graph, or print the start order.
     Graph(GraphArgs),
@@ -121,21 +132,32 @@ pub(crate) enum CatalogFormat {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ApproveArgs {
-    /// The approver's key file (first line: the key, e.g. from `openssl rand -hex 32`; mode 0600).
+    /// Your SSH private key, or its public key (`.pub`) when the private key is in ssh-agent or
+    /// on a FIDO token.
     #[arg(long)]
-    pub(crate) key: PathBuf,
-    /// The skill, `family/skill`.
+    pub(crate) key: Option<PathBuf>,
+    /// Your name: a principal of the host's trust file and a member of the policy's role.
     #[arg(long)]
-    pub(crate) skill: String,
-    /// The target service, `family/service`.
+    pub(crate) approver: Option<String>,
+    /// The JSON the script printed in plan mode (`SCRIPT --json > plan.json`); with --show, the
+    /// plan to compare the token with.
     #[arg(long)]
-    pub(crate) target: String,
-    /// The plan hash the remediation script printed in plan mode.
-    #[arg(long)]
-    pub(crate) plan_hash: String,
+    pub(crate) plan: Option<PathBuf>,
+    /// The skill, `family/skill` (instead of --plan).
+    #[arg(long, conflicts_with = "plan")]
+    pub(crate) skill: Option<String>,
+    /// The target service, `family/service` (instead of --plan).
+    #[arg(long, conflicts_with = "plan")]
+    pub(crate) target: Option<String>,
+    /// The plan hash the script printed in plan mode (instead of --plan).
+    #[arg(long, conflicts_with = "plan")]
+    pub(crate) plan_hash: Option<String>,
     /// How long the token stays valid, e.g. `15m` (at most 24h).
     #[arg(long, default_value = "15m")]
     pub(crate) expires_in: String,
+    /// Print what TOKEN approves (nothing is signed).
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["key", "skill", "target", "plan_hash"])]
+    pub(crate) show: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -13,7 +13,7 @@
 //! family's plists from the launchd backend. They are self-contained (no shared library): an
 //! operator reads one file. The exit codes are in `EXIT_CODES.md` (defined in
 //! [`skillc_backend_support::exit`]), the audit record in
-//! `schemas/audit.schema.json`, approval tokens in [`mint_token`].
+//! `schemas/audit.schema.json`, approval tokens in [`token`].
 //!
 //! [`check`] is a pass of analysis; [`emit`] and [`plan`] take the checked IR it certified.
 //! Should an expression still not compile, the script for it prints why and exits 70
@@ -26,10 +26,9 @@ mod resolve;
 pub mod rules;
 mod runtime;
 mod script;
-mod token;
+pub mod token;
 
 pub use script::{DEFAULT_STEP_TIMEOUT_SECS, remediation_script, remediation_script_with};
-pub use token::mint_token;
 
 use doctor::doctor_script;
 
@@ -42,7 +41,7 @@ use skillc_ir::{Ir, ServiceId, SkillId};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
     /// Scripts for a test harness: they honour `SKILLC_AUDIT_LOG`, `SKILLC_STATE_DIR`,
-    /// `SKILLC_APPROVERS_DIR`, `SKILLC_ALLOWED_SIGNERS` (locations), `SKILLC_TEST_PATH` (put before
+    /// `SKILLC_ALLOWED_SIGNERS` (locations), `SKILLC_TEST_PATH` (put before
     /// the fixed PATH), `SKILLC_TEST_SHELL` (the shell they re-execute under) and
     /// `SKILLC_TEST_INVOKER` (`USER:UID`, who runs them). A normal build
     /// refuses to run when any of them is set. Never install a test build.

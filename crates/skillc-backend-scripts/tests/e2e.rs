@@ -217,16 +217,17 @@ fn plan_hash(host: &Host, s: &Path) -> String {
 
 #[test]
 fn approval_gate_needs_a_valid_token_which_works_once() {
-    if !common::have_tool("openssl") {
+    if !common::have_tool("ssh-keygen") {
         return;
     }
+    let alice = common::Signer::new("alice");
+    let mallory = common::Signer::new("mallory");
     scenario(|host, _root, out| {
         let s = script(out, "launchd-doctor--crash-loop--store.sh");
         let broken = json!({ "loaded": true, "running": false, "runs": 40, "last_exit": 1 });
         host.service(STORE, &broken);
-        let key = "6b".repeat(32);
-        common::approver_key(host, "alice", &key);
-        common::approver_key(host, "mallory", &"aa".repeat(32));
+        common::trust(host, &alice);
+        common::trust(host, &mallory);
 
         // No token: refused, nothing changed.
         let o = host.run(&s, &["--apply"]);
@@ -234,38 +235,28 @@ fn approval_gate_needs_a_valid_token_which_works_once() {
         assert!(host.mutations().is_empty(), "{:?}", host.mutations());
 
         let hash = plan_hash(host, &s);
-        let future = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("time")
-            .as_secs()
-            + 600;
+        let future = common::now() + 600;
         let skill = "launchd-doctor/crash-loop";
         let target = "lab/store";
-        // Wrong plan, expired, a key of nobody in the role, another skill, garbage: all refused.
+        // Wrong plan, expired, a trusted key of nobody in the role, another skill, garbage.
         let bad = [
-            skillc_backend_scripts::mint_token(
-                key.as_bytes(),
+            alice.sign(&common::approval(
+                "alice",
                 skill,
                 target,
                 &"0".repeat(64),
                 future,
-            ),
-            skillc_backend_scripts::mint_token(key.as_bytes(), skill, target, &hash, 1000),
-            skillc_backend_scripts::mint_token(
-                "aa".repeat(32).as_bytes(),
-                skill,
-                target,
-                &hash,
-                future,
-            ),
-            skillc_backend_scripts::mint_token(
-                key.as_bytes(),
+            )),
+            alice.sign(&common::approval("alice", skill, target, &hash, 1000)),
+            mallory.sign(&common::approval("mallory", skill, target, &hash, future)),
+            alice.sign(&common::approval(
+                "alice",
                 "lab/slow-fix",
                 target,
                 &hash,
                 future,
-            ),
-            "skillc1.$(touch /tmp/pwned).1.x".to_owned(),
+            )),
+            "skillc2:$(touch /tmp/pwned):1:x".to_owned(),
         ];
         let mut args = vec!["--apply"];
         for b in &bad {
@@ -275,7 +266,13 @@ fn approval_gate_needs_a_valid_token_which_works_once() {
         assert_eq!(o.status.code(), Some(77), "{}", text(&o));
         assert!(host.mutations().is_empty(), "{:?}", host.mutations());
         let audit = host.validate_audit();
-        for st in ["bad_signature", "expired", "malformed"] {
+        for st in [
+            "wrong_plan",
+            "expired",
+            "not_an_approver",
+            "wrong_skill",
+            "malformed",
+        ] {
             assert!(
                 audit
                     .iter()
@@ -283,11 +280,9 @@ fn approval_gate_needs_a_valid_token_which_works_once() {
                 "{st}"
             );
         }
-        // mallory's key is valid but mallory is not in the role.
         assert!(audit.iter().any(|r| r["status"] == "approval_missing"));
 
-        let token =
-            skillc_backend_scripts::mint_token(key.as_bytes(), skill, target, &hash, future);
+        let token = alice.approve(skill, target, &hash);
         let ok = host.run(&s, &["--apply", "--token", &token]);
         assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
         assert_eq!(host.state()[STORE]["running"], json!(true));
@@ -304,11 +299,10 @@ fn approval_gate_needs_a_valid_token_which_works_once() {
                 .iter()
                 .any(|r| r["event"] == "approval" && r["status"] == "used")
         );
-        assert!(
-            audit
-                .iter()
-                .any(|r| r["event"] == "approval" && r["approver"] == "alice")
-        );
+        assert!(audit.iter().any(|r| r["event"] == "approval"
+            && r["status"] == "valid"
+            && r["approver"] == "alice"
+            && r["key"].as_str().is_some_and(|k| k.starts_with("SHA256:"))));
     });
 }
 

@@ -65,7 +65,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// The output tree, built once: the fixture with /ROOT = `root`, plus the shipped families.
 struct Built {
@@ -162,6 +162,11 @@ const RELOCATED: &[(&str, &str)] = &[
         "shim/identityctl",
     ),
     ("/usr/local/libexec/sovereign/storagectl", "shim/storagectl"),
+    // The gateway's program: gateway-port-in-use signals only a process that runs it.
+    (
+        "/usr/local/libexec/sovereign/mobile-gateway",
+        "usr/local/libexec/sovereign/mobile-gateway",
+    ),
     ("/usr/bin/sntp", "shim/sntp"),
     ("/usr/bin/security", "shim/security"),
     ("/usr/bin/openssl", "shim/openssl"),
@@ -2205,7 +2210,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
                 net(c, "127.0.0.1:8443", Some(json!({ "/healthz": 200 })));
                 std::fs::write(
                     c.dir().join("mobile-gateway.pid"),
-                    format!("{}\n", orphan_pid()),
+                    format!("{}\n", gateway_orphan(c)),
                 )
                 .expect("pid");
             },
@@ -2597,6 +2602,21 @@ static SCENARIOS: &[(&str, Scenario)] = &[
     ),
 ];
 
+/// Approver `who`'s own key pair (one per test binary: making keys is not free).
+fn signer(who: &str) -> &'static common::Signer {
+    static SIGNERS: OnceLock<Mutex<Vec<&'static common::Signer>>> = OnceLock::new();
+    let mut all = SIGNERS
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(s) = all.iter().find(|s| s.name == who) {
+        return s;
+    }
+    let s: &'static common::Signer = Box::leak(Box::new(common::Signer::new(who)));
+    all.push(s);
+    s
+}
+
 /// The approvers whose tokens `--apply` gets (one each) in a scenario that needs approval: one
 /// from `ops` by default; two for the steps foundation-core's policy rates destructive on L1.
 fn approvers(name: &str) -> &'static [&'static str] {
@@ -2744,11 +2764,32 @@ fn notes(c: &Ctx) -> Vec<String> {
         .collect()
 }
 
-/// A live process that is not our child (an orphan of an earlier instance: its parent exited,
-/// so init reaps it).
-fn orphan_pid() -> u32 {
+/// An orphaned earlier gateway: the service's program (a copy of `sleep 300`), in its own session
+/// as launchd's jobs are, running as the service's user `_sovereign` (created when missing; the
+/// scenarios run as root): what the pidfile-signal builtin requires of a PID it signals.
+fn gateway_orphan(c: &Ctx) -> u32 {
+    static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
+    let prog = PROGRAM.get_or_init(|| {
+        let ok = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "id -u _sovereign >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin _sovereign",
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "cannot create the service user _sovereign (the scenarios run as root)");
+        let p = c.root.join("usr/local/libexec/sovereign/mobile-gateway");
+        std::fs::create_dir_all(p.parent().expect("dir")).expect("mkdir");
+        std::fs::copy("/bin/sleep", &p).expect("copy sleep");
+        p
+    });
     let o = std::process::Command::new("sh")
-        .args(["-c", "sleep 300 >/dev/null 2>&1 </dev/null & echo $!"])
+        .args([
+            "-c",
+            "setsid setpriv --reuid \"$(id -u _sovereign)\" --regid \"$(id -g _sovereign)\" --clear-groups \"$1\" 300 >/dev/null 2>&1 </dev/null & echo $!",
+            "sh",
+        ])
+        .arg(prog)
         .output()
         .expect("spawn");
     String::from_utf8_lossy(&o.stdout)
@@ -3134,22 +3175,11 @@ fn run(name: &str) {
                 .find_map(|l| l.strip_prefix("plan hash "))
                 .expect("plan hash")
                 .trim();
-            let expires = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .expect("time")
-                .as_secs()
-                + 600;
             let target = format!("{}/{}", s.svc.family(), s.svc.id());
-            for (i, who) in approvers(name).iter().enumerate() {
-                let key = format!("{:02x}", 0x6b + i).repeat(32);
-                common::approver_key(c.host, who, &key);
-                let token = skillc_backend_scripts::mint_token(
-                    key.as_bytes(),
-                    s.skill,
-                    &target,
-                    hash,
-                    expires,
-                );
+            for who in approvers(name) {
+                let signer = signer(who);
+                common::trust(c.host, signer);
+                let token = signer.approve(s.skill, &target, hash);
                 extra.extend(["--token".to_owned(), token]);
             }
         }

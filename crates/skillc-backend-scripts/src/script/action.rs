@@ -51,6 +51,7 @@ impl Gen<'_, '_> {
             .unwrap_or(DEFAULT_STEP_TIMEOUT_SECS);
 
         // The command, its guard ("needed") and a text for the plan.
+        self.step_id.clone_from(&s.id.value);
         let Compiled { body, needed, text } = match &action.kind {
             ActionKind::Builtin(b) => self.builtin(*b, args, t, &mut timeout),
             ActionKind::Declared { argv } => {

@@ -8,7 +8,7 @@ use super::steps::{Gen, say};
 use crate::policy;
 use crate::resolve::domain;
 use crate::runtime::{MAIN_PHASES, MAIN_START, RUNTIME, environment, variant};
-use crate::token::{APPROVERS_DIR, hex};
+use crate::token::{ALLOWED_SIGNERS, hex};
 use crate::{AUDIT_LOG, STATE_DIR};
 use sha2::{Digest, Sha256};
 use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
@@ -51,6 +51,8 @@ pub(super) fn generate(
         fns: String::new(),
         plan: String::new(),
         gates: String::new(),
+        facts: String::new(),
+        step_id: String::new(),
         errors: Vec::new(),
     };
     let detect = g.cond(&skill.detect);
@@ -112,8 +114,8 @@ pub(super) fn generate(
     let mut canon = String::new();
     let _ = write!(
         canon,
-        "skillc-plan-v1\n{static_json}\n{detect}\n{verify}\n{}\n{}\n{diag}\n{apply}\n{}\n{defs}\n{next}\n",
-        g.fns, g.gates, g.plan
+        "skillc-plan-v2\n{static_json}\n{detect}\n{verify}\n{}\n{}\n{diag}\n{apply}\n{}\n{defs}\n{next}\n{}\n",
+        g.fns, g.gates, g.plan, g.facts
     );
     for (k, v) in &params {
         let _ = writeln!(canon, "param {k} = {v:?}");
@@ -151,7 +153,10 @@ pub(super) fn generate(
          #   --detect   only evaluate detect: exit 0 when the failure is present, 1 when not.\n\
          #   --require  raise every step's policy outcome to at least this (never lowers it);\n\
          #              SKILLC_REQUIRE does the same.\n\
-         #   --token    an approval token (see skillc approve); repeat for several approvers.\n\
+         #   --token    an approval token (`skillc approve`: an ssh-keygen signature of this plan by an\n\
+         #              approver of the policy whose public key is in the trust file); repeat for\n\
+         #              several approvers. The plan hash covers the compiled plan, every run-time\n\
+         #              value and every fact read at plan time that a step acts on.\n\
          # Exit codes (EXIT_CODES.md): 0 healthy/fixed/plan printed, 3 verification failed,\n\
          # 64 usage, 65 bad parameter value, 69 tool missing, 70 internal error, 73 cannot write\n\
          # state or audit log, 75 another remediation holds the target's lock, 77 not a runner,\n\
@@ -211,7 +216,7 @@ pub(super) fn generate(
     for (name, default) in [
         ("SKILLC_AUDIT_LOG", AUDIT_LOG),
         ("SKILLC_STATE_DIR", STATE_DIR),
-        ("SKILLC_APPROVERS_DIR", APPROVERS_DIR),
+        ("SKILLC_ALLOWED_SIGNERS", ALLOWED_SIGNERS),
     ] {
         let assign = if options.test_build {
             Assign::or_default(name, Word::lit(default))
@@ -229,7 +234,7 @@ pub(super) fn generate(
         "SKILLC_NL='\n'\n\
          SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\n\
          SKILLC_REQUIRE_ENV=${SKILLC_REQUIRE:-}\nSKILLC_REQUIRE=auto\nSKILLC_LOCKED=0\nSKILLC_TMP=''\nSKILLC_AUDIT_OK=0\nSKILLC_DETECTED=null\n\
-         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
+         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
          SKILLC_RUN_ID=\"$(date -u +%Y%m%dT%H%M%SZ)-$$\"\n\n",
     );
     // Parameters.
@@ -267,10 +272,15 @@ pub(super) fn generate(
         comment_text(&skill.verify.to_string())
     );
     out.push_str(&g.fns);
+    let _ = writeln!(
+        out,
+        "# What the steps act on, read when planning and again after the lock.\nskillc_facts() {{\n{}\t:\n}}\n",
+        g.facts
+    );
     let _ = writeln!(out, "skillc_diagnose() {{\n{diag}\t:\n}}\n");
     let _ = writeln!(
         out,
-        "skillc_plan() {{\n\tskillc_say 'diagnose steps:'\n{diag_plan}\tskillc_say 'remediation steps:'\n{}\t:\n}}\n",
+        "skillc_plan() {{\n\tskillc_plan_values\n\tskillc_say 'diagnose steps:'\n{diag_plan}\tskillc_say 'remediation steps:'\n{}\t:\n}}\n",
         g.plan
     );
     let _ = writeln!(out, "skillc_gates() {{\n{}\t:\n}}\n", g.gates);
@@ -318,30 +328,51 @@ pub(super) fn generate(
          \t\t-h | --help) skillc_usage 0 ;;\n\
          \t\t*) skillc_usage 64 ;;\n\tesac\n\tshift\ndone\n",
     );
-    if !runtime.is_empty() {
-        // The plan hash covers the run-time values: one `NAME=VALUE` line each.
-        let mut lines = Command::new("printf")
-            .arg(Word::lit("%s\\n"))
-            .arg(Word::var("SKILLC_PLAN_BASE"));
-        for r in &runtime {
-            let _ = writeln!(
-                out,
-                "if {}; then\n\t{}\n\texit 64\nfi",
-                Cond::test(&["-z"], Word::var(r.var.clone())),
-                warn(format!(
-                    "missing required parameter: --param {}=VALUE",
-                    r.name
-                )),
-            );
-            lines = lines.arg(Word::concat([
-                Word::lit(format!("{}=", r.name)),
-                Word::var(r.var.clone()),
-            ]));
-        }
+    for r in &runtime {
         let _ = writeln!(
             out,
-            "command -v openssl >/dev/null 2>&1 || {{\n\tskillc_warn 'openssl is needed to hash the plan'\n\texit 69\n}}\n\
-             SKILLC_PLAN_HASH=$({lines} | skillc_sha256)"
+            "if {}; then\n\t{}\n\texit 64\nfi",
+            Cond::test(&["-z"], Word::var(r.var.clone())),
+            warn(format!(
+                "missing required parameter: --param {}=VALUE",
+                r.name
+            )),
+        );
+    }
+    // The run-time values as JSON members (`"name":"value"`; the value escaped by
+    // skillc_json_str) and as text for the plan; then the facts; the plan hash covers both.
+    for (i, r) in runtime.iter().enumerate() {
+        let key = serde_json::to_string(&r.name).unwrap_or_default();
+        let comma = if i == 0 { "" } else { "," };
+        let _ = writeln!(
+            out,
+            "skillc_jv=$(skillc_json_str \"${var}\")\n{}\n{}",
+            Assign::new(
+                "SKILLC_J_PARAMS",
+                Word::concat([
+                    Word::var("SKILLC_J_PARAMS"),
+                    Word::lit(format!("{comma}{key}:")),
+                    Word::var("skillc_jv"),
+                ]),
+            ),
+            Assign::new(
+                "SKILLC_PARAMS_TEXT",
+                Word::concat([
+                    Word::var("SKILLC_PARAMS_TEXT"),
+                    Word::lit(format!("  {} = ", r.name)),
+                    Word::var("skillc_jv"),
+                    Word::var("SKILLC_NL"),
+                ]),
+            ),
+            var = r.var
+        );
+    }
+    if !runtime.is_empty() || !g.facts.is_empty() {
+        let _ = writeln!(
+            out,
+            "skillc_facts\n\
+             command -v openssl >/dev/null 2>&1 || {{\n\tskillc_warn 'openssl is needed to hash the plan'\n\texit 69\n}}\n\
+             SKILLC_PLAN_HASH=$(skillc_plan_hash)"
         );
     }
     out.push_str(MAIN_START);

@@ -6,7 +6,8 @@ use super::steps::Gen;
 use crate::resolve::{ceil_secs, domain};
 use skillc_backend_support::Domain;
 use skillc_ir::{Arg, ArgValue, Builtin, ServiceId};
-use skillc_sh::{Command, Cond, Word, comment_text};
+use skillc_sh::{Assign, Command, Cond, Word, comment_text};
+use std::fmt::Write as _;
 
 /// A step's command (one or more lines of a step function), its guard and its text for people.
 pub(super) struct Compiled {
@@ -41,6 +42,15 @@ fn exists(p: &Word) -> Cond {
 }
 
 impl Gen<'_, '_> {
+    /// Records that the current step acts on path `p`: whether it is a symlink (and to what) is
+    /// a fact of the plan, read again after the lock.
+    fn path_fact(&mut self, p: &Word) {
+        let read = Command::new("skillc_fact_path")
+            .arg(Word::lit(self.step_id.clone()))
+            .arg(p.clone());
+        let _ = writeln!(self.facts, "\t{read}");
+    }
+
     /// Compiles built-in `b` run with `args` on service `t`; may raise the step's `timeout`.
     pub(super) fn builtin(
         &mut self,
@@ -154,6 +164,7 @@ impl Gen<'_, '_> {
             ),
             Builtin::FsMkdir => {
                 let p = self.word(arg(args, "path"));
+                self.path_fact(&p);
                 let mut cmds = vec![Command::new("mkdir").flag("-p").flag("--").arg(p.clone())];
                 let mut txt = format!("mkdir -p {}", text(&p));
                 if let Some(m) = arg(args, "mode") {
@@ -176,6 +187,7 @@ impl Gen<'_, '_> {
             }
             Builtin::FsMoveAside => {
                 let p = self.word(arg(args, "path"));
+                self.path_fact(&p);
                 let txt = format!("mv {} {}.skillc-<timestamp>", text(&p), text(&p));
                 guarded(
                     Command::new("skillc_move_aside").arg(p.clone()),
@@ -187,6 +199,7 @@ impl Gen<'_, '_> {
             // the action is destructive, so the policy decides who may run it.
             Builtin::FsRemove => {
                 let p = self.word(arg(args, "path"));
+                self.path_fact(&p);
                 let txt = format!("rm -rf {}", text(&p));
                 guarded(
                     Command::new("rm").flag("-rf").flag("--").arg(p.clone()),
@@ -196,12 +209,14 @@ impl Gen<'_, '_> {
             }
             Builtin::FsChmod => {
                 let p = self.word(arg(args, "path"));
+                self.path_fact(&p);
                 let m = self.word(arg(args, "mode"));
                 let txt = format!("chmod {} {}", text(&m), text(&p));
                 done(Command::new("chmod").flag("--").arg(m).arg(p), txt)
             }
             Builtin::FsChown => {
                 let p = self.word(arg(args, "path"));
+                self.path_fact(&p);
                 let o = self.word(arg(args, "owner"));
                 let txt = format!("chown {} {}", text(&o), text(&p));
                 done(Command::new("chown").flag("--").arg(o).arg(p), txt)
@@ -214,11 +229,38 @@ impl Gen<'_, '_> {
                 if let Some(pf) = arg(args, "pidfile") {
                     let p = self.word(Some(pf));
                     self.pc.use_pid_alive();
-                    let txt = format!("kill -{} $(cat {})", text(&sig), text(&p));
+                    // The PID is a fact of the plan: read once when planning (and again after the
+                    // lock, which refuses a change); the step signals that PID, never re-reading.
+                    let var = format!("SKILLC_F{}", self.n);
+                    let read = Command::new("skillc_fact_pid")
+                        .arg(Word::lit(self.step_id.clone()))
+                        .arg(p.clone());
+                    let _ = writeln!(
+                        self.facts,
+                        "\t{read}\n\t{}",
+                        Assign::new(&var, Word::var("SKILLC_FACT_PID"))
+                    );
+                    // Whose process it must be: the service's user (root for a daemon without
+                    // one; any user for a session agent without one) running its program.
+                    let user = match (&tsvc.run.user, tsvc.scope.value) {
+                        (Some(u), _) => u.value.clone(),
+                        (None, skillc_ir::Scope::Daemon) => "root".to_owned(),
+                        (None, skillc_ir::Scope::Session) => String::new(),
+                    };
+                    let program = tsvc.run.program.value.clone();
+                    let txt = format!(
+                        "kill -{} <the PID in {} when planned> (if it runs {} as {})",
+                        text(&sig),
+                        text(&p),
+                        comment_text(&program),
+                        if user.is_empty() { "any user" } else { &user }
+                    );
                     guarded(
-                        Command::new("skillc_signal_pidfile")
+                        Command::new("skillc_signal_pid")
                             .arg(sig)
-                            .arg(p.clone()),
+                            .arg(Word::var(var))
+                            .arg(Word::lit(user))
+                            .arg(Word::lit(program)),
                         Command::new("skillc_pid_alive").arg(p).into(),
                         txt,
                     )

@@ -22,6 +22,10 @@ pub(super) struct Gen<'a, 'r> {
     pub(super) fns: String,
     pub(super) plan: String,
     pub(super) gates: String,
+    /// The body of `skillc_facts`: reads what the steps act on (pidfiles' PIDs, symlinks).
+    pub(super) facts: String,
+    /// The id of the action step being compiled (facts are named by it).
+    pub(super) step_id: String,
     pub(super) errors: Vec<ProbeError>,
 }
 

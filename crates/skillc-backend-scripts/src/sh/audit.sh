@@ -13,8 +13,9 @@ skillc_audit() {
 skillc_finish() {
 	skillc_audit run_end "\"status\":\"$2\",\"exit\":$1"
 	if [ "$SKILLC_JSON" -eq 1 ]; then
-		printf '{"schema_version":1,%s,%s,"mode":"%s","plan_hash":"%s","run_id":"%s","detected":%s,"status":"%s","exit":%s,"steps":[%s],"next_skill":%s,"next_result":%s}\n' \
-			"$SKILLC_J_STATIC" "$SKILLC_J_INVOKER" "$SKILLC_MODE" "$SKILLC_PLAN_HASH" "$SKILLC_RUN_ID" "$SKILLC_DETECTED" "$2" "$1" "$SKILLC_J_STEPS" "$SKILLC_J_NEXT" "$SKILLC_J_NEXT_RESULT"
+		printf '{"schema_version":1,%s,%s,"mode":"%s","plan_hash":"%s","run_id":"%s","params":{%s},"facts":{%s},"detected":%s,"status":"%s","exit":%s,"steps":[%s],"next_skill":%s,"next_result":%s}
+' \
+			"$SKILLC_J_STATIC" "$SKILLC_J_INVOKER" "$SKILLC_MODE" "$SKILLC_PLAN_HASH" "$SKILLC_RUN_ID" "$SKILLC_J_PARAMS" "$SKILLC_J_FACTS" "$SKILLC_DETECTED" "$2" "$1" "$SKILLC_J_STEPS" "$SKILLC_J_NEXT" "$SKILLC_J_NEXT_RESULT"
 	fi
 	exit "$1"
 }

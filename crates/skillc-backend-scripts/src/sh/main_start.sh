@@ -17,4 +17,4 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 skillc_open_audit
-skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\""
+skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\",\"params\":{$SKILLC_J_PARAMS},\"facts\":{$SKILLC_J_FACTS}"

@@ -95,15 +95,131 @@ pub fn tool_missing(what: &str) {
     eprintln!("notice: {what}; skipping the checks that need it");
 }
 
-/// Writes approver `name`'s HMAC key into the host's approvers dir (mode 0600, as the scripts
-/// require).
-pub fn approver_key(host: &Host, name: &str, key: &str) {
+/// An approver's own SSH key pair (ed25519, made by `ssh-keygen`), kept in its own temp dir: the
+/// approver's machine, never the host's.
+pub struct Signer {
+    pub name: String,
+    pub key: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Signer {
+    pub fn new(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("id_ed25519");
+        let o = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+            .arg(&key)
+            .output()
+            .expect("ssh-keygen");
+        assert!(
+            o.status.success(),
+            "ssh-keygen: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        Self {
+            name: name.to_owned(),
+            key,
+            _dir: dir,
+        }
+    }
+
+    /// The public key line (`ssh-ed25519 AAAA... comment`).
+    pub fn public(&self) -> String {
+        std::fs::read_to_string(self.key.with_extension("pub"))
+            .expect("public key")
+            .trim()
+            .to_owned()
+    }
+
+    /// The `allowed_signers` line that trusts this key for `principal`, for approvals only.
+    pub fn trust_line(&self, principal: &str) -> String {
+        format!(
+            "{principal} namespaces=\"{}\" {}\n",
+            token::NAMESPACE,
+            self.public()
+        )
+    }
+
+    /// Signs `a` with this key (`ssh-keygen -Y sign`, as `skillc approve` does) into a token.
+    pub fn sign(&self, a: &token::Approval) -> String {
+        use std::io::Write as _;
+        let mut child = Command::new("ssh-keygen")
+            .args(["-q", "-Y", "sign", "-n", token::NAMESPACE, "-f"])
+            .arg(&self.key)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("ssh-keygen -Y sign");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(a.message().as_bytes())
+            .expect("write");
+        let o = child.wait_with_output().expect("ssh-keygen");
+        assert!(
+            o.status.success(),
+            "sign: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        a.token(&String::from_utf8_lossy(&o.stdout)).expect("token")
+    }
+
+    /// A token of this approver for `plan_hash` of `skill` on `target`, valid for 10 minutes.
+    pub fn approve(&self, skill: &str, target: &str, plan_hash: &str) -> String {
+        self.sign(&approval(&self.name, skill, target, plan_hash, now() + 600))
+    }
+}
+
+pub use skillc_backend_scripts::token;
+
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs()
+}
+
+/// What a token approves, with a fresh random nonce.
+pub fn approval(
+    approver: &str,
+    skill: &str,
+    target: &str,
+    plan_hash: &str,
+    expires: u64,
+) -> token::Approval {
+    use std::io::Read as _;
+    let mut b = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .expect("urandom");
+    token::Approval {
+        skill: skill.to_owned(),
+        target: target.to_owned(),
+        plan_hash: plan_hash.to_owned(),
+        expires,
+        nonce: token::hex(&b),
+        approver: approver.to_owned(),
+    }
+}
+
+/// Adds `signer`'s public key for its name to the host's trust file (`allowed_signers`, mode 0644
+/// in a 0755 dir, as root installs it).
+pub fn trust(host: &Host, signer: &Signer) {
+    use std::io::Write as _;
     use std::os::unix::fs::PermissionsExt;
-    let dir = host.path().join("approvers");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let p = dir.join(format!("{name}.key"));
-    std::fs::write(&p, format!("{key}\n")).expect("key");
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let p = host.allowed_signers();
+    std::fs::create_dir_all(p.parent().expect("dir")).expect("mkdir");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&p)
+        .expect("allowed_signers");
+    f.write_all(signer.trust_line(&signer.name).as_bytes())
+        .expect("write");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
 }
 
 /// Whether an external tool is on PATH; prints a notice when absent, fails under
@@ -176,6 +292,11 @@ impl Host {
         self.dir.path()
     }
 
+    /// The approvers' trust file (public keys only).
+    pub fn allowed_signers(&self) -> PathBuf {
+        self.path().join("etc/allowed_signers")
+    }
+
     pub fn audit_log(&self) -> PathBuf {
         self.path().join("audit.jsonl")
     }
@@ -226,7 +347,7 @@ impl Host {
             .env("SKILLC_FAKE_LAUNCHD", self.path().join("launchd"))
             .env("SKILLC_AUDIT_LOG", self.audit_log())
             .env("SKILLC_STATE_DIR", self.path().join("state"))
-            .env("SKILLC_APPROVERS_DIR", self.path().join("approvers"))
+            .env("SKILLC_ALLOWED_SIGNERS", self.allowed_signers())
             .env_remove("SKILLC_REQUIRE")
             .current_dir(self.path())
             .stdin(std::process::Stdio::null());
