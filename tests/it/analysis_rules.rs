@@ -717,3 +717,22 @@ policy:
     }
     assert_eq!(diags(&json).len(), 12, "nothing else");
 }
+
+/// A readiness budget too large for a duration is said to be so, not printed as a saturated
+/// number as if it were exact.
+#[test]
+fn a_readiness_budget_beyond_any_duration_is_not_printed_as_exact() {
+    let dir = common::tree(&[(
+        "fam/family.yaml",
+        "family:\n  name: fam\n  version: 1.0.0\n  description: A family.\n  label_prefix: org.example\n\
+services:\n  api:\n    description: The API.\n    layer: L3\n    scope: session\n\
+\x20   run: { program: /usr/local/bin/api, start_timeout: 60s }\n\
+\x20   readiness: { probe: 'tcp(\"127.0.0.1:8080\")', interval: 2000000000000h, retries: 4000000000 }\n",
+    )]);
+    let (_, json) = check_rules(dir.path(), &["fam"], &["readiness-timing"]);
+    let found = of(&json, "readiness-timing");
+    assert_eq!(found.len(), 1, "{json:#}");
+    let m = found[0]["message"].as_str().expect("message");
+    assert!(m.contains("= more than any duration)"), "{m}");
+    assert_eq!(found[0]["help"], "lower `retries` or `interval`");
+}

@@ -129,26 +129,31 @@ pub(crate) fn check(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(limit) = &s.run.start_timeout {
-            let budget = r.interval.value.saturating_mul(r.retries.value);
-            if budget > limit.value {
+            // A product too large for a duration is said to be so, never printed as if exact.
+            let budget = r.interval.value.checked_mul(r.retries.value);
+            let shown = budget.map_or_else(|| "more than any duration".to_owned(), show);
+            if budget.is_none_or(|b| b > limit.value) {
+                let help = match budget {
+                    Some(b) => format!(
+                        "raise `start_timeout` to at least {}, or lower `retries` or `interval`",
+                        show(b)
+                    ),
+                    None => "lower `retries` or `interval`".to_owned(),
+                };
                 out.push(
-                    READINESS_TIMING.finding(format!(
-                            "readiness budget of `{name}` ({} × {} = {}) exceeds its start_timeout {}",
+                    READINESS_TIMING
+                        .finding(format!(
+                            "readiness budget of `{name}` ({} × {} = {shown}) exceeds its start_timeout {}",
                             r.retries.value,
                             show(r.interval.value),
-                            show(budget),
                             show(limit.value)
-                        ),
-                    )
-                    .at(limit.span, format!("the start gate gives up after {}", show(limit.value)))
-                    .with_label(
-                        r.retries.span,
-                        format!("the probe may try for {}", show(budget)),
-                    )
-                    .with_help(format!(
-                        "raise `start_timeout` to at least {}, or lower `retries` or `interval`",
-                        show(budget)
-                    )),
+                        ))
+                        .at(
+                            limit.span,
+                            format!("the start gate gives up after {}", show(limit.value)),
+                        )
+                        .with_label(r.retries.span, format!("the probe may try for {shown}"))
+                        .with_help(help),
                 );
             }
         }
