@@ -2,7 +2,7 @@
 
 use crate::config::{Config, Level};
 use crate::registry;
-use crate::rules::{SUPPRESSION_REASON, UNKNOWN_RULE, UNUSED_SUPPRESSION};
+use crate::rules::{SUPPRESSION_REASON, UNKNOWN_RULE, UNSUPPRESSIBLE_RULE, UNUSED_SUPPRESSION};
 use skillc_diagnostics::{Diagnostic, SourceMap, did_you_mean};
 use skillc_syntax::find_suppressions;
 
@@ -53,7 +53,7 @@ pub fn apply(
                 }
                 Some(info) if !info.configurable => {
                     extra.push(
-                        UNKNOWN_RULE
+                        UNSUPPRESSIBLE_RULE
                             .finding(format!("rule `{rule}` cannot be suppressed"))
                             .at(*span, "not suppressible")
                             .with_help(

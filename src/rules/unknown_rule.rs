@@ -5,8 +5,7 @@ declare_rule! {
     ///
     /// ## What it does
     /// Reports a suppression comment that names a rule id skillc does not know (with the closest
-    /// id), or a rule that cannot be suppressed because it reports input skillc cannot compile
-    /// (YAML syntax, unresolved references, expression errors).
+    /// id). A rule that exists but cannot be suppressed is `unsuppressible-rule`.
     ///
     /// ## Why
     /// A misspelt rule id would silently suppress nothing, and the finding meant would be hidden
@@ -81,7 +80,7 @@ declare_rule! {
         id: "unknown-rule",
         severity: Error,
         stage: Config,
-        summary: "A suppression names a rule that does not exist or cannot be suppressed.",
+        summary: "A suppression names a rule that does not exist.",
         configurable: false,
     }
 }

@@ -11,6 +11,7 @@ const ABOUT: &[&str] = &[
     "suppression-reason",
     "unused-suppression",
     "unknown-rule",
+    "unsuppressible-rule",
     "unresolved-reference",
 ];
 
@@ -138,9 +139,10 @@ fn suppressions_without_reason_unknown_or_unused_are_reported() {
     let locked = family("      # skillc: ignore[unresolved-reference, no-such-rule] try\n");
     let dir = tree(&[("fam/family.yaml", &locked)]);
     let (_, json) = check_json(dir.path(), &["fam"]);
+    // A rule that exists but cannot be suppressed has its own code.
     assert_eq!(
         codes(&json),
-        ["unknown-rule", "unknown-rule", "launchd-raw-key"]
+        ["unsuppressible-rule", "unknown-rule", "launchd-raw-key"]
     );
 }
 

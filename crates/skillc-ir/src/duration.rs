@@ -19,6 +19,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             .parse()
             .map_err(|_| format!("`{}` is too large", &rest[..digits]))?;
         rest = &rest[digits..];
+        if rest.starts_with(['.', ',']) {
+            return Err(format!(
+                "durations take whole numbers (`{text}` has a fraction): use a smaller unit, e.g. `1500ms` for `1.5s`, `90s` for `1.5m`"
+            ));
+        }
         let (unit_ms, rank, len) = if rest.starts_with("ms") {
             (1, 4, 2)
         } else if rest.starts_with('h') {
@@ -64,6 +69,16 @@ pub fn format_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decimal_is_said_to_be_one() {
+        let e = parse_duration("1.5s").expect_err("decimal");
+        assert!(
+            e.starts_with("durations take whole numbers (`1.5s` has a fraction)"),
+            "{e}"
+        );
+        assert!(e.contains("`1500ms` for `1.5s`"), "{e}");
+    }
 
     #[test]
     fn parses_units_and_combinations() {
