@@ -871,18 +871,30 @@ skillc_http() {
 "#
         }
         Helper::RunTimeout => {
-            r#"# skillc_run_timeout SECONDS ARGV...: run ARGV (output discarded); TERM it after SECONDS.
-# macOS ships no timeout(1), so a background watchdog does it.
+            r#"# skillc_run_timeout SECONDS ARGV...: run ARGV (output discarded); TERM it after SECONDS, KILL
+# it 2 seconds later if it is still there (a probe that ignores TERM). macOS ships no timeout(1),
+# so a background watchdog does it; the watchdog's own sleep ends with it.
 skillc_run_timeout() {
 	skillc_t=$1
 	shift
 	"$@" >/dev/null 2>&1 </dev/null &
 	skillc_p=$!
-	(sleep "$skillc_t"; kill -TERM "$skillc_p" 2>/dev/null) >/dev/null 2>&1 </dev/null &
+	(
+		sleep "$skillc_t" &
+		skillc_s=$!
+		trap 'kill "$skillc_s" 2>/dev/null; exit 0' TERM
+		wait "$skillc_s"
+		kill -TERM "$skillc_p" 2>/dev/null || exit 0
+		sleep 2 &
+		skillc_s=$!
+		wait "$skillc_s"
+		kill -KILL "$skillc_p" 2>/dev/null
+	) >/dev/null 2>&1 </dev/null &
 	skillc_w=$!
 	wait "$skillc_p"
 	skillc_rc=$?
-	kill "$skillc_w" 2>/dev/null
+	kill -TERM "$skillc_w" 2>/dev/null
+	wait "$skillc_w" 2>/dev/null
 	return "$skillc_rc"
 }
 "#

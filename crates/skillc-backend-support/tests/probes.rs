@@ -284,6 +284,36 @@ fn exec_probe_is_killed_after_its_timeout() {
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
 
+/// A probe that ignores TERM is KILLed 2 s after its limit (timeout 1 s here), and leaves
+/// nothing running: it once ran four times its limit.
+#[test]
+fn exec_probe_that_ignores_term_is_killed() {
+    let env = Env::new();
+    let pidfile = env.path().join("stubborn.pid");
+    let start = std::time::Instant::now();
+    let probe = format!(
+        "exec(\"/bin/sh\", \"-c\", \"trap '' TERM; echo $$ >>{}; sleep 25; sleep 25\")",
+        pidfile.display()
+    );
+    assert!(!env.eval(&probe, &fx()));
+    // One run per shell, each bounded by 1 s + 2 s of grace (generously: 15 s each).
+    let runs = shells().len();
+    let bound = u64::try_from(15 * runs).unwrap_or(u64::MAX);
+    assert!(
+        start.elapsed().as_secs() < bound,
+        "{:?} for {runs} shells",
+        start.elapsed()
+    );
+    for pid in std::fs::read_to_string(&pidfile).expect("pids").lines() {
+        let alive = Command::new("kill")
+            .args(["-0", pid])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(!alive, "the probe {pid} outlived its limit");
+    }
+}
+
 #[test]
 fn pid_alive_reads_the_pid_file() {
     let env = Env::new();

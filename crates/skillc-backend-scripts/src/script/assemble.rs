@@ -213,6 +213,11 @@ pub(super) fn generate(
     let runners =
         policy::runners(ir, skill_id, target).map_or_else(|| "*".to_owned(), |r| r.join("\n"));
     let _ = writeln!(out, "{}", Assign::new("SKILLC_RUNNERS", Word::lit(runners)));
+    let skill_timeout = skill
+        .timeout
+        .as_ref()
+        .map_or(0, |t| crate::resolve::ceil_secs(t.value, 1));
+    let _ = writeln!(out, "SKILLC_SKILL_TIMEOUT={skill_timeout}");
     for (name, default) in [
         ("SKILLC_AUDIT_LOG", AUDIT_LOG),
         ("SKILLC_STATE_DIR", STATE_DIR),
@@ -234,7 +239,7 @@ pub(super) fn generate(
         "SKILLC_NL='\n'\n\
          SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\n\
          SKILLC_REQUIRE_ENV=${SKILLC_REQUIRE:-}\nSKILLC_REQUIRE=auto\nSKILLC_LOCKED=0\nSKILLC_TMP=''\nSKILLC_AUDIT_OK=0\nSKILLC_DETECTED=null\n\
-         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
+         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_DEADLINE=0\nSKILLC_STEP_PID=''\nSKILLC_STEP_PG=''\nSKILLC_STEP_WD=''\nSKILLC_STEP_FIELDS=''\nSKILLC_LOCK_OWNER=''\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
          SKILLC_RUN_ID=\"$(date -u +%Y%m%dT%H%M%SZ)-$$\"\n\n",
     );
     // Parameters.

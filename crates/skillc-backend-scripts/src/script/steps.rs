@@ -131,6 +131,34 @@ impl Gen<'_, '_> {
     }
 
     pub(super) fn step(&mut self, s: &Step, in_loop: bool, gate: bool, depth: usize) -> String {
+        let group = !matches!(s.kind, StepKind::Action { .. });
+        let f = self.step_body(s, in_loop, gate, depth);
+        match (&s.timeout, group) {
+            (Some(t), true) => {
+                // A group's time limit: a deadline every step inside shares (the earlier of it
+                // and an enclosing one), restored when the group returns.
+                let secs = ceil_secs(t.value, 1);
+                let _ = writeln!(
+                    self.fns,
+                    "# `{}` within {secs} s
+{f}_t() {{
+	skillc_dl_{f}=$SKILLC_DEADLINE
+	SKILLC_DEADLINE=$(skillc_deadline {secs})
+	{f}
+	skillc_rc_{f}=$?
+	SKILLC_DEADLINE=$skillc_dl_{f}
+	return \"$skillc_rc_{f}\"
+}}
+",
+                    comment_text(&s.id.value)
+                );
+                format!("{f}_t")
+            }
+            _ => f,
+        }
+    }
+
+    fn step_body(&mut self, s: &Step, in_loop: bool, gate: bool, depth: usize) -> String {
         self.n += 1;
         let n = self.n;
         let f = format!("skillc_x{n}");
@@ -211,6 +239,11 @@ impl Gen<'_, '_> {
                 let _ = writeln!(
                     body,
                     "\tskillc_i{n}=0\n\twhile [ \"$skillc_i{n}\" -lt {max} ]; do"
+                );
+                let _ = writeln!(
+                    body,
+                    "\t\tif skillc_expired; then\n\t\t\t{}\n\t\t\treturn 1\n\t\tfi",
+                    say(format!("  loop {}: out of time", comment_text(id)))
                 );
                 let _ = writeln!(body, "\t\tskillc_i{n}=$((skillc_i{n} + 1))");
                 let attempt = Command::new("skillc_say").arg(Word::quoted(vec![

@@ -36,6 +36,10 @@ if ! skillc_detect; then
 	skillc_finish 0 healthy
 fi
 skillc_gate
+if [ "$SKILLC_SKILL_TIMEOUT" -gt 0 ]; then
+	# The skill's own time limit: every step after the gate shares it.
+	SKILLC_DEADLINE=$(skillc_deadline "$SKILLC_SKILL_TIMEOUT")
+fi
 skillc_diagnose gated
 skillc_say 'apply:'
 if skillc_apply; then

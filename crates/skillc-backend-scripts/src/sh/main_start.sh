@@ -13,8 +13,10 @@ SKILLC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/skillc.XXXXXX") || {
 	exit 73
 }
 trap skillc_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+trap 'skillc_interrupted INT 130' INT
+trap 'skillc_interrupted TERM 143' TERM
+trap 'skillc_interrupted HUP 129' HUP
+trap 'skillc_interrupted PIPE 141' PIPE
 
 skillc_open_audit
 skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\",\"params\":{$SKILLC_J_PARAMS},\"facts\":{$SKILLC_J_FACTS}"

@@ -12,11 +12,18 @@ skillc_step() {
 		skillc_audit step_skip "$3,\"status\":\"no_change\""
 		return 0
 	fi
+	if skillc_expired; then
+		skillc_say "  TIMEOUT   $2: the skill's or its group's time is up; not run"
+		skillc_audit step_end "$3,\"status\":\"timeout\",\"exit\":124,\"duration_s\":0"
+		return 1
+	fi
 	skillc_say "  run       $2"
 	skillc_audit step_start "$3"
 	skillc_t0=$(date +%s)
+	SKILLC_STEP_FIELDS=$3
 	skillc_run "$4" "skillc_s$1"
 	skillc_src=$?
+	SKILLC_STEP_FIELDS=
 	skillc_dt=$(($(date +%s) - skillc_t0))
 	if [ "$skillc_src" -eq 0 ]; then
 		skillc_audit step_end "$3,\"status\":\"ok\",\"exit\":0,\"duration_s\":$skillc_dt"
