@@ -91,7 +91,11 @@ impl Gen<'_, '_> {
                 };
                 let txt: Vec<String> = words.iter().map(text_of).collect();
                 Compiled {
-                    body: format!("{{\n{prelude}\t{}\n\t}}", Command::from_argv(words)),
+                    // In a process group of its own (skillc_pg), like `run`.
+                    body: format!(
+                        "{{\n{prelude}\t{}\n\t}}",
+                        Command::new("skillc_pg").args(words)
+                    ),
                     needed,
                     text: txt.join(" "),
                 }

@@ -92,13 +92,15 @@ impl Gen<'_, '_> {
                     );
                 }
                 let txt: Vec<String> = words.iter().map(text).collect();
-                done(Command::from_argv(words), txt.join(" "))
+                // In a process group of its own (skillc_pg): whatever it leaves behind is ended.
+                done(Command::new("skillc_pg").args(words), txt.join(" "))
             }
             Builtin::Shell => {
                 let script = self.word(arg(args, "script"));
                 let txt = format!("sh -c {}", text(&script));
                 done(
-                    Command::new("/bin/sh")
+                    Command::new("skillc_pg")
+                        .flag("/bin/sh")
                         .flag("-c")
                         .arg(script)
                         .flag("skillc-step"),

@@ -13,6 +13,24 @@ skillc_tree() {
 		}'
 }
 
+# skillc_pg ARGV...: run the command ARGV of a step (`run`, `shell`, a family action) in a
+# process group of its own, recorded in the step's file $SKILLC_GROUPS, so that whatever it
+# leaves behind (a backgrounded or double-forked child keeps its group) is ended with the step.
+# The group is made by perl because dash and zsh refuse `set -m` without a terminal and macOS has
+# no setsid(1); /usr/bin/perl ships on macOS 13-15 and Debian (perlfunc: setpgrp(0, 0) makes the
+# process a group leader; `exec { FILE } LIST` runs FILE with LIST as argv, no shell). Without
+# perl the command runs as it is and only the step's process tree is ended.
+skillc_pg() {
+	if [ -n "$SKILLC_GROUPS" ] && [ -x /usr/bin/perl ]; then
+		/usr/bin/perl -e 'setpgrp(0, 0) or exit 126; exec { $ARGV[0] } @ARGV; exit 127' -- "$@" &
+		skillc_g=$!
+		printf '%s\n' "$skillc_g" >>"$SKILLC_GROUPS"
+		wait "$skillc_g"
+		return
+	fi
+	"$@"
+}
+
 # skillc_group_pids PGID: the processes of process group PGID (ps -o pgid, POSIX and BSD ps).
 skillc_group_pids() {
 	[ -n "$1" ] || return 0
@@ -27,13 +45,20 @@ skillc_living() {
 		index(want, " " $1 " ") && $2 !~ /^Z/ { print $1 }'
 }
 
-# skillc_end PID PGID: end a step for good: TERM to its process group (when it has one: every
-# process it started, also those that left their parent) and to its process tree, then KILL to
-# whatever is left after 2 seconds, and reap it. The script itself is never signalled.
+# skillc_end PID PGID [GROUPS]: end a step for good: TERM to its process group (when it has one:
+# every process it started, also those that left their parent), to the groups of its commands
+# listed in the file GROUPS (skillc_pg) and to its process tree, then KILL to whatever is left
+# after 2 seconds, and reap it. The script itself is never signalled.
 skillc_end() {
+	skillc_e_groups=$2
+	if [ -n "${3:-}" ] && [ -f "$3" ]; then
+		skillc_e_groups="$skillc_e_groups $(tr '\n' ' ' <"$3")"
+	fi
 	skillc_e_pids=$( {
 		skillc_tree "$1"
-		skillc_group_pids "$2"
+		for skillc_g in $skillc_e_groups; do
+			skillc_group_pids "$skillc_g"
+		done
 	} | awk -v me="$$" '$1 != me && !seen[$1]++')
 	[ -n "$skillc_e_pids" ] || {
 		wait "$1" 2>/dev/null
@@ -52,7 +77,9 @@ skillc_end() {
 		for skillc_v in $skillc_e_pids; do
 			skillc_tree "$skillc_v"
 		done
-		skillc_group_pids "$2"
+		for skillc_g in $skillc_e_groups; do
+			skillc_group_pids "$skillc_g"
+		done
 	} | awk -v me="$$" '$1 != me && !seen[$1]++')
 	for skillc_v in $skillc_e_pids $skillc_e_more; do
 		kill -KILL "$skillc_v" 2>/dev/null
@@ -101,10 +128,10 @@ skillc_jobctl() {
 	if [ -z "$SKILLC_JOBCTL" ]; then
 		SKILLC_JOBCTL=0
 		if (set -m) 2>/dev/null; then
-			set -m
+			{ set -m; } 2>/dev/null
 			sleep 5 >/dev/null 2>&1 &
 			skillc_j=$!
-			set +m
+			{ set +m; } 2>/dev/null
 			if [ "$(ps -o pgid= -p "$skillc_j" 2>/dev/null | tr -d ' ')" = "$skillc_j" ]; then
 				SKILLC_JOBCTL=1
 			fi
@@ -124,9 +151,12 @@ skillc_run() {
 	if [ "$skillc_t" -le 0 ]; then
 		return 124
 	fi
+	# The step's commands record their process groups here (skillc_pg).
+	SKILLC_GROUPS="$SKILLC_TMP/groups.$2"
+	: >"$SKILLC_GROUPS"
 	skillc_pg=''
 	if skillc_jobctl; then
-		set -m
+		{ set -m; } 2>/dev/null
 	fi
 	if [ "$SKILLC_JSON" -eq 1 ]; then
 		"$2" </dev/null >&2 &
@@ -135,7 +165,7 @@ skillc_run() {
 	fi
 	skillc_pid=$!
 	if [ "$SKILLC_JOBCTL" -eq 1 ]; then
-		set +m
+		{ set +m; } 2>/dev/null
 		skillc_pg=$skillc_pid
 	fi
 	SKILLC_STEP_PID=$skillc_pid
@@ -144,7 +174,7 @@ skillc_run() {
 	(
 		sleep "$skillc_t"
 		: >"$skillc_mark"
-		skillc_end "$skillc_pid" "$skillc_pg"
+		skillc_end "$skillc_pid" "$skillc_pg" "$SKILLC_GROUPS"
 	) </dev/null >/dev/null 2>&1 &
 	skillc_wd=$!
 	SKILLC_STEP_WD=$skillc_wd
@@ -158,7 +188,7 @@ skillc_run() {
 		skillc_end "$skillc_wd" ''
 	fi
 	# Whatever the step left behind (a background or double-forked child) ends with it.
-	skillc_end "$skillc_pid" "$skillc_pg"
+	skillc_end "$skillc_pid" "$skillc_pg" "$SKILLC_GROUPS"
 	SKILLC_STEP_PID=''
 	SKILLC_STEP_PG=''
 	SKILLC_STEP_WD=''
@@ -177,7 +207,7 @@ skillc_interrupted() {
 	fi
 	skillc_warn "interrupted by SIG$1: ending the running step's processes"
 	if [ -n "${SKILLC_STEP_PID:-}" ]; then
-		skillc_end "$SKILLC_STEP_PID" "$SKILLC_STEP_PG"
+		skillc_end "$SKILLC_STEP_PID" "$SKILLC_STEP_PG" "$SKILLC_GROUPS"
 	fi
 	if [ -n "${SKILLC_STEP_WD:-}" ]; then
 		skillc_end "$SKILLC_STEP_WD" ''
