@@ -34,9 +34,9 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
         &files,
         |written| {
             if args.test_build {
-                test_manifest(written, sources)
+                test_manifest(written, sources, ir)
             } else {
-                manifest(written, sources)
+                manifest(written, sources, ir)
             }
         },
         &crate::build::write_file,
