@@ -44,6 +44,38 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// Print the page of a rule: what it checks, why, a bad and a good example.
     Explain(ExplainArgs),
+    /// Start a repository: a family (one service, one skill, a policy) that checks clean and
+    /// builds, with skillc.toml, the JSON Schema and a pre-commit configuration.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitArgs {
+    /// The repository directory; the family goes into DIR/NAME.
+    #[arg(default_value = ".")]
+    pub(crate) dir: PathBuf,
+    /// The family's name (default: DIR's name, lowercased).
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ManArgs {
+    /// Write `skillc.1` and `skillc-<command>.1` into this directory instead of printing
+    /// `skillc.1`.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -51,7 +51,7 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
                 println!(
                     "skillc: wrote {} files for {} families to {}{}",
                     files.len() + 1,
-                    ir.families.len(),
+                    ir.families.iter().filter(|f| !f.dependency).count(),
                     args.out.display(),
                     if args.test_build {
                         " (a test build: never install it)"

@@ -16,5 +16,6 @@ mod formats;
 mod fuzz_regressions;
 mod graph_cli;
 mod imports_cli;
+mod init_cli;
 mod rule_pages;
 mod schema;
