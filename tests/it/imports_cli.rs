@@ -313,3 +313,84 @@ fn pre_commit_try_repo_fails_on_a_broken_family_and_passes_once_fixed() {
     assert!(out.status.success(), "the fixed family passes:\n{text}");
     assert!(text.contains("Passed"), "{text}");
 }
+
+/// An L1 service that wants an L3 service of a family it does not import: adding the import
+/// would only lead to a layer-violation, so the finding says both.
+#[test]
+fn a_reference_to_an_unimported_higher_layer_says_both_problems() {
+    let low = "services:\n  db:\n    description: A database.\n    layer: L1\n    scope: daemon\n    capabilities: [storage]\n    wants: [apps/web]\n    run: { program: /usr/local/bin/db, user: _db }\n    readiness: { probe: 'tcp(\"127.0.0.1:5432\")' }\n";
+    let high = "services:\n  web:\n    description: A web app.\n    layer: L3\n    scope: session\n    capabilities: [serve_api]\n    run: { program: /usr/local/bin/web }\n    readiness: { probe: 'tcp(\"127.0.0.1:8080\")' }\n";
+    let dir = crate::common::tree(&[
+        ("base/family.yaml", &family("base", "", "")),
+        ("base/services.yaml", low),
+        ("apps/family.yaml", &family("apps", "", "")),
+        ("apps/services.yaml", high),
+    ]);
+    let (code, json) = check_json(dir.path(), &["base", "apps"]);
+    assert_eq!(code, 1);
+    let d = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "unresolved-reference")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    let (message, help) = (
+        d["message"].as_str().expect("message"),
+        d["help"].as_str().expect("help"),
+    );
+    assert!(
+        message.contains("not imported") && message.contains("L3"),
+        "{message}"
+    );
+    assert!(
+        help.contains("layer-violation") && !help.starts_with("add `apps`"),
+        "{help}"
+    );
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(7), Some(13)),
+        "{d:#}"
+    );
+
+    // Same layer: the import is the whole fix, and the help says so.
+    let dir = crate::common::tree(&[
+        ("base/family.yaml", &family("base", "", "")),
+        ("base/services.yaml", &low.replace("layer: L1", "layer: L3")),
+        ("apps/family.yaml", &family("apps", "", "")),
+        ("apps/services.yaml", high),
+    ]);
+    let (_, json) = check_json(dir.path(), &["base", "apps"]);
+    let d = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "unresolved-reference")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        d["help"]
+            .as_str()
+            .expect("help")
+            .starts_with("add `apps` to `imports:`"),
+        "{d:#}"
+    );
+}
+
+/// Import cycles are allowed (docs/language.md, "Where imports are found"): each family sees the
+/// other's services, and each one's skills apply to the other's services.
+#[test]
+fn families_that_import_each_other_check_clean() {
+    let a = "services:\n  db:\n    description: A database.\n    layer: L2\n    scope: daemon\n    capabilities: [storage]\n    run: { program: /usr/local/bin/db, user: _db }\n    readiness: { probe: 'tcp(\"127.0.0.1:5432\")' }\n";
+    let b = "services:\n  web:\n    description: A web app.\n    layer: L2\n    scope: daemon\n    capabilities: [serve_api]\n    requires: [base/db]\n    run: { program: /usr/local/bin/web, user: _web }\n    readiness: { probe: 'tcp(\"127.0.0.1:8080\")' }\n";
+    let dir = crate::common::tree(&[
+        ("skillc.toml", ""),
+        ("base/family.yaml", &family("base", "apps", "")),
+        ("base/services.yaml", a),
+        ("apps/family.yaml", &family("apps", "base", "")),
+        ("apps/services.yaml", b),
+    ]);
+    for paths in [&["base", "apps"][..], &["apps/services.yaml"][..]] {
+        let (code, json) = check_json(dir.path(), paths);
+        assert_eq!(code, 0, "{paths:?}: {json:#}");
+        assert!(codes(&json).is_empty(), "{paths:?}: {json:#}");
+    }
+}
