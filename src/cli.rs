@@ -200,7 +200,8 @@ pub(crate) struct GraphArgs {
     /// Graph format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub(crate) format: GraphFormat,
-    /// Print the start order (one `family/service` per line, dependencies first) instead.
+    /// Print the start order instead: one service per line, `family/service<TAB>layer<TAB>scope`,
+    /// dependencies first.
     #[arg(long)]
     pub(crate) order: bool,
 }

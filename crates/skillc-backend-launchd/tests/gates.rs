@@ -215,6 +215,11 @@ fn gate_gives_up_within_its_budget_with_exit_75() {
             stderr.contains("not ready: demo/db (org.example.db)"),
             "{stderr}"
         );
+        // The job's stderr log says what the exit means for a job launchd does not keep alive.
+        assert!(
+            stderr.contains("giving up (exit 75)") && stderr.contains("missed until the next one"),
+            "{stderr}"
+        );
         assert!(!marker.exists(), "the program must not run");
     }
 }
