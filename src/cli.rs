@@ -197,7 +197,8 @@ pub(crate) struct GraphArgs {
     /// Families to draw.
     #[arg(default_value = "skills")]
     pub(crate) paths: Vec<PathBuf>,
-    /// Graph format.
+    /// Graph format. `svg` and `html` also draw a graph with errors (the edges a finding is
+    /// about in red) and then exit 1; the others refuse it.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub(crate) format: GraphFormat,
     /// Print the start order instead: one service per line, `family/service<TAB>layer<TAB>scope`,
@@ -211,6 +212,10 @@ pub(crate) enum GraphFormat {
     Dot,
     Mermaid,
     Json,
+    /// A picture laid out by skillc (no Graphviz): layer bands, scopes, edge kinds, findings in red.
+    Svg,
+    /// The SVG in a self-contained page with a legend and a filter by family.
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
