@@ -9,6 +9,13 @@ use skillc_diagnostics::{
 };
 use std::io::{IsTerminal, Write};
 
+/// The project's public home, for SARIF's `informationUri` and rule `helpUri`s: none while
+/// `Cargo.toml` names a host under `.invalid`, the TLD reserved never to resolve (RFC 2606).
+fn home() -> Option<&'static str> {
+    let repo = env!("CARGO_PKG_REPOSITORY");
+    (!repo.is_empty() && !repo.contains(".invalid")).then_some(repo)
+}
+
 pub(crate) fn run(args: &CheckArgs) -> u8 {
     let checked = pipeline::check(
         &args.paths,
@@ -54,8 +61,9 @@ pub(crate) fn report(args: &CheckArgs, checked: &Checked) -> Option<u8> {
             &registry::all_rules(),
             SarifTool {
                 version: env!("CARGO_PKG_VERSION"),
-                information_uri: env!("CARGO_PKG_REPOSITORY"),
-                rules_base_uri: concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules"),
+                information_uri: home(),
+                rules_base_uri: home()
+                    .map(|_| concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules")),
             },
         ),
         Format::Short => render_short(&checked.sources, &checked.diagnostics),

@@ -6,12 +6,14 @@ use serde_sarif::sarif;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
-/// Where the rule pages live: `<base>/<rule-id>.md`.
+/// The tool's version and, when it has a public home, where that is and where the rule pages
+/// live (`<base>/<rule-id>.md`); without one, SARIF carries no such URI (never a placeholder) and
+/// each rule's full page is in its `help`.
 #[derive(Debug, Clone, Copy)]
 pub struct SarifTool<'a> {
     pub version: &'a str,
-    pub information_uri: &'a str,
-    pub rules_base_uri: &'a str,
+    pub information_uri: Option<&'a str>,
+    pub rules_base_uri: Option<&'a str>,
 }
 
 fn level(s: Severity) -> sarif::ResultLevel {
@@ -106,7 +108,7 @@ pub fn render_sarif(
         .iter()
         .map(|r| {
             let page = r.page();
-            sarif::ReportingDescriptor::builder()
+            let mut d = sarif::ReportingDescriptor::builder()
                 .id(r.id.to_owned())
                 .name(r.id.to_owned())
                 .short_description(
@@ -125,13 +127,16 @@ pub fn render_sarif(
                         .markdown(page)
                         .build(),
                 )
-                .help_uri(format!("{}/{}.md", tool.rules_base_uri, r.id))
                 .default_configuration(
                     sarif::ReportingConfiguration::builder()
                         .level(serde_json::Value::String(default_level(r.default_severity)))
                         .build(),
                 )
-                .build()
+                .build();
+            d.help_uri = tool
+                .rules_base_uri
+                .map(|base| format!("{base}/{}.md", r.id));
+            d
         })
         .collect();
     let results: Vec<sarif::Result> = diagnostics
@@ -180,12 +185,12 @@ pub fn render_sarif(
                 .build()
         })
         .collect();
-    let driver = sarif::ToolComponent::builder()
+    let mut driver = sarif::ToolComponent::builder()
         .name("skillc".to_owned())
         .version(tool.version.to_owned())
-        .information_uri(tool.information_uri.to_owned())
         .rules(descriptors)
         .build();
+    driver.information_uri = tool.information_uri.map(str::to_owned);
     // Columns count characters (Unicode code points), as in every other format; without this
     // SARIF consumers read them as UTF-16 code units (the SARIF 2.1.0 default).
     let run = sarif::Run::builder()
