@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 pub mod config;
 pub mod exit;
+mod partial;
 pub mod pipeline;
 pub mod registry;
 mod rules;

@@ -1,7 +1,7 @@
 //! load → lower → analyze, shared by every command that checks; timed per phase.
 
 use crate::config::{self, Config};
-use crate::{registry, suppress};
+use crate::{partial, registry, suppress};
 use skillc_analysis::CheckedIr;
 use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary};
 use skillc_ir::Ir;
@@ -42,7 +42,8 @@ impl Timings {
 #[derive(Debug)]
 pub struct Checked {
     pub sources: SourceMap,
-    /// The checked IR when lowering and analysis left no error, else the IR as lowered.
+    /// The checked IR when lowering and analysis left no error, else the IR as lowered (with
+    /// errors, analysis ran over its sound part: see [`Summary::not_analysed`]).
     pub ir: Result<CheckedIr, Box<Ir>>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
@@ -84,7 +85,7 @@ pub struct CheckOptions {
     pub cache: Cache,
     /// Run with only this rule enabled, as a rule's own tests do: of the findings of rules that
     /// configuration can turn off, only this rule's are kept (after suppressions). Input errors,
-    /// which nothing turns off, are kept and still stop the run before analysis.
+    /// which nothing turns off, are kept.
     pub only: Option<&'static RuleInfo>,
 }
 
@@ -148,18 +149,25 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     timings.lower = t.elapsed();
 
-    // Analysis needs a whole IR: with errors from earlier stages it would report their echoes.
+    // Analysis runs over what is sound: with errors, over the items that lowered without one and
+    // depend on nothing that did not (see `partial`). The backends' codegen checks run beside the
+    // analysis rules, each on its own thread.
     let t = Instant::now();
-    let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
-    let analysis = if analyzed {
-        // The backends' codegen checks run beside the analysis rules, each on its own thread.
-        let mut a = skillc_analysis::analyze(
-            ir,
-            &[skillc_backend_scripts::check, skillc_backend_launchd::check],
-        );
+    let passes: &[skillc_analysis::Pass] =
+        &[skillc_backend_scripts::check, skillc_backend_launchd::check];
+    let whole = !diagnostics.iter().any(Diagnostic::is_error);
+    let mut not_analysed = Vec::new();
+    let analysis = if whole {
+        let mut a = skillc_analysis::analyze(ir, passes);
         diagnostics.append(&mut a.diagnostics);
         Ok(a)
     } else {
+        let mut part = partial::sound_part(&loaded.sources, &loaded.families, &diagnostics, &ir);
+        if let Some(sound) = part.ir.take() {
+            let a = skillc_analysis::analyze(sound, passes);
+            diagnostics.extend(a.diagnostics.into_iter().filter(|d| part.keeps(d)));
+        }
+        not_analysed = part.not_analysed;
         Err(Box::new(ir))
     };
     timings.analyze = t.elapsed();
@@ -169,7 +177,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     // The syntax trees are done with, and every command exits soon after: the OS reclaims them
     // faster than freeing every node one by one.
     std::mem::forget(loaded.families);
-    let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config, analyzed);
+    let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config, whole);
     // What the build may emit is decided on every remaining finding, before `only` narrows them.
     let ir = analysis.and_then(|a| a.certify(&diagnostics));
     if let Some(only) = options.only {
@@ -180,6 +188,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     sort(&sources, &mut diagnostics);
     let mut summary = summarize(&diagnostics, sources.len(), families);
     summary.suppressed = suppressed;
+    summary.not_analysed = not_analysed;
     let mut usage_errors = loaded.path_errors;
     usage_errors.extend(config_error);
     Checked {
@@ -202,6 +211,7 @@ fn summarize(diagnostics: &[Diagnostic], files: usize, families: usize) -> Summa
         suppressed: 0,
         files,
         families,
+        not_analysed: Vec::new(),
     }
 }
 
