@@ -14,7 +14,7 @@
 
 use skillc_diagnostics::{Diagnostic, FileId, NotAnalysed, SourceMap, Span};
 use skillc_ir::Ir;
-use skillc_syntax::{LoadedFamily, ParsedFile};
+use skillc_syntax::{BrokenItem, LoadedFamily, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The rules whose findings say that nothing covers something: wrong when items are missing.
@@ -89,6 +89,26 @@ impl Index {
                 family_of.insert(pf.file, fi);
                 let list = items.entry(pf.file).or_default();
                 list.extend(file_items(fi, pf));
+            }
+            // Items left out of their file by the loader still own the text of their errors.
+            for lost in &fam.lost {
+                let (kind, name) = match &lost.broken.item {
+                    BrokenItem::Service(n) => (Kind::Service, n.as_str()),
+                    BrokenItem::Action(n) => (Kind::Action, n.as_str()),
+                    BrokenItem::Skill(n) => (Kind::Skill, n.as_str()),
+                    BrokenItem::Policy => (Kind::Policy, ""),
+                    BrokenItem::Family => continue,
+                };
+                let item = Item {
+                    family: fi,
+                    file: lost.file,
+                    kind,
+                    name: name.to_owned(),
+                };
+                items
+                    .entry(lost.file)
+                    .or_default()
+                    .push((lost.broken.start, item));
             }
         }
         for list in items.values_mut() {

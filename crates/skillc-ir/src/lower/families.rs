@@ -4,7 +4,7 @@ use super::context::Cx;
 use crate::model::{Family, FamilyId, Spanned};
 use crate::rules;
 use skillc_diagnostics::did_you_mean;
-use skillc_syntax::LoadedFamily;
+use skillc_syntax::{BrokenItem, LoadedFamily};
 
 /// A family that has an IR id, with its loaded files.
 pub(crate) struct FamilyInput<'l> {
@@ -64,8 +64,19 @@ pub(crate) fn lower_families<'l>(
             files: lf.files.iter().map(|f| f.file).collect(),
             policy: None,
         });
-        if lf.broken_files > 0 && !strict {
-            cx.incomplete.insert(id);
+        if !strict {
+            if lf.broken_files > 0 {
+                cx.incomplete.insert(id);
+            }
+            for lost in &lf.lost {
+                let (kind, name) = match &lost.broken.item {
+                    BrokenItem::Service(n) => ("service", n),
+                    BrokenItem::Action(n) => ("action", n),
+                    BrokenItem::Skill(n) => ("skill", n),
+                    BrokenItem::Policy | BrokenItem::Family => continue,
+                };
+                cx.lost.insert((id, kind, name.clone()));
+            }
         }
         out.push(FamilyInput { id, loaded: lf });
     }

@@ -3,7 +3,10 @@
 //! It parses a file into an [`ast::Document`], keeping byte spans through [`Sp`], and turns the
 //! library's first error into a [`Diagnostic`] with a code, the exact span and a help line.
 
+mod recover;
 mod spans;
+
+pub use recover::{Broken, BrokenItem, MAX_ERRORS_PER_FILE, Recovered};
 
 use crate::ast::Document;
 use crate::rules;
@@ -44,7 +47,8 @@ fn options() -> Options {
     }
 }
 
-/// Parses one YAML file. `file` and `source` are used to place the error.
+/// Parses one YAML file. `file` and `source` are used to place the error; the first error is
+/// returned ([`parse_document_all`] finds every one).
 pub fn parse_document(source: &SourceFile, file: FileId) -> Result<Document, Box<Diagnostic>> {
     let text: &str = &source.text;
     if text.trim().is_empty() {
@@ -52,6 +56,17 @@ pub fn parse_document(source: &SourceFile, file: FileId) -> Result<Document, Box
     }
     serde_saphyr::from_str_with_options::<Document>(text, options())
         .map_err(|e| Box::new(to_diagnostic(&e, source, file)))
+}
+
+/// Parses one YAML file and, when it has errors, finds every structural one (see `recover`):
+/// `Ok` when it has none, else every error and the document of its sound items.
+pub fn parse_document_all(source: &SourceFile, file: FileId) -> Result<Document, Recovered> {
+    let text: &str = &source.text;
+    if text.trim().is_empty() {
+        return Ok(Document::default());
+    }
+    serde_saphyr::from_str_with_options::<Document>(text, options())
+        .map_err(|e| recover::recover(source, file, e))
 }
 
 fn error_message(e: &Error) -> String {
