@@ -21,6 +21,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 pub(crate) const FAMILY_WIDE_RULES: &[&str] =
     &["uncovered-service", "unreachable-skill", "policy-uncovered"];
 
+/// The rules that read the policy of a finding's family: wrong when that policy is left out.
+pub(crate) const POLICY_RULES: &[&str] = &["capability-violation"];
+
 /// Lowering rounds before the families still in error are left out whole.
 const MAX_ROUNDS: usize = 16;
 
@@ -159,6 +162,8 @@ pub(crate) struct Partial {
     pub(crate) not_analysed: Vec<NotAnalysed>,
     /// `family_file` of every family whose family-wide rules must not be trusted.
     tainted: HashSet<FileId>,
+    /// `family_file` of every family whose policy was left out.
+    policy_lost: HashSet<FileId>,
     family_of: HashMap<FileId, usize>,
     family_files: Vec<FileId>,
 }
@@ -166,13 +171,17 @@ pub(crate) struct Partial {
 impl Partial {
     /// Whether a finding of the partial analysis can be trusted.
     pub(crate) fn keeps(&self, d: &Diagnostic) -> bool {
-        if !FAMILY_WIDE_RULES.contains(&d.code) {
+        let lost: &HashSet<FileId> = if FAMILY_WIDE_RULES.contains(&d.code) {
+            &self.tainted
+        } else if POLICY_RULES.contains(&d.code) {
+            &self.policy_lost
+        } else {
             return true;
-        }
+        };
         let Some(span) = d.span else { return false };
         self.family_of
             .get(&span.file)
-            .is_some_and(|&fi| !self.tainted.contains(&self.family_files[fi]))
+            .is_some_and(|&fi| !lost.contains(&self.family_files[fi]))
     }
 }
 
@@ -321,9 +330,13 @@ pub(crate) fn sound_part(
                 FAMILY_WIDE_RULES.join(", ")
             )
         } else {
+            let mut skipped = FAMILY_WIDE_RULES.to_vec();
+            if out.keys().any(|i| i.kind == Kind::Policy && i.family == fi) {
+                skipped.extend(POLICY_RULES);
+            }
             format!(
                 "part of it, or of a family it imports or that imports it, could not be analysed; {} are skipped",
-                FAMILY_WIDE_RULES.join(", ")
+                skipped.join(", ")
             )
         };
         let (line, column) = sources
@@ -341,11 +354,17 @@ pub(crate) fn sound_part(
     not_analysed.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.kind).cmp(&(&b.file, b.line, b.column, b.kind))
     });
+    let policy_lost = out
+        .keys()
+        .filter(|i| i.kind == Kind::Policy)
+        .map(|i| families[i.family].family_file)
+        .collect();
     family_files.shrink_to_fit();
     Partial {
         ir,
         not_analysed,
         tainted,
+        policy_lost,
         family_of: index.family_of,
         family_files,
     }
@@ -411,7 +430,10 @@ fn depends_reason(sources: &SourceMap, e: &Diagnostic) -> String {
         .filter(|t| !t.is_empty() && t.len() <= 200 && !t.contains('\n'));
     match text {
         Some(t) => format!("it refers to `{t}`, which could not be analysed"),
-        None => format!("it depends on something that could not be analysed ({})", e.message),
+        None => format!(
+            "it depends on something that could not be analysed ({})",
+            e.message
+        ),
     }
 }
 

@@ -36,7 +36,11 @@ pub fn lower_strict(sources: &SourceMap, families: &[LoadedFamily]) -> (Ir, Vec<
     lower_with(sources, families, true)
 }
 
-fn lower_with(sources: &SourceMap, families: &[LoadedFamily], strict: bool) -> (Ir, Vec<Diagnostic>) {
+fn lower_with(
+    sources: &SourceMap,
+    families: &[LoadedFamily],
+    strict: bool,
+) -> (Ir, Vec<Diagnostic>) {
     let mut cx = Cx::new(sources);
     let fams = families::lower_families(&mut cx, families, strict);
     let decls = declare::declare(&mut cx, &fams);

@@ -184,7 +184,11 @@ impl Layout {
                 let end = if flow { closing(text, start) } else { end };
                 for (i, item) in items.iter().enumerate() {
                     let next = items.get(i + 1).map_or(end, |n| n.start as usize);
-                    let next = if flow { next } else { line_start(text, next, item.start as usize) };
+                    let next = if flow {
+                        next
+                    } else {
+                        line_start(text, next, item.start as usize)
+                    };
                     self.walk(text, item, next, owner, depth + 1);
                 }
             }
@@ -202,7 +206,11 @@ impl Layout {
                 for (i, (key, value)) in entries.iter().enumerate() {
                     let k_start = key.start as usize;
                     let next = entries.get(i + 1).map_or(end, |(n, _)| n.start as usize);
-                    let next = if flow { next } else { line_start(text, next, k_start) };
+                    let next = if flow {
+                        next
+                    } else {
+                        line_start(text, next, k_start)
+                    };
                     let name = match &key.value {
                         Node::Scalar(Some(s)) => s.clone(),
                         _ => String::new(),
@@ -437,7 +445,8 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
         // owns the mapping; the mapping itself is what matters here).
         let at = super::error_span(&e, r.source, r.file).start as usize;
         r.cause = (d.code, u32::try_from(at).unwrap_or(u32::MAX));
-        let echo_syntax = !diagnostics.is_empty() && matches!(d.code, "yaml-syntax" | "yaml-limits");
+        let echo_syntax =
+            !diagnostics.is_empty() && matches!(d.code, "yaml-syntax" | "yaml-limits");
         if echo_syntax {
             break;
         }
@@ -453,7 +462,10 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
             }
             map.and_then(|m| r.layout.maps[m].owner)
         } else {
-            let inside_blank = r.layout.entry_at(at).is_some_and(|i| r.blanked.contains(&i));
+            let inside_blank = r
+                .layout
+                .entry_at(at)
+                .is_some_and(|i| r.blanked.contains(&i));
             if let (Some(i), Some(meant)) = (r.layout.entry_at(at), suggested(&d)) {
                 let map = r.layout.entries[i].map;
                 r.misspelt.insert((map, meant));
@@ -487,12 +499,13 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
             "skillc stopped looking for more errors in this file after {found}; fix these first"
         ));
     }
-    // The document without the items that had errors.
+    // The document without the items that had errors (and with every other entry the rounds
+    // blanked, such as an unknown top-level key).
     let mut clean = Rounds {
         source,
         file,
         layout: r.layout,
-        text: text.as_bytes().to_vec(),
+        text: std::mem::take(&mut r.text),
         blanked: HashSet::new(),
         removed_keys: HashSet::new(),
         misspelt: HashSet::new(),
@@ -508,9 +521,9 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
             e.item
                 .as_ref()
                 .is_some_and(|i| r.broken.iter().any(|b| &b.item == i))
-                && clean.layout.maps[e.map].owner.is_none_or(|o| {
-                    clean.layout.entries[o].item.as_ref() != e.item.as_ref()
-                })
+                && clean.layout.maps[e.map]
+                    .owner
+                    .is_none_or(|o| clean.layout.entries[o].item.as_ref() != e.item.as_ref())
         })
         .map(|(i, _)| i)
         .collect();
