@@ -92,7 +92,7 @@ pub fn load_paths_cached(paths: &[PathBuf], cache: Option<&ParseCache>) -> Loade
     loaded
 }
 
-type Parsed = Result<Document, Recovered>;
+type Parsed = Result<Document, Box<Recovered>>;
 
 /// Parses `files` on every core; the result is indexed by `FileId`.
 fn parse_all(
@@ -244,6 +244,7 @@ fn assemble_family(
         let (mut doc, family_broken) = match result {
             Ok(doc) => (doc, false),
             Err(rec) => {
+                let rec = *rec;
                 diags.extend(rec.diagnostics);
                 let Some(doc) = rec.doc else {
                     family.broken_files += 1;

@@ -60,13 +60,13 @@ pub fn parse_document(source: &SourceFile, file: FileId) -> Result<Document, Box
 
 /// Parses one YAML file and, when it has errors, finds every structural one (see `recover`):
 /// `Ok` when it has none, else every error and the document of its sound items.
-pub fn parse_document_all(source: &SourceFile, file: FileId) -> Result<Document, Recovered> {
+pub fn parse_document_all(source: &SourceFile, file: FileId) -> Result<Document, Box<Recovered>> {
     let text: &str = &source.text;
     if text.trim().is_empty() {
         return Ok(Document::default());
     }
     serde_saphyr::from_str_with_options::<Document>(text, options())
-        .map_err(|e| recover::recover(source, file, e))
+        .map_err(|e| Box::new(recover::recover(source, file, e)))
 }
 
 fn error_message(e: &Error) -> String {
