@@ -1407,3 +1407,62 @@ fn a_reference_to_a_broken_service_is_not_unknown_and_its_dependents_are_listed(
         ]
     );
 }
+
+/// No message names the YAML library's API or Rust types, and a wrong type is `invalid-type`.
+#[test]
+fn every_message_is_skillcs_own() {
+    let jargon = [
+        "Option<",
+        "from_str",
+        "weak recursion",
+        "untagged enum",
+        "configured policy",
+        "scalar",
+        "mapping start",
+        "sequence start",
+        "struct ",
+        "u32",
+        "u64",
+        "i64",
+        "f64",
+        "deserializ",
+    ];
+    for case in corpus_cases() {
+        let run = check(&corpus_dir(), &[&case]);
+        let json = run.json();
+        for d in json["diagnostics"].as_array().expect("diagnostics") {
+            let text = format!(
+                "{} {} {}",
+                d["message"].as_str().unwrap_or(""),
+                d["help"].as_str().unwrap_or(""),
+                d["notes"]
+            );
+            for word in jargon {
+                assert!(!text.contains(word), "{case}: `{word}` in {d:#}");
+            }
+        }
+    }
+    let got = observed("library-words");
+    let codes: Vec<(&str, &str)> = got["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().expect("file"),
+                f["code"].as_str().expect("code"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("library-words/inf.yaml", "invalid-type"),
+            ("library-words/map-for-string.yaml", "invalid-type"),
+            ("library-words/null.yaml", "invalid-type"),
+            ("library-words/recursive.yaml", "yaml-limits"),
+            ("library-words/two-documents.yaml", "yaml-syntax"),
+            ("library-words/with-value.yaml", "invalid-type"),
+        ]
+    );
+}
