@@ -3,7 +3,7 @@
 use crate::config::{self, Config};
 use crate::{partial, registry, suppress};
 use skillc_analysis::CheckedIr;
-use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary};
+use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Span, Summary};
 use skillc_ir::Ir;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -185,6 +185,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
             d.code == only.id || registry::find(d.code).is_none_or(|rule| !rule.configurable)
         });
     }
+    point_at_keys(&sources, &mut diagnostics);
     sort(&sources, &mut diagnostics);
     let mut summary = summarize(&diagnostics, sources.len(), families);
     summary.suppressed = suppressed;
@@ -212,6 +213,45 @@ fn summarize(diagnostics: &[Diagnostic], files: usize, families: usize) -> Summa
         files,
         families,
         not_analysed: Vec::new(),
+    }
+}
+
+/// A finding of lowering or analysis placed on a flow mapping (a default of `run: { ... }`, say)
+/// points at the `{`: move it to the key that owns the mapping, which names what the finding is
+/// about.
+fn point_at_keys(sources: &SourceMap, diags: &mut [Diagnostic]) {
+    let key_of = |span: Span| -> Option<Span> {
+        let text: &str = &sources.get(span.file)?.text;
+        let at = span.start as usize;
+        if text.as_bytes().get(at) != Some(&b'{') {
+            return None;
+        }
+        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let before = text[line_start..at].trim_end();
+        let key = before.strip_suffix(':')?.trim_end();
+        let word_start = key.rfind([' ', '{', ',', '[']).map_or(0, |i| i + 1);
+        let word = key[word_start..].trim_matches(['"', '\'']);
+        if word.is_empty() || word == "-" {
+            return None;
+        }
+        let start = line_start + key[..word_start].len() + key[word_start..].find(word)?;
+        Some(Span::new(span.file, start, start + word.len()))
+    };
+    for d in diags {
+        // A wrong value found while reading is the value itself, braces and all.
+        if skillc_syntax::rules::RULES.iter().any(|r| r.id == d.code) {
+            continue;
+        }
+        if let Some(span) = d.span
+            && let Some(key) = key_of(span)
+        {
+            d.span = Some(key);
+        }
+        for label in &mut d.labels {
+            if let Some(key) = key_of(label.span) {
+                label.span = key;
+            }
+        }
     }
 }
 

@@ -1466,3 +1466,30 @@ fn every_message_is_skillcs_own() {
         ]
     );
 }
+
+/// The human summary says what analysis left out and why, one line each, after the counts.
+#[test]
+fn the_human_summary_says_what_was_not_analysed() {
+    let run = guarded(&["check", "one-service-many-errors"], &corpus_dir());
+    run.assert_sane("human summary");
+    let tail: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("skillc: "))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "skillc: 4 errors, 0 warnings, 0 notes (2 files in 1 family)",
+            "skillc: analysis skipped 3 parts (fix the errors above to analyse them):",
+            "  one-service-many-errors/family.yaml:1:1: family `one`: part of it, or of a family it imports or that imports it, could not be analysed; uncovered-service, unreachable-skill, policy-uncovered are skipped",
+            "  one-service-many-errors/services.yaml:2:3: service `one/broken`: it has an error (`invalid-value` at 4:12)",
+            "  one-service-many-errors/services.yaml:9:3: service `one/needs-broken`: it refers to `broken`, which could not be analysed",
+        ],
+        "{}",
+        run.stdout
+    );
+    // A clean family's summary has no such line.
+    let run = guarded(&["check", "../../../examples/minimal"], &corpus_dir());
+    assert!(!run.stdout.contains("analysis skipped"), "{}", run.stdout);
+}

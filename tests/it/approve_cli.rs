@@ -408,7 +408,15 @@ fn a_key_or_plan_that_is_not_a_small_regular_file_is_refused_without_reading_it(
     };
     let with_plan = |plan: &str| {
         skillc(
-            &["approve", "--key", s(&big), "--approver", "alice", "--plan", plan],
+            &[
+                "approve",
+                "--key",
+                s(&big),
+                "--approver",
+                "alice",
+                "--plan",
+                plan,
+            ],
             &repo(),
         )
     };

@@ -87,7 +87,11 @@ impl SourceFile {
 
     /// Bytes of a byte order mark at the start of the text: not a column of line 1.
     fn bom(&self) -> usize {
-        if self.text.starts_with('\u{feff}') { 3 } else { 0 }
+        if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset, clamped to the text.

@@ -161,12 +161,17 @@ impl Scan {
             let token = &content[last_token_start.min(content.len())..];
             let before = content[..last_token_start.min(content.len())].trim_end();
             let indicator = token.starts_with(['|', '>'])
-                && token[1..].chars().all(|c| c == '-' || c == '+' || c.is_ascii_digit());
+                && token[1..]
+                    .chars()
+                    .all(|c| c == '-' || c == '+' || c.is_ascii_digit());
             if indicator
                 && (before.is_empty()
                     || before.ends_with(':')
                     || before.ends_with('-')
-                    || before.rsplit(' ').next().is_some_and(|t| t.starts_with(['!', '&'])))
+                    || before
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(|t| t.starts_with(['!', '&'])))
             {
                 self.block = Some(indent);
             }

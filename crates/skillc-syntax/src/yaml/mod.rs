@@ -92,7 +92,14 @@ fn is_empty_document(text: &str) -> bool {
 
 /// skillc's words for the library's messages that name its API or Rust types: (rule, message,
 /// label, help).
-fn own_words(msg: &str) -> Option<(&'static skillc_diagnostics::RuleInfo, String, &'static str, String)> {
+fn own_words(
+    msg: &str,
+) -> Option<(
+    &'static skillc_diagnostics::RuleInfo,
+    String,
+    &'static str,
+    String,
+)> {
     let type_help = "see the JSON Schema in schemas/skillc.schema.json for the expected type";
     if msg.contains("cannot deserialize null") {
         return Some((
@@ -165,20 +172,29 @@ fn plain_types(msg: &str) -> String {
     let mut out = msg.to_owned();
     for (from, to) in [
         ("expected string scalar", "expected a string"),
-        ("expected mapping start", "expected a mapping (`key: value` lines or `{ ... }`)"),
+        (
+            "expected mapping start",
+            "expected a mapping (`key: value` lines or `{ ... }`)",
+        ),
         ("expected sequence start", "expected a list"),
         ("a sequence", "a list"),
         ("a map", "a mapping"),
         ("invalid u8", "expected a whole number from 0 to 255"),
         ("invalid u16", "expected a whole number from 0 to 65535"),
-        ("invalid u32", "expected a whole number from 0 to 4294967295"),
+        (
+            "invalid u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
         ("invalid u64", "expected a whole number of at least 0"),
         ("invalid i64", "expected a whole number"),
         ("invalid i32", "expected a whole number"),
         ("invalid f64", "expected a number"),
         ("expected u8", "expected a whole number from 0 to 255"),
         ("expected u16", "expected a whole number from 0 to 65535"),
-        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
         ("expected u64", "expected a whole number of at least 0"),
         ("expected i64", "expected a whole number"),
         ("expected i32", "expected a whole number"),
@@ -316,13 +332,18 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
     if let Some(colon) = long_key_at(text, span.start as usize) {
         return rules::YAML_SYNTAX
             .finding("a key longer than 1,024 characters is not a key in YAML")
-            .at(Span::new(file, span.start as usize, colon), "read as a value")
+            .at(
+                Span::new(file, span.start as usize, colon),
+                "read as a value",
+            )
             .with_help("ids are at most 64 characters; shorten the key");
     }
     if let Some((rule, message, label, help)) = own_words(&msg) {
         return rule.finding(message).at(span, label).with_help(help);
     }
-    if msg.contains("tab") && let Some(tab) = tab_at(text, span.start as usize) {
+    if msg.contains("tab")
+        && let Some(tab) = tab_at(text, span.start as usize)
+    {
         return rules::YAML_SYNTAX
             .finding("invalid YAML: a tab where YAML allows only spaces")
             .at(Span::new(file, tab, tab + 1), "tab here")
