@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(f.line_col(4), (1, 2));
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.offset_of(1, 1), 3);
-        assert_eq!(f.line_col(10), (2, 1));
+        assert_eq!(f.line_col(9), (2, 1));
     }
 
     #[test]

@@ -215,11 +215,11 @@ fn plain_types(msg: &str) -> String {
 /// the previous line's scalar, others after the tab).
 fn tab_at(text: &str, at: usize) -> Option<usize> {
     let at = at.min(text.len());
-    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = text.get(..at)?.rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let indent = text[line_start..]
         .find(|c: char| c != ' ' && c != '\t')
         .map_or(text.len(), |i| line_start + i);
-    if let Some(i) = text[line_start..indent].find('\t') {
+    if let Some(i) = text.get(line_start..indent)?.find('\t') {
         return Some(line_start + i);
     }
     let rest = text.get(at..)?;
@@ -441,6 +441,72 @@ mod tests {
         let span = d.span.expect("span");
         let slice = text[span.start as usize..span.end as usize].to_owned();
         (d, slice)
+    }
+
+    fn parse_all(text: &str) -> Result<Document, Box<Recovered>> {
+        let mut map = SourceMap::new();
+        let id = map.add("t.yaml", text);
+        parse_document_all(map.get(id).expect("file"), id)
+    }
+
+    #[test]
+    fn every_structural_error_is_found_and_the_sound_items_kept_in_place() {
+        let text = "services:\n  a:\n    description: é\n    layer: l3\n    scope: Session\n    run: { program: /x, keep_alive: on }\n  b:\n    description: d\n    layer: L1\n    scope: daemon\n    run: { program: /y }\n  c:\n    descripton: d\n    layer: L1\n    scope: daemon\n    run: { program: /z }\n";
+        let rec = *parse_all(text).expect_err("has errors");
+        let found: Vec<(&str, &str)> = rec
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let s = d.span.expect("span");
+                (d.code, &text[s.start as usize..s.end as usize])
+            })
+            .collect();
+        // Three bad values in one service, then a misspelt key whose "missing" echo is dropped.
+        assert_eq!(
+            found,
+            [
+                ("invalid-value", "l3"),
+                ("invalid-value", "Session"),
+                ("invalid-value", "on"),
+                ("unknown-key", "descripton"),
+            ]
+        );
+        let items: Vec<&BrokenItem> = rec.broken.iter().map(|b| &b.item).collect();
+        assert_eq!(
+            items,
+            [
+                &BrokenItem::Service("a".into()),
+                &BrokenItem::Service("c".into())
+            ]
+        );
+        assert_eq!(&text[rec.broken[0].start as usize..][..2], "a:");
+        let doc = rec.doc.expect("the sound part decodes");
+        let services = doc.services.expect("services");
+        let keys: Vec<&str> = services.keys().map(|k| k.value.as_str()).collect();
+        assert_eq!(keys, ["b"]);
+        // Blanking keeps every offset: the sound item's spans are where they were.
+        let b = &services[0];
+        assert_eq!(&text[b.layer.start as usize..b.layer.end as usize], "L1");
+    }
+
+    #[test]
+    fn a_second_error_caused_by_blanking_is_not_reported() {
+        // An anchor in an entry that is blanked: the alias that uses it is not "unknown".
+        let text = "services:\n  a:\n    description: &d x\n    layr: L1\n  b:\n    description: *d\n    layer: L1\n    scope: daemon\n    run: { program: /y }\n";
+        let rec = *parse_all(text).expect_err("has errors");
+        assert!(
+            rec.diagnostics.iter().all(|d| d.code != "yaml-syntax"),
+            "{:?}",
+            rec.diagnostics
+        );
+    }
+
+    #[test]
+    fn a_file_of_document_markers_and_comments_is_empty() {
+        for text in ["---\n", "--- # c\n...\n", "# only\n---\n", "\u{feff}---\r"] {
+            assert!(parse(text).is_ok(), "{text:?}");
+        }
+        assert!(parse("---x: 1\n").is_err());
     }
 
     #[test]
