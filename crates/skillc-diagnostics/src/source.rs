@@ -141,7 +141,7 @@ impl SourceFile {
             return u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         };
         let start = if line_idx == 0 {
-            self.bom() as u32
+            u32::try_from(self.bom()).unwrap_or(0)
         } else {
             start
         };
