@@ -28,8 +28,9 @@ use std::fmt;
 
 /// Most errors reported for one file.
 pub const MAX_ERRORS_PER_FILE: usize = 100;
-/// Bytes decoded in all rounds together, at most (a 16 MiB file gets 16 rounds).
-const ROUND_BYTES: usize = 256 * 1024 * 1024;
+/// Bytes decoded in all rounds together, at most: a small file gets every error (up to
+/// [`MAX_ERRORS_PER_FILE`]); a 1 MiB file gets 8 rounds, a file over 8 MiB the first error only.
+const ROUND_BYTES: usize = 8 * 1024 * 1024;
 
 /// A top-level item that had an error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -418,6 +419,10 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
         return single(first_diag);
     }
     let text: &str = &source.text;
+    if text.len() > ROUND_BYTES / 4 {
+        // Rounds over a file this large would take long: its first error is reported alone.
+        return single(first_diag);
+    }
     let mut tree_options = options();
     tree_options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     let Ok(root) = serde_saphyr::from_str_with_options::<Sp<Node>>(text, tree_options) else {
