@@ -20,6 +20,24 @@ thread_local! {
     static FROM_CACHE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+thread_local! {
+    /// Byte offset of the text being decoded in its file: a part of a file is decoded on its own
+    /// when errors are looked for item by item (see `recover`).
+    static BASE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with every span read (and every error placed) `base` bytes further into the file.
+pub(crate) fn at_base<R>(base: u32, f: impl FnOnce() -> R) -> R {
+    struct Reset(u32);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            BASE.set(self.0);
+        }
+    }
+    let _reset = Reset(BASE.replace(base));
+    f()
+}
+
 /// Runs `f` (a decode of cached bytes) with `Sp<T>` read as `(value, start, end)`.
 pub(crate) fn decoding_cached<R>(f: impl FnOnce() -> R) -> R {
     struct Reset;
@@ -267,7 +285,9 @@ fn error_span(e: &Error, source: &SourceFile, file: FileId) -> Span {
     };
     let span = loc.span();
     if let (Some(off), Some(len)) = (span.byte_offset(), span.byte_len()) {
-        let start = usize::try_from(off).unwrap_or(usize::MAX);
+        let start = usize::try_from(off)
+            .unwrap_or(usize::MAX)
+            .saturating_add(BASE.get() as usize);
         let end = start.saturating_add(usize::try_from(len).unwrap_or(0));
         return Span::new(file, start, end);
     }

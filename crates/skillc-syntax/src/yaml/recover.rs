@@ -18,7 +18,8 @@
 use super::{options, to_diagnostic};
 
 use crate::Sp;
-use crate::ast::Document;
+use crate::ast::{Document, Id};
+use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::DuplicateKeyPolicy;
@@ -440,53 +441,42 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
         cause: ("", 0),
     };
     drop(root);
+    let mut by_item = ItemScan {
+        budget: ROUND_BYTES.saturating_sub(text.len()),
+        complete: true,
+        diagnostics: Vec::new(),
+    };
+    if let Some(doc) = by_items(&mut r, &mut by_item) {
+        let mut diagnostics = by_item.diagnostics;
+        if diagnostics.is_empty() {
+            diagnostics.push(first_diag);
+        }
+        note_incomplete(&mut diagnostics, by_item.complete);
+        return Recovered {
+            diagnostics,
+            doc: Some(doc),
+            broken: r.broken,
+        };
+    }
+    // The whole file in rounds: a file whose items cannot be decoded one by one (flow style at
+    // the top, aliases from one item into another).
+    r.blanked.clear();
+    r.removed_keys.clear();
+    r.misspelt.clear();
+    r.broken.clear();
+    r.text = text.as_bytes().to_vec();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut error = Some(first);
     let mut budget = ROUND_BYTES.saturating_sub(text.len());
     let mut complete = true;
     while let Some(e) = error.take() {
-        let d = to_diagnostic(&e, r.source, r.file);
-        // Where the library placed the error (a missing key's finding is moved to the key that
-        // owns the mapping; the mapping itself is what matters here).
-        let at = super::error_span(&e, r.source, r.file).start as usize;
-        r.cause = (d.code, u32::try_from(at).unwrap_or(u32::MAX));
-        let echo_syntax =
-            !diagnostics.is_empty() && matches!(d.code, "yaml-syntax" | "yaml-limits");
-        if echo_syntax {
-            break;
-        }
-        let target = if let Some(field) = missing_field(&e) {
-            let map = r.layout.missing_map(at);
-            // Missing because it was blanked, or because a misspelling of it was reported.
-            let echo = map.is_some_and(|m| {
-                r.removed_keys.contains(&(m, field.clone()))
-                    || r.misspelt.contains(&(m, field.clone()))
-            });
-            if !echo {
-                diagnostics.push(d);
+        match r.answer(&e, &mut diagnostics) {
+            Answer::Stop => break,
+            Answer::Full => {
+                complete = false;
+                break;
             }
-            map.and_then(|m| r.layout.maps[m].owner)
-        } else {
-            let inside_blank = r
-                .layout
-                .entry_at(at)
-                .is_some_and(|i| r.blanked.contains(&i));
-            if let (Some(i), Some(meant)) = (r.layout.entry_at(at), suggested(&d)) {
-                let map = r.layout.entries[i].map;
-                r.misspelt.insert((map, meant));
-            }
-            if !inside_blank {
-                diagnostics.push(d);
-            }
-            r.layout.entry_at(at)
-        };
-        if diagnostics.len() >= MAX_ERRORS_PER_FILE {
-            complete = false;
-            break;
-        }
-        let Some(target) = target else { break };
-        if !r.blank_entry(target) {
-            break;
+            Answer::Again => {}
         }
         if budget < text.len() {
             complete = false;
@@ -498,12 +488,7 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
     if diagnostics.is_empty() {
         diagnostics.push(first_diag);
     }
-    let found = diagnostics.len();
-    if !complete && let Some(last) = diagnostics.last_mut() {
-        last.notes.push(format!(
-            "skillc stopped looking for more errors in this file after {found}; fix these first"
-        ));
-    }
+    note_incomplete(&mut diagnostics, complete);
     // The document without the items that had errors (and with every other entry the rounds
     // blanked, such as an unknown top-level key).
     let mut clean = Rounds {
@@ -545,6 +530,226 @@ pub(super) fn recover(source: &SourceFile, file: FileId, first: serde_saphyr::Er
         doc,
         broken: r.broken,
     }
+}
+
+fn note_incomplete(diagnostics: &mut [Diagnostic], complete: bool) {
+    let found = diagnostics.len();
+    if !complete && let Some(last) = diagnostics.last_mut() {
+        last.notes.push(format!(
+            "skillc stopped looking for more errors in this file after {found}; fix these first"
+        ));
+    }
+}
+
+/// What to do after an error was answered.
+enum Answer {
+    /// Decode again: the entry that held it is blanked.
+    Again,
+    /// Nothing more can be blanked.
+    Stop,
+    /// The file has as many errors as are reported.
+    Full,
+}
+
+impl Rounds<'_> {
+    /// Records error `e` (unless blanking caused it) and blanks the entry that holds it.
+    fn answer(&mut self, e: &serde_saphyr::Error, diagnostics: &mut Vec<Diagnostic>) -> Answer {
+        let d = to_diagnostic(e, self.source, self.file);
+        // Where the library placed the error (a missing key's finding is moved to the key that
+        // owns the mapping; the mapping itself is what matters here).
+        let at = super::error_span(e, self.source, self.file).start as usize;
+        self.cause = (d.code, u32::try_from(at).unwrap_or(u32::MAX));
+        if !diagnostics.is_empty() && matches!(d.code, "yaml-syntax" | "yaml-limits") {
+            return Answer::Stop;
+        }
+        let target = if let Some(field) = missing_field(e) {
+            let map = self.layout.missing_map(at);
+            // Missing because it was blanked, or because a misspelling of it was reported.
+            let echo = map.is_some_and(|m| {
+                self.removed_keys.contains(&(m, field.clone()))
+                    || self.misspelt.contains(&(m, field.clone()))
+            });
+            if !echo {
+                diagnostics.push(d);
+            }
+            map.and_then(|m| self.layout.maps[m].owner)
+        } else {
+            let inside_blank = self
+                .layout
+                .entry_at(at)
+                .is_some_and(|i| self.blanked.contains(&i));
+            if let (Some(i), Some(meant)) = (self.layout.entry_at(at), suggested(&d)) {
+                let map = self.layout.entries[i].map;
+                self.misspelt.insert((map, meant));
+            }
+            if !inside_blank {
+                diagnostics.push(d);
+            }
+            self.layout.entry_at(at)
+        };
+        if diagnostics.len() >= MAX_ERRORS_PER_FILE {
+            return Answer::Full;
+        }
+        match target {
+            Some(t) if self.blank_entry(t) => Answer::Again,
+            _ => Answer::Stop,
+        }
+    }
+}
+
+/// The state of looking for errors item by item.
+struct ItemScan {
+    budget: usize,
+    /// False once the error limit or the budget stopped the search: every later part is then
+    /// decoded once, and left out silently when it has an error.
+    complete: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The start of the line holding `at`.
+fn start_of_line(text: &[u8], at: usize) -> usize {
+    text[..at.min(text.len())]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1)
+}
+
+/// Decodes `[a, b)` of the file on its own, in rounds, recording its errors. `None` when the
+/// rounds had to stop (the budget, the error limit, or nothing left to blank) or an error showed
+/// that the part cannot be decoded alone (`Err(())`: decode the whole file instead).
+fn decode_part<T: for<'de> Deserialize<'de>>(
+    r: &mut Rounds<'_>,
+    scan: &mut ItemScan,
+    entry: usize,
+) -> Result<Option<T>, ()> {
+    let a = start_of_line(&r.text, r.layout.entries[entry].start);
+    let b = r.layout.entries[entry].end;
+    let base = u32::try_from(a).map_err(|_| ())?;
+    loop {
+        if scan.budget < b - a {
+            scan.complete = false;
+        }
+        scan.budget = scan.budget.saturating_sub(b - a);
+        let part = std::str::from_utf8(&r.text[a..b]).map_err(|_| ())?;
+        let decoded = super::at_base(base, || {
+            serde_saphyr::from_str_with_options::<T>(part, options())
+        });
+        let e = match decoded {
+            Ok(v) => return Ok(Some(v)),
+            Err(e) => e,
+        };
+        if !scan.complete {
+            r.blank_entry(entry);
+            return Ok(None);
+        }
+        let before = scan.diagnostics.len();
+        let answer = super::at_base(base, || r.answer(&e, &mut scan.diagnostics));
+        // A syntax error in a part of a file that parsed whole: the part is not a document on
+        // its own (an alias to an anchor of another item, say).
+        let syntax = super::at_base(base, || to_diagnostic(&e, r.source, r.file));
+        if matches!(syntax.code, "yaml-syntax" | "yaml-limits") {
+            scan.diagnostics.truncate(before);
+            return Err(());
+        }
+        match answer {
+            Answer::Again => {}
+            Answer::Stop => {
+                // Left out as a whole, and named as broken when it is an item.
+                r.blank_entry(entry);
+                return Ok(None);
+            }
+            Answer::Full => {
+                scan.complete = false;
+                r.blank_entry(entry);
+                return Ok(None);
+            }
+        }
+    }
+}
+
+/// Every error of a file whose top level is a block mapping, found by decoding each item of each
+/// section (and each other top-level entry) on its own: every part is decoded once, and only a
+/// part with errors again, so the cost stays that of the file however many errors it holds.
+/// `None` when the file cannot be read this way.
+fn by_items(r: &mut Rounds<'_>, scan: &mut ItemScan) -> Option<Document> {
+    let root = r.layout.maps.first()?;
+    if root.flow || root.owner.is_some() {
+        return None;
+    }
+    let top: Vec<usize> = root.entries.clone();
+    let mut doc = Document::default();
+    let mut seen_top: HashSet<String> = HashSet::new();
+    let mut seen_items: HashSet<(String, String)> = HashSet::new();
+    let duplicate = |r: &Rounds<'_>, e: usize| {
+        let entry = &r.layout.entries[e];
+        let end = entry.start + entry.key.len();
+        crate::rules::DUPLICATE_KEY
+            .finding(format!("duplicate key `{}`", entry.key))
+            .at(
+                skillc_diagnostics::Span::new(r.file, entry.start, end),
+                "defined again here",
+            )
+            .with_help("a key may appear once per mapping; merge the two entries")
+    };
+    for t in top {
+        let key = r.layout.entries[t].key.clone();
+        let section = matches!(key.as_str(), "services" | "actions" | "skills");
+        if !seen_top.insert(key.clone()) {
+            scan.diagnostics.push(duplicate(r, t));
+            if !section {
+                continue;
+            }
+        }
+        let child = r.layout.maps.iter().position(|m| m.owner == Some(t));
+        if section && let Some(child) = child.filter(|&c| !r.layout.maps[c].flow) {
+            for i in r.layout.maps[child].entries.clone() {
+                let name = r.layout.entries[i].key.clone();
+                if !seen_items.insert((key.clone(), name)) {
+                    scan.diagnostics.push(duplicate(r, i));
+                    continue;
+                }
+                let item = r.layout.entries[i].item.clone();
+                macro_rules! part {
+                    ($field:ident) => {{
+                        let got = decode_part::<IndexMap<Sp<Id>, Sp<_>>>(r, scan, i).ok()?;
+                        let broken = item
+                            .as_ref()
+                            .is_some_and(|it| r.broken.iter().any(|x| &x.item == it));
+                        if let Some(m) = got.filter(|_| !broken) {
+                            doc.$field.get_or_insert_with(IndexMap::new).extend(m);
+                        }
+                    }};
+                }
+                match key.as_str() {
+                    "services" => part!(services),
+                    "actions" => part!(actions),
+                    _ => part!(skills),
+                }
+            }
+            continue;
+        }
+        let item = r.layout.entries[t].item.clone();
+        let got = decode_part::<Document>(r, scan, t).ok()?;
+        let broken = item
+            .as_ref()
+            .is_some_and(|it| r.broken.iter().any(|x| &x.item == it));
+        if let Some(d) = got.filter(|_| !broken) {
+            doc.family = doc.family.or(d.family);
+            doc.policy = doc.policy.or(d.policy);
+            for (field, part) in [(&mut doc.services, d.services)] {
+                if let Some(p) = part {
+                    field.get_or_insert_with(IndexMap::new).extend(p);
+                }
+            }
+            if let Some(p) = d.actions {
+                doc.actions.get_or_insert_with(IndexMap::new).extend(p);
+            }
+            if let Some(p) = d.skills {
+                doc.skills.get_or_insert_with(IndexMap::new).extend(p);
+            }
+        }
+    }
+    Some(doc)
 }
 
 /// The key an `unknown-key` finding suggests.
