@@ -8,10 +8,12 @@ mod cli;
 mod commands;
 pub mod config;
 pub mod exit;
+pub mod imports;
 mod partial;
 pub mod pipeline;
 pub mod registry;
 mod rules;
+pub mod stdlib;
 pub mod suppress;
 
 pub use cli::Cli;

@@ -289,7 +289,8 @@ pub(crate) fn sound_part(
             .map_or_else(|| "?".to_owned(), |d| d.name.value.as_str().to_owned())
     };
     let mut not_analysed: Vec<NotAnalysed> = Vec::new();
-    for (item, reason) in &out {
+    // Families loaded only for a checked family's imports are not reported on.
+    for (item, reason) in out.iter().filter(|(i, _)| !families[i.family].dependency) {
         let start = index
             .items
             .get(&item.file)
@@ -317,7 +318,7 @@ pub(crate) fn sound_part(
         tainted.extend(family_files.iter().copied());
     }
     for (fi, fam) in families.iter().enumerate() {
-        if !tainted.contains(&fam.family_file) || fam.decl.is_none() {
+        if !tainted.contains(&fam.family_file) || fam.decl.is_none() || fam.dependency {
             continue;
         }
         let reason = if ir.is_none() {

@@ -17,7 +17,8 @@ mod yaml;
 pub use cache::ParseCache;
 pub use discover::{FamilyDir, discover};
 pub use load::{
-    Loaded, LoadedFamily, Lost, MAX_FILE_BYTES, ParsedFile, load_paths, load_paths_cached,
+    Loaded, LoadedFamily, Lost, MAX_FILE_BYTES, ParsedFile, load_dirs, load_paths,
+    load_paths_cached,
 };
 pub use schema::{json_schema, json_schema_string};
 pub use sp::Sp;

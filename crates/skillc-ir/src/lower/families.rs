@@ -63,6 +63,7 @@ pub(crate) fn lower_families<'l>(
             family_file: file,
             files: lf.files.iter().map(|f| f.file).collect(),
             policy: None,
+            dependency: lf.dependency,
         });
         if !strict {
             if lf.broken_files > 0 {
