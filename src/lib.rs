@@ -9,6 +9,7 @@ mod commands;
 pub mod config;
 pub mod exit;
 pub mod imports;
+mod partial;
 pub mod pipeline;
 pub mod registry;
 mod rules;

@@ -1,9 +1,9 @@
 //! load → lower → analyze, shared by every command that checks; timed per phase.
 
 use crate::config::{self, Config};
-use crate::{registry, suppress};
+use crate::{partial, registry, suppress};
 use skillc_analysis::CheckedIr;
-use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Summary};
+use skillc_diagnostics::{Diagnostic, RuleInfo, Severity, SourceMap, Span, Summary};
 use skillc_ir::Ir;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -42,7 +42,8 @@ impl Timings {
 #[derive(Debug)]
 pub struct Checked {
     pub sources: SourceMap,
-    /// The checked IR when lowering and analysis left no error, else the IR as lowered.
+    /// The checked IR when lowering and analysis left no error, else the IR as lowered (with
+    /// errors, analysis ran over its sound part: see [`Summary::not_analysed`]).
     pub ir: Result<CheckedIr, Box<Ir>>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
@@ -86,7 +87,7 @@ pub struct CheckOptions {
     pub cache: Cache,
     /// Run with only this rule enabled, as a rule's own tests do: of the findings of rules that
     /// configuration can turn off, only this rule's are kept (after suppressions). Input errors,
-    /// which nothing turns off, are kept and still stop the run before analysis.
+    /// which nothing turns off, are kept.
     pub only: Option<&'static RuleInfo>,
 }
 
@@ -152,18 +153,25 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     timings.lower = t.elapsed();
 
-    // Analysis needs a whole IR: with errors from earlier stages it would report their echoes.
+    // Analysis runs over what is sound: with errors, over the items that lowered without one and
+    // depend on nothing that did not (see `partial`). The backends' codegen checks run beside the
+    // analysis rules, each on its own thread.
     let t = Instant::now();
-    let analyzed = !diagnostics.iter().any(Diagnostic::is_error);
-    let analysis = if analyzed {
-        // The backends' codegen checks run beside the analysis rules, each on its own thread.
-        let mut a = skillc_analysis::analyze(
-            ir,
-            &[skillc_backend_scripts::check, skillc_backend_launchd::check],
-        );
+    let passes: &[skillc_analysis::Pass] =
+        &[skillc_backend_scripts::check, skillc_backend_launchd::check];
+    let whole = !diagnostics.iter().any(Diagnostic::is_error);
+    let mut not_analysed = Vec::new();
+    let analysis = if whole {
+        let mut a = skillc_analysis::analyze(ir, passes);
         diagnostics.append(&mut a.diagnostics);
         Ok(a)
     } else {
+        let mut part = partial::sound_part(&loaded.sources, &loaded.families, &diagnostics, &ir);
+        if let Some(sound) = part.ir.take() {
+            let a = skillc_analysis::analyze(sound, passes);
+            diagnostics.extend(a.diagnostics.into_iter().filter(|d| part.keeps(d)));
+        }
+        not_analysed = part.not_analysed;
         Err(Box::new(ir))
     };
     timings.analyze = t.elapsed();
@@ -173,13 +181,8 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     // The syntax trees are done with, and every command exits soon after: the OS reclaims them
     // faster than freeing every node one by one.
     std::mem::forget(loaded.families);
-    let (diagnostics, suppressed) = suppress::apply(
-        &sources,
-        diagnostics,
-        &config,
-        analyzed,
-        first_dependency_file,
-    );
+    let (diagnostics, suppressed) =
+        suppress::apply(&sources, diagnostics, &config, whole, first_dependency_file);
     let mut diagnostics = crate::imports::report_on_checked(diagnostics, first_dependency_file);
     // What the build may emit is decided on every remaining finding, before `only` narrows them.
     let ir = analysis.and_then(|a| a.certify(&diagnostics));
@@ -188,9 +191,11 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
             d.code == only.id || registry::find(d.code).is_none_or(|rule| !rule.configurable)
         });
     }
+    point_at_keys(&sources, &mut diagnostics);
     sort(&sources, &mut diagnostics);
     let mut summary = summarize(&diagnostics, first_dependency_file, families);
     summary.suppressed = suppressed;
+    summary.not_analysed = not_analysed;
     let mut usage_errors = loaded.path_errors;
     usage_errors.extend(config_error);
     Checked {
@@ -214,6 +219,46 @@ fn summarize(diagnostics: &[Diagnostic], files: usize, families: usize) -> Summa
         suppressed: 0,
         files,
         families,
+        not_analysed: Vec::new(),
+    }
+}
+
+/// A finding of lowering or analysis placed on a flow mapping (a default of `run: { ... }`, say)
+/// points at the `{`: move it to the key that owns the mapping, which names what the finding is
+/// about.
+fn point_at_keys(sources: &SourceMap, diags: &mut [Diagnostic]) {
+    let key_of = |span: Span| -> Option<Span> {
+        let text: &str = &sources.get(span.file)?.text;
+        let at = span.start as usize;
+        if text.as_bytes().get(at) != Some(&b'{') {
+            return None;
+        }
+        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let before = text[line_start..at].trim_end();
+        let key = before.strip_suffix(':')?.trim_end();
+        let word_start = key.rfind([' ', '{', ',', '[']).map_or(0, |i| i + 1);
+        let word = key[word_start..].trim_matches(['"', '\'']);
+        if word.is_empty() || word == "-" {
+            return None;
+        }
+        let start = line_start + key[..word_start].len() + key[word_start..].find(word)?;
+        Some(Span::new(span.file, start, start + word.len()))
+    };
+    for d in diags {
+        // A wrong value found while reading is the value itself, braces and all.
+        if skillc_syntax::rules::RULES.iter().any(|r| r.id == d.code) {
+            continue;
+        }
+        if let Some(span) = d.span
+            && let Some(key) = key_of(span)
+        {
+            d.span = Some(key);
+        }
+        for label in &mut d.labels {
+            if let Some(key) = key_of(label.span) {
+                label.span = key;
+            }
+        }
     }
 }
 

@@ -36,10 +36,60 @@ fn nonce() -> Result<String, String> {
     Ok(token::hex(&b))
 }
 
+/// The largest SSH key file `--key` accepts: an RSA-16384 private key is about 12 KiB.
+const MAX_KEY_BYTES: u64 = 64 * 1024;
+/// The largest plan `--plan` reads.
+const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// `--key` must be a regular file of key size: ssh-keygen would read a device such as
+/// `/dev/zero` or a FIFO without bound.
+fn check_key_file(key: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(key).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("cannot read {}: no such file", key.display()),
+        _ => format!("cannot read {}: {e}", key.display()),
+    })?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{} is not a regular file: --key takes an SSH key file",
+            key.display()
+        ));
+    }
+    if meta.len() > MAX_KEY_BYTES {
+        return Err(format!(
+            "{} is {} bytes: an SSH key file is at most {MAX_KEY_BYTES} bytes",
+            key.display(),
+            meta.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Reads at most [`MAX_PLAN_BYTES`] of a regular file.
+fn read_bounded(path: &Path) -> Result<String, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if !file.metadata().map_err(cannot)?.is_file() {
+        return Err(format!(
+            "{} is not a regular file: --plan takes the file a script's `--json` plan was saved to",
+            path.display()
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_PLAN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(format!(
+            "{} is larger than {MAX_PLAN_BYTES} bytes: not a plan",
+            path.display()
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8, not a plan", path.display()))
+}
+
 /// Reads the `--json` output of a script in plan mode.
 fn read_plan(path: &Path, approver: &str) -> Result<Plan, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = read_bounded(path)?;
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         format!(
             "{}: not the JSON a remediation script prints with --json: {e}",
@@ -262,9 +312,7 @@ fn approve(args: &ApproveArgs) -> Result<(), String> {
             e
         }
     })?;
-    if !key.exists() {
-        return Err(format!("cannot read {}: no such file", key.display()));
-    }
+    check_key_file(key)?;
     let shown = describe(&p.approval, from_plan.then_some(&*p));
     eprintln!(
         "skillc: signing this approval with {}:\n{shown}",

@@ -110,7 +110,7 @@ fn summary_line(s: &skillc_diagnostics::Summary) -> String {
     } else {
         String::new()
     };
-    if s.errors + s.warnings + s.infos == 0 {
+    let mut line = if s.errors + s.warnings + s.infos == 0 {
         format!("skillc: no findings ({scope}{suppressed})\n")
     } else {
         format!(
@@ -119,5 +119,37 @@ fn summary_line(s: &skillc_diagnostics::Summary) -> String {
             plural(s.warnings, "warning", "warnings"),
             plural(s.infos, "note", "notes")
         )
+    };
+    line.push_str(&not_analysed(&s.not_analysed));
+    line
+}
+
+/// Most items listed after the summary; the JSON summary lists every one.
+const MAX_NOT_ANALYSED: usize = 20;
+
+/// What the analysis rules did not run over, one line each.
+fn not_analysed(items: &[skillc_diagnostics::NotAnalysed]) -> String {
+    if items.is_empty() {
+        return String::new();
     }
+    let mut out = format!(
+        "skillc: analysis skipped {} (fix the errors above to analyse {}):\n",
+        plural(items.len(), "part", "parts"),
+        if items.len() == 1 { "it" } else { "them" }
+    );
+    for i in items.iter().take(MAX_NOT_ANALYSED) {
+        let at = match (&i.file, i.line, i.column) {
+            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
+            (Some(f), _, _) => format!("{f}: "),
+            _ => String::new(),
+        };
+        out.push_str(&format!("  {at}{} `{}`: {}\n", i.kind, i.name, i.reason));
+    }
+    if items.len() > MAX_NOT_ANALYSED {
+        out.push_str(&format!(
+            "  and {} more (`--format json` lists every one)\n",
+            items.len() - MAX_NOT_ANALYSED
+        ));
+    }
+    out
 }

@@ -355,16 +355,23 @@ fn alias_bombs_are_refused_without_expanding_them() {
     // The limit trips on one of the alias lines (9..=18), not at the top of the file.
     assert!((9..=18).contains(&line), "line {line}: {json:#}");
 
-    // The same bomb as a top-level key fails on the unknown key before anything is expanded.
+    // The same bomb under top-level keys: each unknown key is reported, at its key, and nothing
+    // is expanded past the alias limits.
     let top = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
     let tmp = family(&[("bomb.yaml", top)]);
     let run = check(tmp.path(), &["fam"]);
     run.assert_sane("top-level alias bomb");
     assert_eq!(run.code, 1);
-    assert_eq!(
-        pos(only(&run.json(), "unknown-key")),
-        ("fam/bomb.yaml".into(), 1, 1)
-    );
+    let json = run.json();
+    let found: Vec<(String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "unknown-key")
+        .map(pos)
+        .collect();
+    let want: Vec<(String, u64, u64)> = (1..=3).map(|l| ("fam/bomb.yaml".into(), l, 1)).collect();
+    assert_eq!(found, want, "{json:#}");
 }
 
 #[test]
@@ -1256,4 +1263,269 @@ fn a_directory_named_like_the_config_is_an_error() {
         "{}",
         run.stderr
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The committed corpus: tests/fixtures/adversarial/<case>/ is a family, <case>.expected.json the
+// findings it must produce at their exact positions and what the summary says was not analysed.
+// `SKILLC_BLESS=1` rewrites the expectations (read the diff before committing it).
+
+fn corpus_dir() -> PathBuf {
+    repo().join("tests/fixtures/adversarial")
+}
+
+fn corpus_cases() -> Vec<String> {
+    let mut cases: Vec<String> = std::fs::read_dir(corpus_dir())
+        .expect("corpus dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// What a case produced: findings reduced to rule and position, and the summary's account of
+/// what was not analysed.
+fn observed(case: &str) -> Value {
+    let run = check(&corpus_dir(), &[case]);
+    run.assert_sane(case);
+    let json = run.json();
+    let findings: Vec<Value> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "code": d["code"],
+                "file": d["file"],
+                "line": d["line"],
+                "column": d["column"],
+                "end_line": d["end_line"],
+                "end_column": d["end_column"],
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "exit": run.code,
+        "findings": findings,
+        "not_analysed": json["summary"]["not_analysed"].as_array().cloned().unwrap_or_default(),
+    })
+}
+
+#[test]
+fn every_corpus_case_gives_its_expected_findings_at_their_exact_positions() {
+    let cases = corpus_cases();
+    assert!(cases.len() >= 7, "corpus cases: {cases:?}");
+    let bless = std::env::var("SKILLC_BLESS").as_deref() == Ok("1");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let got = observed(case);
+        let path = corpus_dir().join(format!("{case}.expected.json"));
+        let text = serde_json::to_string_pretty(&got).expect("json") + "\n";
+        if bless {
+            std::fs::write(&path, &text).expect("bless");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if want != text {
+            failures.push(format!("{case}: want\n{want}\ngot\n{text}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(SKILLC_BLESS=1 rewrites the expectations)",
+        failures.join("\n")
+    );
+}
+
+/// 26 independent errors of 25 kinds in one file, one per service (structure, lowering,
+/// analysis and the launchd backend's checks): every one is reported in one run.
+#[test]
+fn a_file_with_many_independent_errors_reports_every_one() {
+    let got = observed("every-error");
+    let findings = got["findings"].as_array().expect("findings");
+    let in_services: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["file"] == "every-error/services.yaml")
+        .collect();
+    assert_eq!(in_services.len(), 26, "{got:#}");
+    assert_eq!(findings.len(), 26, "{got:#}");
+    let mut kinds: Vec<&str> = in_services
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds.len(), 25, "{kinds:?}");
+    // Independent: no two findings on one line.
+    let mut lines: Vec<u64> = in_services
+        .iter()
+        .map(|f| f["line"].as_u64().expect("line"))
+        .collect();
+    lines.dedup();
+    assert_eq!(lines.len(), 26);
+}
+
+/// A service that failed to lower is not "unknown" to the services that require it: they are
+/// left out of the analysis and the summary says why.
+#[test]
+fn a_reference_to_a_broken_service_is_not_unknown_and_its_dependents_are_listed() {
+    let got = observed("one-service-many-errors");
+    let codes: Vec<&str> = got["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    assert!(!codes.contains(&"unresolved-reference"), "{got:#}");
+    assert_eq!(
+        codes,
+        [
+            "invalid-value",
+            "invalid-value",
+            "invalid-value",
+            "self-dependency"
+        ]
+    );
+    let skipped: Vec<(&str, &str)> = got["not_analysed"]
+        .as_array()
+        .expect("not_analysed")
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().expect("kind"),
+                n["name"].as_str().expect("name"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("family", "one"),
+            ("service", "one/broken"),
+            ("service", "one/needs-broken")
+        ]
+    );
+}
+
+/// No message names the YAML library's API or Rust types, and a wrong type is `invalid-type`.
+#[test]
+fn every_message_is_skillcs_own() {
+    let jargon = [
+        "Option<",
+        "from_str",
+        "weak recursion",
+        "untagged enum",
+        "configured policy",
+        "scalar",
+        "mapping start",
+        "sequence start",
+        "struct ",
+        "u32",
+        "u64",
+        "i64",
+        "f64",
+        "deserializ",
+    ];
+    for case in corpus_cases() {
+        let run = check(&corpus_dir(), &[&case]);
+        let json = run.json();
+        for d in json["diagnostics"].as_array().expect("diagnostics") {
+            let text = format!(
+                "{} {} {}",
+                d["message"].as_str().unwrap_or(""),
+                d["help"].as_str().unwrap_or(""),
+                d["notes"]
+            );
+            for word in jargon {
+                assert!(!text.contains(word), "{case}: `{word}` in {d:#}");
+            }
+        }
+    }
+    let got = observed("library-words");
+    let codes: Vec<(&str, &str)> = got["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().expect("file"),
+                f["code"].as_str().expect("code"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("library-words/inf.yaml", "invalid-type"),
+            ("library-words/map-for-string.yaml", "invalid-type"),
+            ("library-words/null.yaml", "invalid-type"),
+            ("library-words/recursive.yaml", "yaml-limits"),
+            ("library-words/two-documents.yaml", "yaml-syntax"),
+            ("library-words/with-value.yaml", "invalid-type"),
+        ]
+    );
+}
+
+/// The human summary says what analysis left out and why, one line each, after the counts.
+#[test]
+fn the_human_summary_says_what_was_not_analysed() {
+    let run = guarded(&["check", "one-service-many-errors"], &corpus_dir());
+    run.assert_sane("human summary");
+    let tail: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("skillc: "))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "skillc: 4 errors, 0 warnings, 0 notes (2 files in 1 family)",
+            "skillc: analysis skipped 3 parts (fix the errors above to analyse them):",
+            "  one-service-many-errors/family.yaml:1:1: family `one`: part of it, or of a family it imports or that imports it, could not be analysed; uncovered-service, unreachable-skill, policy-uncovered are skipped",
+            "  one-service-many-errors/services.yaml:2:3: service `one/broken`: it has an error (`invalid-value` at 4:12)",
+            "  one-service-many-errors/services.yaml:9:3: service `one/needs-broken`: it refers to `broken`, which could not be analysed",
+        ],
+        "{}",
+        run.stdout
+    );
+    // A clean family's summary has no such line.
+    let run = guarded(&["check", "../../../examples/minimal"], &corpus_dir());
+    assert!(!run.stdout.contains("analysis skipped"), "{}", run.stdout);
+}
+
+/// Finding every error costs about one decode of the file, not one per error: 1,500 services
+/// with 110 typos report the first 100 (the per-file limit, said in a note) within the limits.
+#[test]
+fn many_errors_in_a_large_file_are_found_in_bounded_time() {
+    let mut services = String::from("services:\n");
+    for i in 0..1500 {
+        let key = if i % 13 == 0 && i / 13 < 110 {
+            "layr"
+        } else {
+            "layer"
+        };
+        let _ = write!(
+            services,
+            "  s{i}:\n    description: service {i}, padded with some words of text\n    {key}: L2\n    scope: daemon\n    run: {{ program: /usr/local/bin/s{i}, args: [--port, '{i}'] }}\n"
+        );
+    }
+    let tmp = family(&[("services.yaml", &services)]);
+    let run = check(tmp.path(), &["fam"]);
+    run.assert_sane("many errors");
+    let json = run.json();
+    let typos: Vec<&Value> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "unknown-key")
+        .collect();
+    assert_eq!(typos.len(), 100, "{}", typos.len());
+    // In file order, one per broken service: s0, s13, s26, ...
+    for (n, d) in typos.iter().enumerate() {
+        assert_eq!(d["line"].as_u64(), Some(2 + 13 * 5 * n as u64 + 2), "{d:#}");
+    }
+    let note = typos[99]["notes"].to_string();
+    assert!(note.contains("stopped looking for more errors"), "{note}");
 }

@@ -380,3 +380,57 @@ fn refuses_bad_input_with_a_usage_error() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("could not sign"), "{}", run.stderr);
 }
+
+/// A `--key` or `--plan` that is a device, a FIFO or a huge file is refused before anything reads
+/// it: `--key /dev/zero` used to be handed to ssh-keygen, which read it until memory ran out.
+#[test]
+fn a_key_or_plan_that_is_not_a_small_regular_file_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let big = dir.path().join("big-key");
+    std::fs::write(&big, vec![b'A'; 65 * 1024]).expect("write");
+    let with_key = |key: &str| {
+        skillc(
+            &[
+                "approve",
+                "--key",
+                key,
+                "--approver",
+                "alice",
+                "--skill",
+                "fc/s",
+                "--target",
+                "fc/b",
+                "--plan-hash",
+                HASH,
+            ],
+            &repo(),
+        )
+    };
+    let with_plan = |plan: &str| {
+        skillc(
+            &[
+                "approve",
+                "--key",
+                s(&big),
+                "--approver",
+                "alice",
+                "--plan",
+                plan,
+            ],
+            &repo(),
+        )
+    };
+    let start = std::time::Instant::now();
+    let cases = [
+        (with_key("/dev/zero"), "/dev/zero is not a regular file"),
+        (with_key(s(dir.path())), "is not a regular file"),
+        (with_key(s(&big)), "an SSH key file is at most 65536 bytes"),
+        (with_plan("/dev/zero"), "/dev/zero is not a regular file"),
+    ];
+    for (run, want) in cases {
+        assert_eq!(run.code, 2, "{want}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(want), "want {want:?} in {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}

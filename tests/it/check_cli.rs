@@ -215,7 +215,20 @@ fn short_format_is_one_line_per_finding() {
         "{}",
         run.stdout
     );
-    assert_eq!(run.stdout.lines().count(), 4);
+    // The duplicate key does not hide the other errors of its file: the second `db` is left
+    // out and the rest of the file is still checked.
+    for line in [
+        "shop/semantic.yaml:8:3: error: duplicate key `db` [duplicate-key]",
+        "shop/semantic.yaml:18:20: error: unknown service `cache` in family `shop` [unresolved-reference]",
+        "shop/semantic.yaml:19:26: error: `==` compares int with string [expr-type-mismatch]",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "{line}\n{}",
+            run.stdout
+        );
+    }
+    assert_eq!(run.stdout.lines().count(), 6, "{}", run.stdout);
 }
 
 #[test]

@@ -13,8 +13,8 @@ mod suggest;
 
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use render::{
-    LineCol, RenderedDiagnostic, SarifTool, Summary, render_github, render_human, render_json,
-    render_sarif, render_short, to_rendered,
+    LineCol, NotAnalysed, RenderedDiagnostic, SarifTool, Summary, render_github, render_human,
+    render_json, render_sarif, render_short, to_rendered,
 };
 pub use rule::{Check, RuleInfo, Stage};
 pub use source::{FileId, SourceFile, SourceMap, Span};

@@ -56,6 +56,29 @@ pub struct Summary {
     pub suppressed: usize,
     pub files: usize,
     pub families: usize,
+    /// What analysis could not look at, and why: empty when every rule ran over everything.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_analysed: Vec<NotAnalysed>,
+}
+
+/// A part of a family that the analysis rules did not run over: an item with an error (its
+/// meaning is unknown), one that depends on such an item, or the family-wide rules of a family
+/// with such a part (their "nothing covers this" findings would be echoes of the missing part).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotAnalysed {
+    /// `service`, `action`, `skill`, `policy`, or `family` (its family-wide rules).
+    pub kind: &'static str,
+    /// `family/id` of the item; the family's name for `family` and `policy`.
+    pub name: String,
+    /// Where the item is declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// Why, in a sentence.
+    pub reason: String,
 }
 
 /// File path, start (line, column), end (line, column).

@@ -57,11 +57,9 @@ impl Span {
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
-    /// Built on first use: a clean run never places a position.
+    /// Built on first use: a clean run never places a position. A line ends at `\n`, `\r\n` or
+    /// a lone `\r` (YAML's line breaks, and miette's).
     line_starts: std::sync::OnceLock<Vec<u32>>,
-    /// Offsets of every `\r` not followed by `\n`, built when a snippet is first shown: miette
-    /// counts such a `\r` as a line break, the line index does not.
-    lone_crs: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
@@ -70,20 +68,30 @@ impl SourceFile {
             path,
             text,
             line_starts: std::sync::OnceLock::new(),
-            lone_crs: std::sync::OnceLock::new(),
         }
     }
 
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
             std::iter::once(0)
                 .chain(
                     self.text
-                        .match_indices('\n')
+                        .match_indices(['\n', '\r'])
+                        .filter(|&(i, m)| m == "\n" || bytes.get(i + 1) != Some(&b'\n'))
                         .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
                 )
                 .collect()
         })
+    }
+
+    /// Bytes of a byte order mark at the start of the text: not a column of line 1.
+    fn bom(&self) -> usize {
+        if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset, clamped to the text.
@@ -94,7 +102,10 @@ impl SourceFile {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = line_starts[line_idx] as usize;
+        let mut start = line_starts[line_idx] as usize;
+        if line_idx == 0 {
+            start = self.bom().min(offset as usize);
+        }
         let mut end = offset as usize;
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -119,17 +130,8 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let first = line_idx.saturating_sub(lines_before + 1);
-        let start = line_starts[first];
-        let lone_crs = self.lone_crs.get_or_init(|| {
-            let bytes = self.text.as_bytes();
-            self.text
-                .match_indices('\r')
-                .filter(|&(i, _)| bytes.get(i + 1) != Some(&b'\n'))
-                .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
-                .collect()
-        });
-        let breaks = first + lone_crs.partition_point(|&cr| cr < start);
-        (start as usize, breaks)
+        // The line index counts lone `\r`s as line breaks, as miette does.
+        (line_starts[first] as usize, first)
     }
 
     /// Byte offset of a 1-based line and column (in characters), clamped to the text.
@@ -138,10 +140,15 @@ impl SourceFile {
         let Some(&start) = self.line_starts().get(line_idx) else {
             return u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         };
+        let start = if line_idx == 0 {
+            u32::try_from(self.bom()).unwrap_or(0)
+        } else {
+            start
+        };
         let rest = &self.text[start as usize..];
         let mut offset = start as usize;
         for (n, (i, ch)) in rest.char_indices().enumerate() {
-            if n + 1 >= column as usize || ch == '\n' {
+            if n + 1 >= column as usize || ch == '\n' || ch == '\r' {
                 offset = start as usize + i;
                 return u32::try_from(offset).unwrap_or(u32::MAX);
             }
@@ -195,6 +202,31 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.yaml", "a: 1\rb: 2\r\nc: 3\rd");
+        let f = map.get(id).expect("file");
+        assert_eq!(f.line_col(5), (2, 1)); // `b`
+        assert_eq!(f.line_col(11), (3, 1)); // `c` after `\r\n`: one break, not two
+        assert_eq!(f.line_col(16), (4, 1)); // `d`
+        assert_eq!(f.offset_of(2, 1), 5);
+        assert_eq!(f.offset_of(4, 1), 16);
+        assert_eq!(f.offset_of(1, 99), 4); // line 1 ends at its `\r`
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.yaml", "\u{feff}ab: 1\nc");
+        let f = map.get(id).expect("file");
+        assert_eq!(f.line_col(3), (1, 1)); // `a`, after the 3-byte BOM
+        assert_eq!(f.line_col(4), (1, 2));
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.offset_of(1, 1), 3);
+        assert_eq!(f.line_col(9), (2, 1));
+    }
 
     #[test]
     fn line_col_counts_characters_and_lines_from_one() {

@@ -12,6 +12,6 @@ pub mod model;
 pub mod rules;
 
 pub use builtins::Builtin;
-pub use lower::lower;
 pub use lower::placeholders::{SERVICE_FIELDS, placeholders};
+pub use lower::{lower, lower_strict};
 pub use model::*;

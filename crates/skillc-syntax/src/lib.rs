@@ -17,9 +17,12 @@ mod yaml;
 pub use cache::ParseCache;
 pub use discover::{FamilyDir, discover};
 pub use load::{
-    Loaded, LoadedFamily, MAX_FILE_BYTES, ParsedFile, load_dirs, load_paths, load_paths_cached,
+    Loaded, LoadedFamily, Lost, MAX_FILE_BYTES, ParsedFile, load_dirs, load_paths,
+    load_paths_cached,
 };
 pub use schema::{json_schema, json_schema_string};
 pub use sp::Sp;
 pub use suppress::{Suppression, find_suppressions};
-pub use yaml::parse_document;
+pub use yaml::{
+    Broken, BrokenItem, MAX_ERRORS_PER_FILE, Recovered, parse_document, parse_document_all,
+};

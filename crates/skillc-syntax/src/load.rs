@@ -3,7 +3,7 @@
 use crate::ParseCache;
 use crate::ast::{Document, FamilyDecl};
 use crate::discover::{FamilyDir, discover};
-use crate::{Sp, rules, yaml};
+use crate::{BrokenItem, Recovered, Sp, rules, yaml};
 use skillc_diagnostics::{Diagnostic, FileId, SourceMap, Span, parallel};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,11 +25,21 @@ pub struct LoadedFamily {
     pub family_file: FileId,
     pub decl: Option<Sp<FamilyDecl>>,
     pub files: Vec<ParsedFile>,
-    /// Files that did not parse (their diagnostics are in [`Loaded::diagnostics`]).
+    /// Files that did not parse at all (their diagnostics are in [`Loaded::diagnostics`]).
     pub broken_files: usize,
+    /// Items left out of files that parsed in part: they had errors (in
+    /// [`Loaded::diagnostics`]). A reference to one of them is not "unknown".
+    pub lost: Vec<Lost>,
     /// Loaded only because a checked family imports it (from the repository or skillc's standard
     /// library): its services are not built and its findings are not reported.
     pub dependency: bool,
+}
+
+/// An item left out of a file because it had an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lost {
+    pub file: FileId,
+    pub broken: crate::Broken,
 }
 
 /// Everything read in one run.
@@ -104,7 +114,7 @@ pub fn load_dirs(
     }
 }
 
-type Parsed = Result<Document, Box<Diagnostic>>;
+type Parsed = Result<Document, Box<Recovered>>;
 
 /// Parses `files` on every core; the result is indexed by `FileId`.
 fn parse_all(
@@ -131,13 +141,13 @@ fn parse_one(
     cache: Option<&ParseCache>,
 ) -> Parsed {
     let Some(cache) = cache else {
-        return yaml::parse_document(source, id);
+        return yaml::parse_document_all(source, id);
     };
     let key = cache.key(&source.text);
     if let Some(doc) = cache.get(&key) {
         return Ok(doc);
     }
-    let parsed = yaml::parse_document(source, id);
+    let parsed = yaml::parse_document_all(source, id);
     if let Ok(doc) = &parsed {
         cache.put(key, doc);
     }
@@ -237,6 +247,7 @@ fn assemble_family(
         decl: None,
         files: Vec::new(),
         broken_files: 0,
+        lost: Vec::new(),
         dependency: false,
     };
     for (i, &(id, readable)) in files.iter().enumerate() {
@@ -253,36 +264,47 @@ fn assemble_family(
             family.broken_files += 1;
             continue;
         };
-        match result {
-            Ok(mut doc) => {
-                if is_family_yaml {
-                    family.decl = doc.family.take();
-                    if family.decl.is_none() {
-                        diags.push(
-                            rules::MISSING_FAMILY_SECTION
-                                .finding("family.yaml has no `family:` section")
-                                .at(Span::file_start(id), "")
-                                .with_help("add `family: { name, version, description }`"),
-                        );
-                    }
-                } else if let Some(decl) = doc.family.take() {
-                    diags.push(
-                        rules::MISPLACED_FAMILY_SECTION
-                            .finding("`family:` may appear only in family.yaml")
-                            .at(decl.span(id), "")
-                            .with_help(format!(
-                                "move it to {}",
-                                display(&dir.root.join("family.yaml"))
-                            )),
-                    );
-                }
-                family.files.push(ParsedFile { file: id, doc });
+        let (mut doc, family_broken) = match result {
+            Ok(doc) => (doc, false),
+            Err(rec) => {
+                let rec = *rec;
+                diags.extend(rec.diagnostics);
+                let Some(doc) = rec.doc else {
+                    family.broken_files += 1;
+                    continue;
+                };
+                let family_broken = rec.broken.iter().any(|b| b.item == BrokenItem::Family);
+                family.lost.extend(
+                    rec.broken
+                        .into_iter()
+                        .filter(|b| b.item != BrokenItem::Family)
+                        .map(|broken| Lost { file: id, broken }),
+                );
+                (doc, family_broken)
             }
-            Err(d) => {
-                family.broken_files += 1;
-                diags.push(*d);
+        };
+        if is_family_yaml {
+            family.decl = doc.family.take();
+            if family.decl.is_none() && !family_broken {
+                diags.push(
+                    rules::MISSING_FAMILY_SECTION
+                        .finding("family.yaml has no `family:` section")
+                        .at(Span::file_start(id), "")
+                        .with_help("add `family: { name, version, description }`"),
+                );
             }
+        } else if let Some(decl) = doc.family.take() {
+            diags.push(
+                rules::MISPLACED_FAMILY_SECTION
+                    .finding("`family:` may appear only in family.yaml")
+                    .at(decl.span(id), "")
+                    .with_help(format!(
+                        "move it to {}",
+                        display(&dir.root.join("family.yaml"))
+                    )),
+            );
         }
+        family.files.push(ParsedFile { file: id, doc });
     }
     for (path, reason) in &dir.unreadable {
         let id = sources.add(display(path), "");

@@ -44,8 +44,11 @@ fn scan(file: FileId, text: &str, out: &mut Vec<Suppression>) {
             Some((start, l.trim_end_matches(['\n', '\r'])))
         })
         .collect();
+    let mut state = Scan::default();
     for (index, (line_start, line)) in lines.iter().enumerate() {
-        let Some(hash) = comment_start(line) else {
+        // Only a real YAML comment suppresses: not text inside a block scalar or a quoted string
+        // that spans lines.
+        let Some(hash) = state.comment_of(line) else {
             continue;
         };
         let comment = &line[hash..];
@@ -90,20 +93,91 @@ fn scan(file: FileId, text: &str, out: &mut Vec<Suppression>) {
     }
 }
 
-/// Byte index of a YAML comment's `#`: at the line start or after whitespace, outside quotes.
-fn comment_start(line: &str) -> Option<usize> {
-    let (mut single, mut double) = (false, false);
-    let mut prev = ' ';
-    for (i, c) in line.char_indices() {
-        match c {
-            '\'' if !double => single = !single,
-            '"' if !single && prev != '\\' => double = !double,
-            '#' if !single && !double && prev.is_whitespace() => return Some(i),
-            _ => {}
+/// What the lines read so far leave open: a block scalar (the indentation of the line that
+/// opened it: its content is every more-indented or blank line), or a quoted string.
+#[derive(Default)]
+struct Scan {
+    block: Option<usize>,
+    quote: Option<char>,
+}
+
+impl Scan {
+    /// Byte index of the `#` of the YAML comment on `line`, if it has one; advances the state.
+    fn comment_of(&mut self, line: &str) -> Option<usize> {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(parent) = self.block {
+            if line.trim().is_empty() || indent > parent {
+                return None; // block scalar content
+            }
+            self.block = None;
         }
-        prev = c;
+        let mut quote = self.quote.take();
+        let mut comment = None;
+        let mut last_token_start = 0;
+        let mut prev = None::<char>; // previous character outside whitespace
+        let mut prev_char = ' ';
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match quote {
+                Some('"') => {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' {
+                        quote = None;
+                    }
+                }
+                Some(_) => {
+                    if c == '\'' {
+                        if chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                            chars.next();
+                        } else {
+                            quote = None;
+                        }
+                    }
+                }
+                None => {
+                    if c == '#' && prev_char.is_whitespace() {
+                        comment = Some(i);
+                        break;
+                    }
+                    if (c == '"' || c == '\'')
+                        && matches!(prev, None | Some(':' | '-' | '[' | '{' | ',' | '?'))
+                    {
+                        quote = Some(c);
+                    }
+                    if prev_char.is_whitespace() && !c.is_whitespace() {
+                        last_token_start = i;
+                    }
+                }
+            }
+            if !c.is_whitespace() {
+                prev = Some(c);
+            }
+            prev_char = c;
+        }
+        self.quote = quote;
+        if quote.is_none() {
+            let content = line[..comment.unwrap_or(line.len())].trim_end();
+            let token = &content[last_token_start.min(content.len())..];
+            let before = content[..last_token_start.min(content.len())].trim_end();
+            let indicator = token.starts_with(['|', '>'])
+                && token[1..]
+                    .chars()
+                    .all(|c| c == '-' || c == '+' || c.is_ascii_digit());
+            if indicator
+                && (before.is_empty()
+                    || before.ends_with(':')
+                    || before.ends_with('-')
+                    || before
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(|t| t.starts_with(['!', '&'])))
+            {
+                self.block = Some(indent);
+            }
+        }
+        comment
     }
-    None
 }
 
 #[cfg(test)]
@@ -131,6 +205,26 @@ mod tests {
         assert_eq!(names, ["x", "y"]);
         let sp = s[1].rules[1].1;
         assert_eq!(&text[sp.start as usize..sp.end as usize], "y");
+    }
+
+    #[test]
+    fn comment_like_text_in_block_scalars_and_multi_line_strings_does_not_suppress() {
+        let text = "a: |\n  # skillc: ignore[x] data\n  more\nb: >-\n\n  # skillc: ignore[x] data\nc: \"one\n  # skillc: ignore[x] data\n  two\"\nd: 'it''s\n  # skillc: ignore[x] data'\n- |2\n   # skillc: ignore[x] data\ne: 1 # skillc: ignore[y] real\n# skillc: ignore[z] real\nf: 2\n";
+        let s = find(text);
+        let rules: Vec<&str> = s.iter().map(|s| s.rules[0].0.as_str()).collect();
+        assert_eq!(rules, ["y", "z"], "{s:?}");
+        assert_eq!(s[0].target_line, 14);
+        assert_eq!(s[1].target_line, 16);
+    }
+
+    #[test]
+    fn a_block_scalar_ends_at_a_line_indented_no_deeper_than_its_key() {
+        let s = find("  a: |\n    text\n  b: 1 # skillc: ignore[x] real\n");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].target_line, 3);
+        // `key: value|` and `a|b` are not block scalars.
+        let s = find("a: x|\nb: 1 # skillc: ignore[x] real\n");
+        assert_eq!(s.len(), 1);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use skillc_diagnostics::SourceMap;
-use skillc_syntax::parse_document;
+use skillc_syntax::{parse_document, parse_document_all};
 
 const SEED: &str = "family:\n  name: demo\n  version: 1.0.0\n  description: d\nservices:\n  web:\n    description: \"A web server\"\n    layer: L3\n    scope: session\n    run: { program: /bin/web, args: [a, 'b'] }\n    requires: [db, bus:org.x]\n    readiness: { probe: 'tcp(\"127.0.0.1:80\")', timeout: 1s }\nskills:\n  s:\n    title: t\n    severity: low\n    applies_to: { tags: [x] }\n    detect: 'true'\n    remediate:\n      - id: l\n        loop: { max: 3, steps: [{ id: k, action: notify, with: { message: hi } }] }\npolicy:\n  rules:\n    - { match: { risk: read_only }, outcome: { approve: { count: 1, roles: [ops] } } }\n";
 
@@ -20,6 +20,31 @@ fn check(text: &str) {
             text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize)
         );
         assert!(!d.message.is_empty());
+    }
+    // Finding every error: each one placed inside the file, the first one the same, and no
+    // document with an item that had an error.
+    let first = parse_document(file, id).err();
+    match parse_document_all(file, id) {
+        Ok(_) => assert!(first.is_none(), "all-errors parse found none: {first:?}"),
+        Err(rec) => {
+            assert!(!rec.diagnostics.is_empty());
+            assert!(rec.diagnostics.len() <= skillc_syntax::MAX_ERRORS_PER_FILE);
+            for d in &rec.diagnostics {
+                let span = d.span.expect("every load error has a span");
+                assert!(span.start <= span.end && span.end as usize <= text.len());
+                assert!(
+                    text.is_char_boundary(span.start as usize)
+                        && text.is_char_boundary(span.end as usize)
+                );
+                assert!(!d.message.is_empty());
+            }
+            let first = first.expect("the first-error parse fails too");
+            assert!(
+                rec.diagnostics.iter().any(|d| d.code == first.code),
+                "first {first:?} not among {:?}",
+                rec.diagnostics
+            );
+        }
     }
 }
 

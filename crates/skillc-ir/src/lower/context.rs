@@ -25,6 +25,9 @@ pub(crate) struct Cx<'a> {
     /// Families with a file that did not parse: a name missing from them may be declared in that
     /// file, so it is not reported (the syntax error is; its echoes would only add noise).
     pub(crate) incomplete: HashSet<FamilyId>,
+    /// Items left out of files that parsed in part, as (family, kind, id): they had errors, so a
+    /// reference to one is not reported as unknown (its error is).
+    pub(crate) lost: HashSet<(FamilyId, &'static str, String)>,
     /// Expressions parsed at offset 0, by text (see `Cx::parse_cached`).
     pub(crate) expr_cache: HashMap<String, skillc_expr::Expr>,
 }
@@ -52,8 +55,15 @@ impl<'a> Cx<'a> {
             action_by_name,
             skill_by_name: HashMap::new(),
             incomplete: HashSet::new(),
+            lost: HashSet::new(),
             expr_cache: HashMap::new(),
         }
+    }
+
+    /// Whether `name` may be declared where lowering cannot see it: in a file of `family` that did
+    /// not parse, or as an item with an error left out of its file.
+    pub(crate) fn maybe_declared(&self, family: FamilyId, kind: &'static str, name: &str) -> bool {
+        self.incomplete.contains(&family) || self.lost.contains(&(family, kind, name.to_owned()))
     }
 
     pub(crate) fn emit(&mut self, d: Diagnostic) {

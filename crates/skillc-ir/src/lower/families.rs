@@ -4,7 +4,7 @@ use super::context::Cx;
 use crate::model::{Family, FamilyId, Spanned};
 use crate::rules;
 use skillc_diagnostics::did_you_mean;
-use skillc_syntax::{Loaded, LoadedFamily};
+use skillc_syntax::{BrokenItem, LoadedFamily};
 
 /// A family that has an IR id, with its loaded files.
 pub(crate) struct FamilyInput<'l> {
@@ -12,11 +12,15 @@ pub(crate) struct FamilyInput<'l> {
     pub(crate) loaded: &'l LoadedFamily,
 }
 
-pub(crate) fn lower_families<'l>(cx: &mut Cx<'_>, loaded: &'l Loaded) -> Vec<FamilyInput<'l>> {
+pub(crate) fn lower_families<'l>(
+    cx: &mut Cx<'_>,
+    families: &'l [LoadedFamily],
+    strict: bool,
+) -> Vec<FamilyInput<'l>> {
     let mut out = Vec::new();
     // Ids follow family names, not directory names, so that which of two clashing items counts as
     // "first" (and so every finding) does not depend on where the families live on disk.
-    let mut ordered: Vec<&LoadedFamily> = loaded.families.iter().collect();
+    let mut ordered: Vec<&LoadedFamily> = families.iter().collect();
     ordered.sort_by(|a, b| {
         let name = |f: &LoadedFamily| f.decl.as_ref().map(|d| d.name.value.0.clone());
         name(a).cmp(&name(b)).then_with(|| a.root.cmp(&b.root))
@@ -61,8 +65,19 @@ pub(crate) fn lower_families<'l>(cx: &mut Cx<'_>, loaded: &'l Loaded) -> Vec<Fam
             policy: None,
             dependency: lf.dependency,
         });
-        if lf.broken_files > 0 {
-            cx.incomplete.insert(id);
+        if !strict {
+            if lf.broken_files > 0 {
+                cx.incomplete.insert(id);
+            }
+            for lost in &lf.lost {
+                let (kind, name) = match &lost.broken.item {
+                    BrokenItem::Service(n) => ("service", n),
+                    BrokenItem::Action(n) => ("action", n),
+                    BrokenItem::Skill(n) => ("skill", n),
+                    BrokenItem::Policy | BrokenItem::Family => continue,
+                };
+                cx.lost.insert((id, kind, name.clone()));
+            }
         }
         out.push(FamilyInput { id, loaded: lf });
     }

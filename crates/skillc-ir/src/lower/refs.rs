@@ -126,7 +126,7 @@ impl Cx<'_> {
             let help = did_you_mean(bus, buses.iter().map(String::as_str))
                 .map(|s| format!("did you mean `bus:{s}`?"))
                 .or_else(|| Some("no loaded service declares this `bus:` name".to_owned()));
-            if !self.incomplete.is_empty() {
+            if !self.incomplete.is_empty() || self.lost.iter().any(|l| l.1 == "service") {
                 return None; // it may be declared in a file that did not parse
             }
             self.unresolved(
@@ -141,7 +141,7 @@ impl Cx<'_> {
         if let Some(&sid) = self.service_by_name.get(&(family, id.to_owned())) {
             return Some(sid);
         }
-        if self.incomplete.contains(&family) {
+        if self.maybe_declared(family, "service", id) {
             return None;
         }
         let fam_name = self.ir.family(family).name.value.clone();
@@ -182,7 +182,7 @@ impl Cx<'_> {
         if let Some(&id) = self.skill_by_name.get(&(family, name.to_owned())) {
             return Some(id);
         }
-        if self.incomplete.contains(&family) {
+        if self.maybe_declared(family, "skill", name) {
             return None;
         }
         let own: Vec<String> = self
@@ -217,7 +217,7 @@ impl Cx<'_> {
         if let Some(&aid) = self.action_by_name.get(&(Some(family), id.to_owned())) {
             return Some(aid);
         }
-        if self.incomplete.contains(&family) {
+        if self.maybe_declared(family, "action", id) {
             return None;
         }
         let mut candidates: Vec<String> = builtin_names().map(str::to_owned).collect();

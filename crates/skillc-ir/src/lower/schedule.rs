@@ -42,9 +42,17 @@ pub(crate) fn lower_schedule(
         return Some(Spanned::new(Schedule::Every(d.value), span));
     }
     if let Some(entries) = &s.calendar {
+        // Every entry is checked, so that each bad one is reported in the same run.
         let mut out = Vec::new();
+        let mut all_ok = true;
         for e in entries {
-            out.push(calendar_entry(cx, file, e)?);
+            match calendar_entry(cx, file, e) {
+                Some(c) => out.push(c),
+                None => all_ok = false,
+            }
+        }
+        if !all_ok {
+            return None;
         }
         if out.is_empty() {
             cx.emit(

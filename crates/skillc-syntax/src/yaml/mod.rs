@@ -3,7 +3,10 @@
 //! It parses a file into an [`ast::Document`], keeping byte spans through [`Sp`], and turns the
 //! library's first error into a [`Diagnostic`] with a code, the exact span and a help line.
 
+mod recover;
 mod spans;
+
+pub use recover::{Broken, BrokenItem, MAX_ERRORS_PER_FILE, Recovered};
 
 use crate::ast::Document;
 use crate::rules;
@@ -15,6 +18,24 @@ thread_local! {
     /// Set while a document is decoded from the parse cache, where an `Sp<T>` is the tuple
     /// `(value, start, end)` that its `Serialize` wrote, not a YAML node.
     static FROM_CACHE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+thread_local! {
+    /// Byte offset of the text being decoded in its file: a part of a file is decoded on its own
+    /// when errors are looked for item by item (see `recover`).
+    static BASE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with every span read (and every error placed) `base` bytes further into the file.
+pub(crate) fn at_base<R>(base: u32, f: impl FnOnce() -> R) -> R {
+    struct Reset(u32);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            BASE.set(self.0);
+        }
+    }
+    let _reset = Reset(BASE.replace(base));
+    f()
 }
 
 /// Runs `f` (a decode of cached bytes) with `Sp<T>` read as `(value, start, end)`.
@@ -44,14 +65,198 @@ fn options() -> Options {
     }
 }
 
-/// Parses one YAML file. `file` and `source` are used to place the error.
+/// Parses one YAML file. `file` and `source` are used to place the error; the first error is
+/// returned ([`parse_document_all`] finds every one).
 pub fn parse_document(source: &SourceFile, file: FileId) -> Result<Document, Box<Diagnostic>> {
     let text: &str = &source.text;
-    if text.trim().is_empty() {
+    if is_empty_document(text) {
         return Ok(Document::default());
     }
     serde_saphyr::from_str_with_options::<Document>(text, options())
         .map_err(|e| Box::new(to_diagnostic(&e, source, file)))
+}
+
+/// Parses one YAML file and, when it has errors, finds every structural one (see `recover`):
+/// `Ok` when it has none, else every error and the document of its sound items.
+pub fn parse_document_all(source: &SourceFile, file: FileId) -> Result<Document, Box<Recovered>> {
+    let text: &str = &source.text;
+    if is_empty_document(text) {
+        return Ok(Document::default());
+    }
+    serde_saphyr::from_str_with_options::<Document>(text, options())
+        .map_err(|e| Box::new(recover::recover(source, file, e)))
+}
+
+/// Whether a file holds no content: only blank lines, comments and document markers (`---`,
+/// `...`), as a file holding just `---` does. Such a file declares nothing.
+fn is_empty_document(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .split(['\n', '\r'])
+        .all(|line| {
+            let t = line.trim_matches([' ', '\t']);
+            let rest = t
+                .strip_prefix("---")
+                .or_else(|| t.strip_prefix("..."))
+                .map_or(t, |r| {
+                    if r.is_empty() || r.starts_with([' ', '\t']) {
+                        r.trim_start_matches([' ', '\t'])
+                    } else {
+                        t
+                    }
+                });
+            rest.is_empty() || rest.starts_with('#')
+        })
+}
+
+/// skillc's words for the library's messages that name its API or Rust types: (rule, message,
+/// label, help).
+fn own_words(
+    msg: &str,
+) -> Option<(
+    &'static skillc_diagnostics::RuleInfo,
+    String,
+    &'static str,
+    String,
+)> {
+    let type_help = "see the JSON Schema in schemas/skillc.schema.json for the expected type";
+    if msg.contains("cannot deserialize null") {
+        return Some((
+            &rules::INVALID_TYPE,
+            "a value is needed here, not an empty one".to_owned(),
+            "empty value",
+            "write the value after the colon, or remove the key".to_owned(),
+        ));
+    }
+    if msg.contains("recursive references require") {
+        return Some((
+            &rules::YAML_LIMITS,
+            "an alias refers to the node that contains it".to_owned(),
+            "recursive alias",
+            "skill files cannot be recursive; write the value out instead of using an alias"
+                .to_owned(),
+        ));
+    }
+    if msg.starts_with("non-finite float") {
+        return Some((
+            &rules::INVALID_TYPE,
+            "`.inf` and `.nan` are not numbers skillc accepts".to_owned(),
+            "not a finite number",
+            type_help.to_owned(),
+        ));
+    }
+    if msg.starts_with("invalid boolean") {
+        return Some((
+            &rules::INVALID_TYPE,
+            "only `true` and `false` are booleans".to_owned(),
+            "not a boolean",
+            "YAML 1.1 words such as yes, no, on and off are not booleans here; write true or false"
+                .to_owned(),
+        ));
+    }
+    if msg.contains("on a struct field name is not allowed") {
+        return Some((
+            &rules::YAML_SYNTAX,
+            "a key cannot carry a tag (`!name`)".to_owned(),
+            "tagged key",
+            "remove the tag from the key".to_owned(),
+        ));
+    }
+    if msg.starts_with("multiple YAML documents") {
+        return Some((
+            &rules::YAML_SYNTAX,
+            "a skill file holds one YAML document; this is a second one".to_owned(),
+            "second document",
+            "put each document in a file of its own, or remove the `---` line".to_owned(),
+        ));
+    }
+    if let Some(rest) = msg.strip_prefix("data did not match any variant of untagged enum ") {
+        let what = match rest.trim() {
+            "ScalarValue" => "a string, a whole number, or true/false",
+            "WithValue" => "a string, a whole number, true/false, or a list of strings",
+            _ => "a value of another type",
+        };
+        return Some((
+            &rules::INVALID_TYPE,
+            format!("wrong type: expected {what}"),
+            "wrong type",
+            type_help.to_owned(),
+        ));
+    }
+    None
+}
+
+/// A type message in the language's words: no Rust type names, no parser events.
+fn plain_types(msg: &str) -> String {
+    let mut out = msg.to_owned();
+    for (from, to) in [
+        ("expected string scalar", "expected a string"),
+        (
+            "expected mapping start",
+            "expected a mapping (`key: value` lines or `{ ... }`)",
+        ),
+        ("expected sequence start", "expected a list"),
+        ("a sequence", "a list"),
+        ("a map", "a mapping"),
+        ("invalid u8", "expected a whole number from 0 to 255"),
+        ("invalid u16", "expected a whole number from 0 to 65535"),
+        (
+            "invalid u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("invalid u64", "expected a whole number of at least 0"),
+        ("invalid i64", "expected a whole number"),
+        ("invalid i32", "expected a whole number"),
+        ("invalid f64", "expected a number"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number of at least 0"),
+        ("expected i64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected usize", "expected a whole number of at least 0"),
+    ] {
+        out = out.replace(from, to);
+    }
+    if let Some(i) = out.find("expected struct ") {
+        out.truncate(i);
+        out.push_str("expected a mapping");
+    }
+    out
+}
+
+/// The first tab in the indentation of the line holding `at`, else the first tab from `at` to the
+/// end of the next line: where a "tab" error really is (the library places some at the end of
+/// the previous line's scalar, others after the tab).
+fn tab_at(text: &str, at: usize) -> Option<usize> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = text[line_start..]
+        .find(|c: char| c != ' ' && c != '\t')
+        .map_or(text.len(), |i| line_start + i);
+    if let Some(i) = text.get(line_start..indent)?.find('\t') {
+        return Some(line_start + i);
+    }
+    let rest = text.get(at..)?;
+    let end_of_next = rest
+        .match_indices('\n')
+        .nth(1)
+        .map_or(rest.len(), |(i, _)| i);
+    rest[..end_of_next].find('\t').map(|i| at + i)
+}
+
+/// A plain key of more than 1,024 characters at `at`: YAML reads it as a value, not a key.
+fn long_key_at(text: &str, at: usize) -> Option<usize> {
+    let line = text.get(at..)?;
+    let line = &line[..line.find(['\n', '\r']).unwrap_or(line.len())];
+    let colon = line
+        .match_indices(':')
+        .find(|(i, _)| line[i + 1..].is_empty() || line[i + 1..].starts_with([' ', '\t']))
+        .map(|(i, _)| i)?;
+    (line[..colon].chars().count() > 1024).then_some(at + colon)
 }
 
 fn error_message(e: &Error) -> String {
@@ -80,7 +285,9 @@ fn error_span(e: &Error, source: &SourceFile, file: FileId) -> Span {
     };
     let span = loc.span();
     if let (Some(off), Some(len)) = (span.byte_offset(), span.byte_len()) {
-        let start = usize::try_from(off).unwrap_or(usize::MAX);
+        let start = usize::try_from(off)
+            .unwrap_or(usize::MAX)
+            .saturating_add(BASE.get() as usize);
         let end = start.saturating_add(usize::try_from(len).unwrap_or(0));
         return Span::new(file, start, end);
     }
@@ -141,6 +348,27 @@ fn parent_key(source: &SourceFile, file: FileId, at: Span) -> Option<(Span, Opti
 fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
     let msg = error_message(e);
     let span = error_span(e, source, file);
+    let text: &str = &source.text;
+    if let Some(colon) = long_key_at(text, span.start as usize) {
+        return rules::YAML_SYNTAX
+            .finding("a key longer than 1,024 characters is not a key in YAML")
+            .at(
+                Span::new(file, span.start as usize, colon),
+                "read as a value",
+            )
+            .with_help("ids are at most 64 characters; shorten the key");
+    }
+    if let Some((rule, message, label, help)) = own_words(&msg) {
+        return rule.finding(message).at(span, label).with_help(help);
+    }
+    if msg.contains("tab")
+        && let Some(tab) = tab_at(text, span.start as usize)
+    {
+        return rules::YAML_SYNTAX
+            .finding("invalid YAML: a tab where YAML allows only spaces")
+            .at(Span::new(file, tab, tab + 1), "tab here")
+            .with_help("indent with spaces; YAML never allows tabs in indentation");
+    }
     if let Some((name, expected)) = split_unknown(&msg, "unknown field `") {
         let mut d = rules::UNKNOWN_KEY
             .finding(format!("unknown key `{name}`"))
@@ -207,7 +435,7 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
         || msg.contains("boolean")
     {
         return rules::INVALID_TYPE
-            .finding(format!("wrong type: {msg}"))
+            .finding(format!("wrong type: {}", plain_types(&msg)))
             .at(span, "wrong type")
             .with_help("see the JSON Schema in schemas/skillc.schema.json for the expected type");
     }
@@ -233,6 +461,72 @@ mod tests {
         let span = d.span.expect("span");
         let slice = text[span.start as usize..span.end as usize].to_owned();
         (d, slice)
+    }
+
+    fn parse_all(text: &str) -> Result<Document, Box<Recovered>> {
+        let mut map = SourceMap::new();
+        let id = map.add("t.yaml", text);
+        parse_document_all(map.get(id).expect("file"), id)
+    }
+
+    #[test]
+    fn every_structural_error_is_found_and_the_sound_items_kept_in_place() {
+        let text = "services:\n  a:\n    description: é\n    layer: l3\n    scope: Session\n    run: { program: /x, keep_alive: on }\n  b:\n    description: d\n    layer: L1\n    scope: daemon\n    run: { program: /y }\n  c:\n    descripton: d\n    layer: L1\n    scope: daemon\n    run: { program: /z }\n";
+        let rec = *parse_all(text).expect_err("has errors");
+        let found: Vec<(&str, &str)> = rec
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let s = d.span.expect("span");
+                (d.code, &text[s.start as usize..s.end as usize])
+            })
+            .collect();
+        // Three bad values in one service, then a misspelt key whose "missing" echo is dropped.
+        assert_eq!(
+            found,
+            [
+                ("invalid-value", "l3"),
+                ("invalid-value", "Session"),
+                ("invalid-value", "on"),
+                ("unknown-key", "descripton"),
+            ]
+        );
+        let items: Vec<&BrokenItem> = rec.broken.iter().map(|b| &b.item).collect();
+        assert_eq!(
+            items,
+            [
+                &BrokenItem::Service("a".into()),
+                &BrokenItem::Service("c".into())
+            ]
+        );
+        assert_eq!(&text[rec.broken[0].start as usize..][..2], "a:");
+        let doc = rec.doc.expect("the sound part decodes");
+        let services = doc.services.expect("services");
+        let keys: Vec<&str> = services.keys().map(|k| k.value.as_str()).collect();
+        assert_eq!(keys, ["b"]);
+        // Blanking keeps every offset: the sound item's spans are where they were.
+        let b = &services[0];
+        assert_eq!(&text[b.layer.start as usize..b.layer.end as usize], "L1");
+    }
+
+    #[test]
+    fn a_second_error_caused_by_blanking_is_not_reported() {
+        // An anchor in an entry that is blanked: the alias that uses it is not "unknown".
+        let text = "services:\n  a:\n    description: &d x\n    layr: L1\n  b:\n    description: *d\n    layer: L1\n    scope: daemon\n    run: { program: /y }\n";
+        let rec = *parse_all(text).expect_err("has errors");
+        assert!(
+            rec.diagnostics.iter().all(|d| d.code != "yaml-syntax"),
+            "{:?}",
+            rec.diagnostics
+        );
+    }
+
+    #[test]
+    fn a_file_of_document_markers_and_comments_is_empty() {
+        for text in ["---\n", "--- # c\n...\n", "# only\n---\n", "\u{feff}---\r"] {
+            assert!(parse(text).is_ok(), "{text:?}");
+        }
+        assert!(parse("---x: 1\n").is_err());
     }
 
     #[test]

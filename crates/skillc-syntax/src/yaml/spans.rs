@@ -8,7 +8,7 @@
 //! (`~2.2`) and by the span tests below; a map without the marker (a value buffered by serde)
 //! and plain scalars fall back to the value with an empty span, as `Spanned<T>` does.
 
-use super::FROM_CACHE;
+use super::{BASE, FROM_CACHE};
 use crate::Sp;
 use serde::Deserialize;
 use serde::de::{
@@ -90,7 +90,13 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Node<T> {
             }
         }
         let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
-        let (start, end) = range.unwrap_or((0, 0));
+        let (start, end) = match range {
+            Some((start, end)) => {
+                let base = BASE.get();
+                (start.saturating_add(base), end.saturating_add(base))
+            }
+            None => (0, 0),
+        };
         Ok(Sp::new(value, start, end))
     }
 
