@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod explain;
 mod graph;
+mod mcp;
 mod schema;
 
 use crate::cli::{Cli, Command};
@@ -18,6 +19,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Approve(args) => approve::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
