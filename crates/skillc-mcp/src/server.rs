@@ -498,23 +498,32 @@ impl Server {
     ) -> CallToolResult {
         let message = message.as_ref();
         if let Some(c) = call {
-            self.skill_result(def, c, "refused", None, message, true)
-        } else {
-            {
-                let body = json!({
-                    "tool": def.name,
-                    "skill": def.json["_meta"]["skillc/skill"],
-                    "family": self.tree.tools.families.get(def.index).map(|f| f.family.clone()),
-                    "target": Value::Null,
-                    "status": "refused",
-                    "exit": Value::Null,
-                    "plan_hash": Value::Null,
-                    "message": message,
-                    "result": Value::Null,
-                });
-                CallToolResult::structured_error(body)
-            }
+            return self.skill_result(def, c, "refused", None, message, true);
         }
+        let body = if def.verb == Verb::Doctor {
+            json!({
+                "tool": def.name,
+                "family": self.tree.tools.families[def.index].family,
+                "status": "refused",
+                "exit": Value::Null,
+                "message": message,
+                "result": Value::Null,
+            })
+        } else {
+            json!({
+                "tool": def.name,
+                "skill": self.tree.tools.skills[def.index].skill,
+                "target": Value::Null,
+                "status": "refused",
+                "exit": Value::Null,
+                "plan_hash": Value::Null,
+                "message": message,
+                "needs": {"confirm": [], "approve": []},
+                "sign": [],
+                "result": Value::Null,
+            })
+        };
+        CallToolResult::structured_error(body)
     }
 
     fn status_of(ran: &Ran) -> String {

@@ -147,7 +147,7 @@ fn skill_output_schema() -> Value {
         "properties": {
             "tool": {"type": "string"},
             "skill": {"type": "string"},
-            "target": {"type": "string"},
+            "target": {"type": ["string", "null"], "description": "null when the call was refused before its target was known"},
             "status": {"type": "string", "description": "the script's status (healthy, planned, fixed, verify_failed, approval_missing, not_confirmed, denied, not_a_runner, locked, facts_changed, ...) or the server's refusal (plan_changed, confirmation_unavailable, refused, error)"},
             "exit": {"type": ["integer", "null"], "description": "the script's exit code (EXIT_CODES.md); null when the server refused before running it"},
             "plan_hash": {"type": ["string", "null"]},
@@ -170,7 +170,7 @@ fn doctor_output_schema() -> Value {
         "properties": {
             "tool": {"type": "string"},
             "family": {"type": "string"},
-            "status": {"enum": ["ready", "not_ready", "error"]},
+            "status": {"enum": ["ready", "not_ready", "error", "refused"]},
             "exit": {"type": ["integer", "null"]},
             "message": {"type": "string"},
             "result": {"type": ["object", "null"], "description": "the doctor's --json report: every service, ready or not, the failure modes present and each matching skill's plan"}
