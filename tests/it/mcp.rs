@@ -269,7 +269,9 @@ fn structured(step: &Value) -> &Value {
 }
 
 fn call(name: &str, args: Value) -> Value {
-    json!({"op": "call", "name": name, "args": args})
+    let mut v = json!({"op": "call", "name": name});
+    v["args"] = args;
+    v
 }
 
 /// One host per session, with its own build of the fixture (the services' paths are the
@@ -391,7 +393,7 @@ fn legacy_session(batch: &Batch, alice: &Signer, bob: &Signer) {
         let n = t["name"].as_str().expect("name");
         assert!(skillc_mcp::tools::valid_name(n), "{n}");
         assert_eq!(t["annotations"]["openWorldHint"], false, "{n}");
-        let read_only = !n.ends_with(".apply");
+        let read_only = n.rsplit('.').next() != Some("apply");
         assert_eq!(t["annotations"]["readOnlyHint"], read_only, "{n}");
     }
     let apply = &tools[4];

@@ -104,37 +104,22 @@ fn input_schema(skill: &SkillEntry, targets: &[&TargetEntry], verb: Verb) -> Val
     json!({"type": "object", "additionalProperties": false, "required": required, "properties": props})
 }
 
-/// The `--json` result of a remediation script (EXIT_CODES.md).
+/// The `--json` result of a remediation script (its contract: EXIT_CODES.md), the members an
+/// agent acts on; the rest of the document passes through.
 fn script_result_schema() -> Value {
-    let strs = json!({"type": "object", "additionalProperties": {"type": "string"}});
     json!({
         "type": "object",
-        "required": ["schema_version", "skill", "target", "invoker", "mode", "plan_hash", "params", "facts", "detected", "status", "exit", "steps"],
+        "description": "the script's own --json result (EXIT_CODES.md)",
+        "required": ["skill", "target", "mode", "plan_hash", "params", "facts", "status", "exit", "steps"],
         "properties": {
-            "schema_version": {"const": 1},
-            "skill": {"type": "string"},
-            "skill_version": {"type": "string"},
-            "target": {"type": "string"},
-            "label": {"type": "string"},
-            "domain": {"type": "string"},
-            "invoker": {"type": "object", "required": ["user", "uid"], "properties": {
-                "user": {"type": "string"}, "uid": {"type": "integer"}, "client": {"type": "string"}}},
             "mode": {"enum": ["plan", "apply"]},
-            "plan_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            "run_id": {"type": "string"},
-            "params": strs,
+            "plan_hash": {"type": "string"},
+            "params": {"type": "object"},
             "facts": {"type": "object"},
             "detected": {"type": ["boolean", "null"]},
             "status": {"type": "string"},
             "exit": {"type": "integer"},
-            "steps": {"type": "array", "items": {"type": "object", "properties": {
-                "step": {"type": "string"}, "action": {"type": "string"}, "step_target": {"type": "string"},
-                "risk": {"type": "string"}, "effective_risk": {"type": "string"},
-                "outcome": {"enum": ["auto", "confirm", "approve", "deny"]},
-                "plan": {"type": "string"},
-                "run_outcome": {"enum": ["auto", "confirm", "approve", "deny"]}}}},
-            "next_skill": {"type": ["object", "null"]},
-            "next_result": {"type": ["object", "null"]}
+            "steps": {"type": "array", "items": {"type": "object", "description": "step, action, step_target, risk, effective_risk, outcome, plan, run_outcome"}}
         }
     })
 }
@@ -147,17 +132,16 @@ fn skill_output_schema() -> Value {
         "properties": {
             "tool": {"type": "string"},
             "skill": {"type": "string"},
-            "target": {"type": ["string", "null"], "description": "null when the call was refused before its target was known"},
-            "status": {"type": "string", "description": "the script's status (healthy, planned, fixed, verify_failed, approval_missing, not_confirmed, denied, not_a_runner, locked, facts_changed, ...) or the server's refusal (plan_changed, confirmation_unavailable, refused, error)"},
-            "exit": {"type": ["integer", "null"], "description": "the script's exit code (EXIT_CODES.md); null when the server refused before running it"},
+            "target": {"type": ["string", "null"]},
+            "status": {"type": "string", "description": "the script's status, or the server's refusal: refused, plan_changed, confirmation_unavailable"},
+            "exit": {"type": ["integer", "null"], "description": "the script's exit code; null when no script ran"},
             "plan_hash": {"type": ["string", "null"]},
             "message": {"type": "string"},
             "needs": {"type": "object", "properties": {
-                "confirm": {"type": "array", "items": {"type": "string"}, "description": "steps a person confirms (asked through the client's elicitation)"},
-                "approve": {"type": "array", "items": {"type": "object", "required": ["step", "count", "approvers"], "properties": {
-                    "step": {"type": "string"}, "count": {"type": "integer"}, "approvers": {"type": "array", "items": {"type": "string"}}}}}
+                "confirm": {"type": "array", "items": {"type": "string"}},
+                "approve": {"type": "array", "items": {"type": "object"}}
             }},
-            "sign": {"type": "array", "items": {"type": "string"}, "description": "what a person runs on their own machine to sign an approval of this plan"},
+            "sign": {"type": "array", "items": {"type": "string"}, "description": "what each approver runs on their own machine"},
             "result": {"anyOf": [{"type": "null"}, script_result_schema()]}
         }
     })

@@ -52,8 +52,9 @@ fn the_shipped_tools_are_deterministic_valid_and_sorted() {
         assert_eq!(t["outputSchema"]["type"], "object", "{n}");
         let a = &t["annotations"];
         assert_eq!(a["openWorldHint"], false, "{n}");
-        assert_eq!(a["readOnlyHint"], !n.ends_with(".apply"), "{n}");
-        if n.ends_with(".apply") {
+        let apply = n.rsplit('.').next() == Some("apply");
+        assert_eq!(a["readOnlyHint"], !apply, "{n}");
+        if apply {
             let risky = matches!(
                 t["_meta"]["skillc/max_risk"].as_str(),
                 Some("disruptive" | "destructive")
@@ -186,8 +187,11 @@ fn a_tree_changed_after_the_build_is_refused() {
         use sha2::Digest as _;
         sha2::Sha256::digest(b)
             .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect::<String>()
+            .fold(String::new(), |mut s, x| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{x:02x}");
+                s
+            })
     };
     std::fs::write(out.join(TOOLS_FILE), &tools).expect("write");
     std::fs::write(out.join("f/remediate/x.sh"), &script).expect("write");
