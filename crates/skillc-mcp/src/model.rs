@@ -20,8 +20,10 @@ pub struct ToolManifest {
     pub skillc_version: String,
     pub families: Vec<FamilyEntry>,
     pub skills: Vec<SkillEntry>,
-    /// The MCP tool definitions (`tools/list`) for a user who may run every skill; the server
-    /// offers the subset its user's runner roles allow.
+    /// The MCP tool definitions (`tools/list`) for a user who may run every skill, for frameworks
+    /// that read the file; the server derives its own (the subset its user's runner roles allow)
+    /// from `skills` and skips these when it reads the file.
+    #[serde(default, skip_deserializing)]
     pub tools: Vec<serde_json::Value>,
 }
 
