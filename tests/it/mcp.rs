@@ -354,8 +354,6 @@ fn legacy_session(batch: &Batch, alice: &Signer, bob: &Signer) {
         "client_name": "pytest-agent",
         "steps": [
             {"op": "list"},
-            {"op": "list"},
-            call("agentlab.doctor", json!({})),
             call("agentlab.reset.diagnose", json!({"target": "agentlab/web", "params": note})),
             call("agentlab.reset.plan", json!({"target": "agentlab/vault", "params": note})),
             call("agentlab.reset.apply", json!({"target": "agentlab/web", "params": note, "plan_hash": web})),
@@ -374,7 +372,7 @@ fn legacy_session(batch: &Batch, alice: &Signer, bob: &Signer) {
 
     // tools/list: deterministic, sorted, valid names and schemas; the denied skill is absent.
     let tools = steps[0]["tools"].as_array().expect("tools");
-    assert_eq!(steps[0]["tools"], steps[1]["tools"], "two listings differ");
+
     assert_eq!(steps[0]["schema_errors"], json!([]));
     let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
     assert_eq!(
@@ -410,16 +408,13 @@ fn legacy_session(batch: &Batch, alice: &Signer, bob: &Signer) {
     );
     assert_eq!(apply["inputSchema"]["additionalProperties"], false);
 
-    // The doctor and diagnose are read-only and report the failure.
-    let doc = structured(&steps[2]);
-    assert_eq!(doc["status"], "not_ready", "{doc}");
-    assert_eq!(steps[2]["result"]["isError"], false);
-    let diag = structured(&steps[3]);
+    // diagnose is read-only and reports the failure.
+    let diag = structured(&steps[1]);
     assert_eq!(diag["result"]["detected"], true, "{diag}");
     assert_eq!(diag["result"]["mode"], "plan");
 
     // The plan: steps with risk and policy, values, plan hash, what to sign.
-    let plan = structured(&steps[4]);
+    let plan = structured(&steps[2]);
     assert_eq!(plan["status"], "planned", "{plan}");
     assert_eq!(plan["plan_hash"], vault.as_str());
     assert_eq!(plan["result"]["params"]["note"], NOTE);
@@ -446,21 +441,21 @@ fn legacy_session(batch: &Batch, alice: &Signer, bob: &Signer) {
     );
 
     // auto: it ran.
-    assert_eq!(structured(&steps[5])["status"], "fixed", "{}", steps[5]);
+    assert_eq!(structured(&steps[3])["status"], "fixed", "{}", steps[3]);
     assert!(!h.marker("web"));
     assert_eq!(
         std::fs::read_to_string(h.path().join("root/web/done")).expect("done"),
         NOTE
     );
     // confirm: the person accepted through elicitation, shown the plan hash.
-    assert_eq!(structured(&steps[6])["status"], "fixed", "{}", steps[6]);
+    assert_eq!(structured(&steps[4])["status"], "fixed", "{}", steps[4]);
     assert!(!h.marker("cache"));
     let asked = out["elicitations"].as_array().expect("elicitations");
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert!(asked[0].as_str().expect("msg").contains(&cache));
 
     // The denied skill: neither listed nor callable by name (a protocol error, nothing ran).
-    for s in &steps[7..=8] {
+    for s in &steps[5..=6] {
         assert_eq!(s["error"]["code"], -32602, "{s}");
         assert!(
             s["error"]["message"]
@@ -478,14 +473,14 @@ fn legacy_session(batch: &Batch, alice: &Signer, bob: &Signer) {
     );
 
     // approve: none, one of two, one for another plan: refused, nothing changed.
-    for s in &steps[9..=11] {
+    for s in &steps[7..=9] {
         let r = structured(s);
         assert_eq!(r["status"], "approval_missing", "{r}");
         assert_eq!(s["result"]["isError"], true);
         assert_eq!(r["exit"], 77, "the script refused, nothing changed: {r}");
     }
     // A model-supplied "confirmed" is an unknown argument: refused before anything runs.
-    let r = structured(&steps[12]);
+    let r = structured(&steps[10]);
     assert_eq!(r["status"], "refused", "{r}");
     assert!(
         r["message"]
@@ -494,7 +489,7 @@ fn legacy_session(batch: &Batch, alice: &Signer, bob: &Signer) {
         "{r}"
     );
     // Two valid signed approvals: it ran.
-    let r = structured(&steps[13]);
+    let r = structured(&steps[11]);
     assert_eq!(r["status"], "fixed", "{r}");
     assert!(!h.marker("vault"));
 
@@ -591,6 +586,8 @@ fn runner_session(batch: &Batch) {
         "client_name": "no-elicitation",
         "steps": [
             {"op": "list"},
+            {"op": "list"},
+            call("agentlab.doctor", json!({})),
             call("agentlab.inspect.plan", json!({"target": "agentlab/web"})),
             call("agentlab.reset.apply", json!({"target": "agentlab/cache", "params": {"note": NOTE}, "plan_hash": cache})),
         ]
@@ -611,8 +608,19 @@ fn runner_session(batch: &Batch) {
             "agentlab.reset.plan"
         ]
     );
-    assert_eq!(steps[1]["error"]["code"], -32602, "{}", steps[1]);
-    let r = structured(&steps[2]);
+    assert_eq!(steps[0]["tools"], steps[1]["tools"], "two listings differ");
+    // The doctor is read-only and reports the failure (every service has its marker).
+    let doc = structured(&steps[2]);
+    assert_eq!(doc["status"], "not_ready", "{doc}");
+    assert_eq!(steps[2]["result"]["isError"], false);
+    assert!(
+        doc["result"]["services"]
+            .as_array()
+            .is_some_and(|s| s.len() == 3),
+        "{doc}"
+    );
+    assert_eq!(steps[3]["error"]["code"], -32602, "{}", steps[3]);
+    let r = structured(&steps[4]);
     assert_eq!(r["status"], "confirmation_unavailable", "{r}");
     assert_eq!(
         r["result"]["status"], "not_confirmed",
