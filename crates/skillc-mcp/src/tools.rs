@@ -104,27 +104,8 @@ fn input_schema(skill: &SkillEntry, targets: &[&TargetEntry], verb: Verb) -> Val
     json!({"type": "object", "additionalProperties": false, "required": required, "properties": props})
 }
 
-/// The `--json` result of a remediation script (its contract: EXIT_CODES.md), the members an
-/// agent acts on; the rest of the document passes through.
-fn script_result_schema() -> Value {
-    json!({
-        "type": "object",
-        "description": "the script's own --json result (EXIT_CODES.md)",
-        "required": ["skill", "target", "mode", "plan_hash", "params", "facts", "status", "exit", "steps"],
-        "properties": {
-            "mode": {"enum": ["plan", "apply"]},
-            "plan_hash": {"type": "string"},
-            "params": {"type": "object"},
-            "facts": {"type": "object"},
-            "detected": {"type": ["boolean", "null"]},
-            "status": {"type": "string"},
-            "exit": {"type": "integer"},
-            "steps": {"type": "array", "items": {"type": "object", "description": "step, action, step_target, risk, effective_risk, outcome, plan, run_outcome"}}
-        }
-    })
-}
-
-/// The `structuredContent` of every skill tool.
+/// The `structuredContent` of every skill tool (kept small: it is repeated in every tool of a
+/// `tools/list`); `result` is the script's own `--json` document (EXIT_CODES.md).
 fn skill_output_schema() -> Value {
     json!({
         "type": "object",
@@ -133,16 +114,13 @@ fn skill_output_schema() -> Value {
             "tool": {"type": "string"},
             "skill": {"type": "string"},
             "target": {"type": ["string", "null"]},
-            "status": {"type": "string", "description": "the script's status, or the server's refusal: refused, plan_changed, confirmation_unavailable"},
-            "exit": {"type": ["integer", "null"], "description": "the script's exit code; null when no script ran"},
+            "status": {"type": "string"},
+            "exit": {"type": ["integer", "null"]},
             "plan_hash": {"type": ["string", "null"]},
             "message": {"type": "string"},
-            "needs": {"type": "object", "properties": {
-                "confirm": {"type": "array", "items": {"type": "string"}},
-                "approve": {"type": "array", "items": {"type": "object"}}
-            }},
-            "sign": {"type": "array", "items": {"type": "string"}, "description": "what each approver runs on their own machine"},
-            "result": {"anyOf": [{"type": "null"}, script_result_schema()]}
+            "needs": {"type": "object"},
+            "sign": {"type": "array", "items": {"type": "string"}},
+            "result": {"type": ["object", "null"]}
         }
     })
 }
@@ -157,22 +135,20 @@ fn doctor_output_schema() -> Value {
             "status": {"enum": ["ready", "not_ready", "error", "refused"]},
             "exit": {"type": ["integer", "null"]},
             "message": {"type": "string"},
-            "result": {"type": ["object", "null"], "description": "the doctor's --json report: every service, ready or not, the failure modes present and each matching skill's plan"}
+            "result": {"type": ["object", "null"]}
         }
     })
 }
 
-fn annotations(verb: Verb, title: &str, max_risk: &str) -> Value {
+fn annotations(verb: Verb, max_risk: &str) -> Value {
     match verb {
         Verb::Apply => json!({
-            "title": title,
             "readOnlyHint": false,
             "destructiveHint": risk_level(max_risk) >= 2,
             "idempotentHint": true,
             "openWorldHint": false
         }),
         _ => json!({
-            "title": title,
             "readOnlyHint": true,
             "destructiveHint": false,
             "idempotentHint": true,
@@ -238,7 +214,7 @@ fn skill_tools(m: &ToolManifest, i: usize, user: Option<&str>, out: &mut Vec<Too
             "description": description,
             "inputSchema": input_schema(skill, &targets, verb),
             "outputSchema": output,
-            "annotations": annotations(verb, &title, if verb == Verb::Apply { max_risk } else { "read_only" }),
+            "annotations": annotations(verb, if verb == Verb::Apply { max_risk } else { "read_only" }),
             "_meta": {
                 "skillc/skill": skill.skill,
                 "skillc/verb": verb.as_str(),
@@ -274,7 +250,7 @@ pub fn definitions(m: &ToolManifest, user: Option<&str>) -> Vec<ToolDef> {
                 "description": format!("Read-only. The status of every service of {} in start order: ready or not, and the known failure modes present, with each matching skill's plan. {}", f.family, f.description),
                 "inputSchema": {"type": "object", "additionalProperties": false, "properties": {}},
                 "outputSchema": doctor_output_schema(),
-                "annotations": annotations(Verb::Doctor, &title, "read_only"),
+                "annotations": annotations(Verb::Doctor, "read_only"),
                 "_meta": {"skillc/verb": "doctor", "skillc/max_risk": "read_only", "skillc/max_outcome": "auto"}
             }),
             name,
