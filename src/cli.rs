@@ -38,6 +38,15 @@ pub(crate) enum Command {
     /// target, plan hash, run-time values, facts, steps, expiry) is printed before signing.
     /// `skillc approve --show TOKEN [--plan plan.json]` lists what a token approves.
     Approve(ApproveArgs),
+    /// Serve a built tree's skills to AI agents: an MCP server on stdio.
+    ///
+    /// Offers, for each family, a read-only doctor tool, and for each skill the server's user may
+    /// run (the policy's runners) on targets no step of which the policy denies: `diagnose` and
+    /// `plan` (read-only) and `apply` (takes the plan hash). Every call runs the tree's own
+    /// scripts, which enforce the policy and audit the call with the MCP client's name. `confirm`
+    /// steps are confirmed by the person through the client's elicitation; `approve` steps need
+    /// approvals people sign with `skillc approve`. See docs/agents.md.
+    Mcp(McpArgs),
     /// Draw the service dependency graph, or print the start order.
     Graph(GraphArgs),
     /// Write the JSON Schema of skill files.
@@ -190,6 +199,20 @@ pub(crate) struct ApproveArgs {
     /// Print what TOKEN approves (nothing is signed).
     #[arg(long, value_name = "TOKEN", conflicts_with_all = ["key", "skill", "target", "plan_hash"])]
     pub(crate) show: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct McpArgs {
+    /// The output directory of `skillc build`.
+    #[arg(long, default_value = "build")]
+    pub(crate) tree: PathBuf,
+    /// A directory people drop signed approval tokens into (files of `skillc2:` lines); tokens
+    /// for the plan being applied are passed to the script with those the call carries.
+    #[arg(long)]
+    pub(crate) inbox: Option<PathBuf>,
+    /// Print the tools the server would offer (its tools/list, as JSON) and exit.
+    #[arg(long)]
+    pub(crate) list: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -23,6 +23,11 @@ pub fn plan_with(
     let mut files: Vec<PlannedFile<'_>> = skillc_backend_launchd::plan(ir)
         .into_iter()
         .chain(skillc_backend_scripts::plan_with(ir, scripts))
+        .chain(std::iter::once(PlannedFile::new(
+            skillc_mcp::TOOLS_FILE.to_owned(),
+            false,
+            move || skillc_mcp::manifest_bytes(ir),
+        )))
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

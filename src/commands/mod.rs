@@ -8,6 +8,7 @@ mod explain;
 mod graph;
 mod init;
 mod man;
+mod mcp;
 mod schema;
 
 use crate::cli::{Cli, Command};
@@ -20,6 +21,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Approve(args) => approve::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),

@@ -17,5 +17,6 @@ mod fuzz_regressions;
 mod graph_cli;
 mod imports_cli;
 mod init_cli;
+mod mcp;
 mod rule_pages;
 mod schema;

@@ -150,6 +150,7 @@ pub(super) fn generate(
          #\n\
          # Usage: SCRIPT [--apply] [--json] [--detect] [--require confirm|approve|deny]\n\
          #               [--token TOKEN]... [--wait SECONDS] [--param NAME=VALUE]...\n\
+         #               [--client NAME] [--confirmed PLAN_HASH]\n\
          #   --detect   only evaluate detect: exit 0 when the failure is present, 1 when not.\n\
          #   --require  raise every step's policy outcome to at least this (never lowers it);\n\
          #              SKILLC_REQUIRE does the same.\n\
@@ -157,6 +158,10 @@ pub(super) fn generate(
          #              approver of the policy whose public key is in the trust file); repeat for\n\
          #              several approvers. The plan hash covers the compiled plan, every run-time\n\
          #              value and every fact read at plan time that a step acts on.\n\
+         #   --client   the program that runs this script for someone (e.g. an MCP client through\n\
+         #              `skillc mcp`): 1-64 of A-Z a-z 0-9 . _ @ + -; in every audit line.\n\
+         #   --confirmed  with --client: the caller asked a person, who confirmed this plan hash\n\
+         #              (instead of the terminal prompt); any other hash is not a confirmation.\n\
          # Exit codes (EXIT_CODES.md): 0 healthy/fixed/plan printed, 3 verification failed,\n\
          # 64 usage, 65 bad parameter value, 69 tool missing, 70 internal error, 73 cannot write\n\
          # state or audit log, 75 another remediation holds the target's lock, 77 not a runner,\n\
@@ -237,7 +242,7 @@ pub(super) fn generate(
     let _ = writeln!(out, "{}", Assign::new("SKILLC_LOCK_DIR", lock_dir));
     out.push_str(
         "SKILLC_NL='\n'\n\
-         SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\n\
+         SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\nSKILLC_CLIENT=''\nSKILLC_CONFIRMED=''\n\
          SKILLC_REQUIRE_ENV=${SKILLC_REQUIRE:-}\nSKILLC_REQUIRE=auto\nSKILLC_LOCKED=0\nSKILLC_TMP=''\nSKILLC_AUDIT_OK=0\nSKILLC_DETECTED=null\n\
          SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_DEADLINE=0\nSKILLC_STEP_PID=''\nSKILLC_STEP_PG=''\nSKILLC_STEP_WD=''\nSKILLC_STEP_FIELDS=''\nSKILLC_LOCK_OWNER=''\nSKILLC_GROUPS=''\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
          SKILLC_RUN_ID=\"$(date -u +%Y%m%dT%H%M%SZ)-$$\"\n\n",
@@ -302,6 +307,8 @@ pub(super) fn generate(
          \t\t--detect) SKILLC_DETECT_ONLY=1 ;;\n\
          \t\t--require)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tskillc_set_require \"$2\"\n\t\t\tshift\n\t\t\t;;\n\
          \t\t--token)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tSKILLC_TOKENS=\"$SKILLC_TOKENS$2$SKILLC_NL\"\n\t\t\tshift\n\t\t\t;;\n\
+         \t\t--client)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tskillc_set_client \"$2\"\n\t\t\tshift\n\t\t\t;;\n\
+         \t\t--confirmed)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n\t\t\t\t*[!0-9a-f]*) skillc_usage 64 ;;\n\t\t\tesac\n\t\t\t[ \"${#2}\" -eq 64 ] || skillc_usage 64\n\t\t\tSKILLC_CONFIRMED=$2\n\t\t\tshift\n\t\t\t;;\n\
          \t\t--chain)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n\t\t\t\t'' | *[!0-9]* | ???*) skillc_usage 64 ;;\n\t\t\tesac\n\t\t\tSKILLC_CHAIN=$2\n\t\t\tshift\n\t\t\t;;\n\
          \t\t--wait)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n\t\t\t\t'' | *[!0-9]*) skillc_usage 64 ;;\n\t\t\tesac\n\t\t\tSKILLC_WAIT=$2\n\t\t\tshift\n\t\t\t;;\n\
          \t\t--param)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n",

@@ -228,8 +228,18 @@ skillc_gate_step() {
 	esac
 }
 
-# skillc_confirm: ask on the terminal; refuse when there is none.
+# skillc_confirm: ask on the terminal; refuse when there is none. With --confirmed HASH (and
+# --client), the caller asked a person, who confirmed exactly this plan: only this plan hash counts.
 skillc_confirm() {
+	if [ -n "$SKILLC_CONFIRMED" ]; then
+		if [ -n "$SKILLC_CLIENT" ] && [ "$SKILLC_CONFIRMED" = "$SKILLC_PLAN_HASH" ]; then
+			skillc_say "step(s)$SKILLC_CONFIRM confirmed by a person through $SKILLC_CLIENT (plan hash $SKILLC_PLAN_HASH)"
+			SKILLC_CONFIRM_VIA=',"via":"caller"'
+			return 0
+		fi
+		skillc_warn "--confirmed names another plan (or no --client was given): not a confirmation of plan $SKILLC_PLAN_HASH"
+		return 1
+	fi
 	if [ ! -t 0 ] || [ ! -t 2 ]; then
 		skillc_warn "step(s)$SKILLC_CONFIRM need an interactive confirmation, and there is no terminal to ask on"
 		return 1
@@ -267,6 +277,7 @@ skillc_consume_tokens() {
 # skillc_gate: refuse (exit 77, nothing changed) unless every step may run.
 skillc_gate() {
 	SKILLC_CONFIRM=''
+	SKILLC_CONFIRM_VIA=''
 	SKILLC_MISSING=''
 	SKILLC_DENIED=''
 	SKILLC_USES_TOKENS=0
@@ -284,7 +295,7 @@ skillc_gate() {
 		skillc_die 77 not_confirmed "not confirmed; nothing was changed"
 	fi
 	if [ -n "$SKILLC_CONFIRM" ]; then
-		skillc_audit approval "\"status\":\"confirmed\""
+		skillc_audit approval "\"status\":\"confirmed\"${SKILLC_CONFIRM_VIA:-}"
 	fi
 	if [ "$SKILLC_USES_TOKENS" -eq 1 ]; then
 		skillc_consume_tokens

@@ -7,7 +7,7 @@ while [ "$#" -gt 0 ]; do
 	case $1 in
 		--apply) SKILLC_MODE=apply ;;
 		--json) SKILLC_JSON=1 ;;
-		--require | --token)
+		--require | --token | --client)
 			[ "$#" -ge 2 ] || {
 				printf 'skillc: %s needs a value\n' "$1" >&2
 				exit 64
@@ -16,7 +16,7 @@ while [ "$#" -gt 0 ]; do
 			shift
 			;;
 		*)
-			printf 'usage: %s [--apply] [--json] [--require OUTCOME] [--token TOKEN]...\n' "$0" >&2
+			printf 'usage: %s [--apply] [--json] [--require OUTCOME] [--token TOKEN]... [--client NAME]\n' "$0" >&2
 			exit 64
 			;;
 	esac

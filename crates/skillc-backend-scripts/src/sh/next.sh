@@ -25,6 +25,9 @@ skillc_run_next() {
 	if [ "$SKILLC_JSON" -eq 1 ]; then
 		set -- "$@" --json
 	fi
+	if [ -n "$SKILLC_CLIENT" ]; then
+		set -- "$@" --client "$SKILLC_CLIENT"
+	fi
 	skillc_tk=$SKILLC_TOKENS
 	while [ -n "$skillc_tk" ]; do
 		skillc_t=${skillc_tk%%"$SKILLC_NL"*}

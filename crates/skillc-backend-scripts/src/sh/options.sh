@@ -1,6 +1,6 @@
 # skillc_usage CODE
 skillc_usage() {
-	skillc_warn "usage: $0 [--apply] [--json] [--detect] [--require confirm|approve|deny] [--token TOKEN]... [--wait SECONDS] [--param NAME=VALUE]..."
+	skillc_warn "usage: $0 [--apply] [--json] [--detect] [--require confirm|approve|deny] [--token TOKEN]... [--wait SECONDS] [--param NAME=VALUE]... [--client NAME] [--confirmed PLAN_HASH]"
 	exit "$1"
 }
 

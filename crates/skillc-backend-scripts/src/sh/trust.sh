@@ -104,6 +104,24 @@ skillc_invoker() {
 	SKILLC_J_INVOKER="\"invoker\":{\"user\":$(skillc_json_str "$SKILLC_INVOKER"),\"uid\":$SKILLC_INVOKER_UID}"
 }
 
+# skillc_set_client NAME: --client, the program that runs this script for someone (skillc mcp
+# passes the MCP client's name): 1-64 of A-Z a-z 0-9 . _ @ + -, not starting with -; recorded in
+# the invoker of every audit line and of the --json result.
+skillc_set_client() {
+	case $1 in
+		'' | -* | *[!A-Za-z0-9._@+-]*)
+			skillc_warn "--client must be 1-64 of A-Z a-z 0-9 . _ @ + - (not starting with -)"
+			exit 64
+			;;
+	esac
+	[ "${#1}" -le 64 ] || {
+		skillc_warn "--client must be 1-64 of A-Z a-z 0-9 . _ @ + - (not starting with -)"
+		exit 64
+	}
+	SKILLC_CLIENT=$1
+	SKILLC_J_INVOKER="\"invoker\":{\"user\":$(skillc_json_str "$SKILLC_INVOKER"),\"uid\":$SKILLC_INVOKER_UID,\"client\":\"$SKILLC_CLIENT\"}"
+}
+
 # skillc_check_runner: with --apply, refuse (exit 77) unless the policy's runners let the invoker
 # run this skill (SKILLC_RUNNERS: the allowed user names, one per line; '*' when unrestricted).
 skillc_check_runner() {
