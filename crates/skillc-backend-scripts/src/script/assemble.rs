@@ -52,6 +52,7 @@ pub(super) fn generate(
         plan: String::new(),
         gates: String::new(),
         facts: String::new(),
+        checks: String::new(),
         step_id: String::new(),
         errors: Vec::new(),
     };
@@ -239,7 +240,7 @@ pub(super) fn generate(
         "SKILLC_NL='\n'\n\
          SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\n\
          SKILLC_REQUIRE_ENV=${SKILLC_REQUIRE:-}\nSKILLC_REQUIRE=auto\nSKILLC_LOCKED=0\nSKILLC_TMP=''\nSKILLC_AUDIT_OK=0\nSKILLC_DETECTED=null\n\
-         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_DEADLINE=0\nSKILLC_STEP_PID=''\nSKILLC_STEP_PG=''\nSKILLC_STEP_WD=''\nSKILLC_STEP_FIELDS=''\nSKILLC_LOCK_OWNER=''\nSKILLC_GROUPS=''\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
+         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_DEADLINE=0\nSKILLC_STEP_PID=''\nSKILLC_STEP_PG=''\nSKILLC_STEP_WD=''\nSKILLC_STEP_FIELDS=''\nSKILLC_LOCK_OWNER=''\nSKILLC_GROUPS=''\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_BAD_VALUE=''\nSKILLC_BAD_TEXT=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
          SKILLC_RUN_ID=\"$(date -u +%Y%m%dT%H%M%SZ)-$$\"\n\n",
     );
     // Parameters.
@@ -307,23 +308,11 @@ pub(super) fn generate(
          \t\t--param)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n",
     );
     for r in &runtime {
-        let check = if r.int {
-            format!(
-                "\n\t\t\t\t\tcase ${var} in\n\t\t\t\t\t\t'' | *[!0-9]* | ??????????*)\n\t\t\t\t\t\t\t{}\n\t\t\t\t\t\t\texit 65\n\t\t\t\t\t\t\t;;\n\t\t\t\t\tesac",
-                warn(format!(
-                    "parameter {} must be a non-negative integer",
-                    r.name
-                )),
-                var = r.var
-            )
-        } else {
-            String::new()
-        };
         let prefix = format!("{}=", r.name);
         // A case pattern: the quoted `NAME=`, then any value.
         let _ = writeln!(
             out,
-            "\t\t\t\t{}*)\n\t\t\t\t\t{}{check}\n\t\t\t\t\t;;",
+            "\t\t\t\t{}*)\n\t\t\t\t\t{}\n\t\t\t\t\t;;",
             Word::lit(prefix.clone()),
             Assign::strip_prefix(r.var.clone(), "2", Word::lit(prefix)),
         );
@@ -344,6 +333,19 @@ pub(super) fn generate(
             )),
         );
     }
+    // Every run-time value, then every path argument built from run-time values, is checked
+    // before anything reads or runs it (skillc_check_value / skillc_check_path, sh/values.sh).
+    for r in &runtime {
+        let _ = writeln!(
+            out,
+            "{}",
+            Command::new("skillc_check_value")
+                .arg(Word::lit(r.name.clone()))
+                .arg(Word::bare(r.ty))
+                .arg(Word::var(r.var.clone()))
+        );
+    }
+    out.push_str(&g.checks);
     // The run-time values as JSON members (`"name":"value"`; the value escaped by
     // skillc_json_str) and as text for the plan; then the facts; the plan hash covers both.
     for (i, r) in runtime.iter().enumerate() {
@@ -375,7 +377,7 @@ pub(super) fn generate(
     if !runtime.is_empty() || !g.facts.is_empty() {
         let _ = writeln!(
             out,
-            "skillc_facts\n\
+            "if [ -z \"$SKILLC_BAD_VALUE\" ]; then\n\tskillc_facts\nfi\n\
              command -v openssl >/dev/null 2>&1 || {{\n\tskillc_warn 'openssl is needed to hash the plan'\n\texit 69\n}}\n\
              SKILLC_PLAN_HASH=$(skillc_plan_hash)"
         );
