@@ -2,9 +2,10 @@
 # skillc_check_value NAME TYPE VALUE: whether the run-time value VALUE of parameter NAME (of
 # TYPE: string, path, int, bool, duration or service) may reach a command (an empty value is a
 # missing one: exit 64 before this). Refused: a value that starts with `-` (a command would take
-# it for an option); one holding a control character or a newline; a path that is not absolute or has a `.` or `..` component; an int that
-# is not at most 9 decimal digits; a bool that is not true or false. The first refusal is kept
-# in SKILLC_BAD_VALUE (the run stops with 65 once the audit log is open; nothing has run).
+# it for an option); one holding a control character or a newline; a path that is not absolute
+# or has a `.` or `..` component; an int that is not at most 9 decimal digits; a bool that is
+# not true or false. The first refusal is kept in SKILLC_BAD_VALUE (the run stops with 65 once
+# the audit log is open; nothing has run).
 skillc_check_value() {
 	[ -z "$SKILLC_BAD_VALUE" ] || return 0
 	skillc_cv_why=''
