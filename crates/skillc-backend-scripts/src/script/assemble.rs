@@ -13,7 +13,7 @@ use crate::{AUDIT_LOG, STATE_DIR};
 use sha2::{Digest, Sha256};
 use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
 use skillc_backend_support::{Domain, ParamValue, ProbeCompiler, ProbeError};
-use skillc_ir::{Ir, OnFailure, ServiceId, SkillId};
+use skillc_ir::{Ir, OnFailure, Risk, ServiceId, SkillId, StepKind};
 use skillc_sh::{Assign, Command, Cond, Dq, Redirect, Word, comment_text};
 use std::fmt::Write as _;
 
@@ -64,11 +64,18 @@ pub(super) fn generate(
     for s in &skill.diagnose {
         let o = strictest(ir, skill, target, std::slice::from_ref(s));
         let f = g.step(s, false, true, 0);
+        // Plan mode runs only read-only steps, whatever the policy says (a step that changes
+        // something waits for the gate even when the policy lets it run unattended).
+        let read_only = s.flattened().into_iter().all(|x| match &x.kind {
+            StepKind::Action { risk, .. } => matches!(risk, Risk::ReadOnly),
+            _ => true,
+        });
         let run = Command::new("skillc_diag")
             .arg(Word::bare(f))
             .arg(Word::lit(s.id.value.clone()))
             .arg(Word::lit(o))
-            .arg(Word::var("1"));
+            .arg(Word::var("1"))
+            .arg(Word::bare(if read_only { "read_only" } else { "changes" }));
         let _ = writeln!(diag, "\t{run}");
     }
     let diag_plan = std::mem::take(&mut g.plan);
