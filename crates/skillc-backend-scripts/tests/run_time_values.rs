@@ -11,7 +11,8 @@
 //! `/ROOT/data/{param.name}` (a string value inside a path the skill names); `rm-flag` runs
 //! `/bin/rm {param.flag} /ROOT/data/keep`; `show` runs `/bin/ls {param.what}`; `perms` changes
 //! the mode and owner of `/ROOT/svc/app.conf` (`owner` only its owner), `perms-under` of `/ROOT/svc/sub/app.conf`;
-//! `aside` moves `/ROOT/svc/app.log` aside.
+//! `aside` moves `/ROOT/svc/app.log` aside; `probe-writes` has a diagnose step that changes
+//! something (`touch`, stated `reversible`, which the policy would let run unattended).
 
 mod common;
 
@@ -129,6 +130,20 @@ skills:
       - { id: mk, action: fs.mkdir, with: { path: /ROOT/svc/sub/cache, mode: "0700", owner: nobody } }
     verify: 'dir_exists(param("marker"))'
     on_failure: stop
+  probe-writes:
+    title: A diagnose step that changes something
+    severity: low
+    applies_to: { services: [edge] }
+    params:
+      marker: { type: path, default: /ROOT/data }
+    detect: 'dir_exists(param("marker"))'
+    diagnose:
+      - { id: touch, action: run, with: { argv: [/usr/bin/touch, /ROOT/data/touched], risk: reversible } }
+      - { id: look, action: run, with: { argv: [/bin/ls, /ROOT/data], risk: read_only } }
+    remediate:
+      - { id: say, action: notify, with: { message: done } }
+    verify: 'dir_exists(param("marker"))'
+    on_failure: stop
   aside:
     title: Move the service's log aside
     severity: low
@@ -181,10 +196,7 @@ fn shells() -> Vec<Vec<String>> {
     let mut shells = common::shells();
     if common::have_tool("zsh") {
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = std::env::temp_dir().join(format!(
-            "skillc-vals-zsh-{}-{n}",
-            std::process::id()
-        ));
+        let tmp = std::env::temp_dir().join(format!("skillc-vals-zsh-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&tmp).expect("mkdir");
         let sh = tmp.join("sh");
         let _ = std::fs::remove_file(&sh);
@@ -379,7 +391,11 @@ fn newlines_and_control_characters_in_values_are_refused() {
         ] {
             let why = refused(host, "show", "what", &value);
             assert!(why.contains("control character"), "{value:?}: {why}");
-            let dir = format!("{}/ok\n{}", data.display(), host.path().join("precious").display());
+            let dir = format!(
+                "{}/ok\n{}",
+                data.display(),
+                host.path().join("precious").display()
+            );
             let why = refused(host, "purge", "dir", &dir);
             assert!(why.contains("control character"), "{why}");
             assert!(precious.exists());
@@ -464,7 +480,10 @@ fn fs_chmod_and_chown_never_follow_a_symlink_the_service_user_planted() {
             precious.display(),
             conf.display()
         ));
-        assert_eq!(std::fs::symlink_metadata(&conf).expect("link").uid(), NOBODY);
+        assert_eq!(
+            std::fs::symlink_metadata(&conf).expect("link").uid(),
+            NOBODY
+        );
         let o = host.run(&script(host, "perms"), &["--json", "--apply"]);
         let j = json(&o);
         assert_eq!(mode_and_owner(precious), (0o644, 0, 0), "{}", text(&o));
@@ -477,7 +496,11 @@ fn fs_chmod_and_chown_never_follow_a_symlink_the_service_user_planted() {
         assert_eq!(j["steps"][0]["step"], "mode");
         let audit = host.validate_audit();
         let ends = events(&audit, "step_end");
-        assert_eq!(ends.len(), 1, "the chown step never ran after the refusal: {ends:#?}");
+        assert_eq!(
+            ends.len(),
+            1,
+            "the chown step never ran after the refusal: {ends:#?}"
+        );
         assert_eq!(ends[0]["step"], "mode");
         assert_eq!(ends[0]["status"], "failed", "{}", text(&o));
         // The chown step is refused the same way when it is the one that runs.
@@ -551,7 +574,8 @@ fn a_planted_symlink_on_the_way_to_a_path_is_never_followed() {
         let o = host.run(&script(host, "perms-under"), &["--apply"]);
         assert_eq!(mode_and_owner(&pconf), (0o644, 0, 0), "{}", text(&o));
         assert!(
-            String::from_utf8_lossy(&o.stderr).contains("on the way is a symbolic link owned by uid 65534"),
+            String::from_utf8_lossy(&o.stderr)
+                .contains("on the way is a symbolic link owned by uid 65534"),
             "{}",
             text(&o)
         );
@@ -599,7 +623,10 @@ fn move_aside_never_moves_into_a_directory_planted_at_its_destination() {
             .filter(|n| n.starts_with("app.log"))
             .collect();
         assert!(moved_in.is_empty(), "{moved_in:?}: {}", text(&o));
-        assert_eq!(std::fs::read_to_string(precious).expect("precious"), "precious");
+        assert_eq!(
+            std::fs::read_to_string(precious).expect("precious"),
+            "precious"
+        );
         // Moved aside under a name of its own (the planted one taken, `-<pid>` added).
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         assert!(!log.exists());
@@ -616,5 +643,41 @@ fn move_aside_never_moves_into_a_directory_planted_at_its_destination() {
         if !log.is_empty() {
             assert!(log.lines().any(|l| l.starts_with("mv -h -- ")), "{log}");
         }
+    });
+}
+
+// ---- plan mode -----------------------------------------------------------------------------------
+
+#[test]
+fn plan_mode_never_runs_a_diagnose_step_that_changes_something() {
+    each_shell(|host| {
+        let touched = host.path().join("data/touched");
+        let s = script(host, "probe-writes");
+        let o = host.run(&s, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(!touched.exists(), "plan mode ran it: {}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains("deferred  touch: changes something"),
+            "{}",
+            text(&o)
+        );
+        let audit = host.validate_audit();
+        assert!(
+            events(&audit, "step_start")
+                .iter()
+                .all(|r| r["step"] != "touch"),
+            "{audit:#?}"
+        );
+        // The read-only one ran in plan mode; with --apply the other runs after the gate.
+        assert!(
+            events(&audit, "step_start")
+                .iter()
+                .any(|r| r["step"] == "look"),
+            "{audit:#?}"
+        );
+        let o = host.run(&s, &["--apply"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(touched.exists(), "{}", text(&o));
     });
 }

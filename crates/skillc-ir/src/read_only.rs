@@ -97,7 +97,10 @@ pub const PROGRAMS: &[(&str, &str)] = &[
         "/usr/bin/plutil",
         "-lint, -p, -help; -extract and -convert only with -o - (else they rewrite the file)",
     ),
-    ("/usr/bin/xattr", "without -w, -d, -c (listing and -p print)"),
+    (
+        "/usr/bin/xattr",
+        "without -w, -d, -c (listing and -p print)",
+    ),
     (
         "/usr/bin/codesign",
         "with -v/--verify or -d/--display, without -s/--sign, -f/--force, --remove-signature",
@@ -118,10 +121,7 @@ pub const PROGRAMS: &[(&str, &str)] = &[
     ("/sbin/mount", "no arguments (lists the mounts)"),
     ("/usr/sbin/diskutil", "info, list, apfs list"),
     ("/usr/bin/sntp", "without -S / -s (step or slew the clock)"),
-    (
-        "/usr/sbin/systemsetup",
-        "-get… options only (no -set…)",
-    ),
+    ("/usr/sbin/systemsetup", "-get… options only (no -set…)"),
     ("/usr/bin/pmset", "-g …"),
     (
         "/usr/sbin/scutil",
@@ -165,7 +165,11 @@ pub fn prove(argv: &[ArgShape]) -> Result<(), String> {
                     Some("-u" | "-R") => {}
                     Some("-r") => i += 1,
                     Some(f) if f.starts_with('+') => {}
-                    _ => return why("with an operand or option other than -u, -R, -r, +FORMAT sets the clock or is not known"),
+                    _ => {
+                        return why(
+                            "with an operand or option other than -u, -R, -r, +FORMAT sets the clock or is not known",
+                        );
+                    }
                 }
                 i += 1;
             }
@@ -176,7 +180,9 @@ pub fn prove(argv: &[ArgShape]) -> Result<(), String> {
                 "print" | "print-disabled" | "print-cache" | "list" | "managername" | "managerpid"
                 | "manageruid" | "blame" | "version" | "error" | "hostinfo",
             ) => Ok(()),
-            _ => why("changes launchd state unless its subcommand is print, print-disabled, print-cache, list, managername, managerpid, manageruid, blame, version, error or hostinfo"),
+            _ => why(
+                "changes launchd state unless its subcommand is print, print-disabled, print-cache, list, managername, managerpid, manageruid, blame, version, error or hostinfo",
+            ),
         },
         "/usr/bin/plutil" => match sub {
             Some("-lint" | "-p" | "-help") => Ok(()),
@@ -235,7 +241,10 @@ pub fn prove(argv: &[ArgShape]) -> Result<(), String> {
         }
         "/usr/bin/security" => match sub {
             Some(
-                "show-keychain-info" | "find-certificate" | "find-identity" | "verify-cert"
+                "show-keychain-info"
+                | "find-certificate"
+                | "find-identity"
+                | "verify-cert"
                 | "dump-trust-settings",
             ) => Ok(()),
             Some("list-keychains" | "default-keychain" | "login-keychain") => {
@@ -318,7 +327,11 @@ pub fn prove(argv: &[ArgShape]) -> Result<(), String> {
                 "-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf",
                 "-fls",
             ];
-            match args.iter().filter_map(ArgShape::lit).find(|a| ACTS.contains(a)) {
+            match args
+                .iter()
+                .filter_map(ArgShape::lit)
+                .find(|a| ACTS.contains(a))
+            {
                 Some(a) => why(&format!("with {a} runs or changes something")),
                 None => Ok(()),
             }
@@ -411,12 +424,35 @@ mod tests {
             &["/bin/launchctl", "managername"],
             &["/usr/sbin/lsof", "-nP", "-iTCP:7400", "-sTCP:LISTEN"],
             &["/usr/bin/plutil", "-lint", "-s", "/x.plist"],
-            &["/usr/bin/plutil", "-extract", "ProgramArguments", "json", "-o", "-", "/x"],
+            &[
+                "/usr/bin/plutil",
+                "-extract",
+                "ProgramArguments",
+                "json",
+                "-o",
+                "-",
+                "/x",
+            ],
             &["/usr/bin/xattr", "-p", "com.apple.quarantine", "/x"],
             &["/usr/bin/codesign", "--verify", "--strict", "/x"],
             &["/usr/bin/codesign", "-dv", "--verbose=2", "/x"],
-            &["/usr/sbin/spctl", "--assess", "--type", "execute", "-vv", "/x"],
-            &["/usr/bin/openssl", "x509", "-checkend", "0", "-noout", "-in", "/c.pem"],
+            &[
+                "/usr/sbin/spctl",
+                "--assess",
+                "--type",
+                "execute",
+                "-vv",
+                "/x",
+            ],
+            &[
+                "/usr/bin/openssl",
+                "x509",
+                "-checkend",
+                "0",
+                "-noout",
+                "-in",
+                "/c.pem",
+            ],
             &["/sbin/route", "-n", "get", "default"],
             &["/sbin/mount"],
             &["/usr/sbin/diskutil", "info", "/Volumes/x"],
@@ -426,7 +462,14 @@ mod tests {
             &["/bin/date", "-u"],
             &["/bin/date", "-u", "+%Y"],
             &["/usr/bin/log", "show", "--last", "15m"],
-            &["/usr/bin/find", "/var/log", "-name", "*.log", "-mtime", "+1"],
+            &[
+                "/usr/bin/find",
+                "/var/log",
+                "-name",
+                "*.log",
+                "-mtime",
+                "+1",
+            ],
             &["/usr/bin/security", "show-keychain-info"],
             &["/usr/sbin/sysctl", "-n", "kern.boottime"],
             &["/usr/sbin/scutil", "--nwi"],
@@ -456,7 +499,15 @@ mod tests {
             &["/usr/bin/codesign", "/x"],
             &["/usr/sbin/spctl", "--add", "/x"],
             &["/usr/sbin/spctl", "--master-disable"],
-            &["/usr/bin/openssl", "x509", "-in", "/c", "-out", "/d", "-noout"],
+            &[
+                "/usr/bin/openssl",
+                "x509",
+                "-in",
+                "/c",
+                "-out",
+                "/d",
+                "-noout",
+            ],
             &["/usr/bin/openssl", "x509", "-in", "/c"],
             &["/usr/bin/openssl", "req", "-new"],
             &["/sbin/route", "add", "default", "10.0.0.1"],

@@ -246,9 +246,9 @@ fn expr_shape(skill: &Skill, e: &Expr) -> ArgShape {
 fn vouched(ir: &Ir, skill: &Skill, argv: &[ArgShape]) -> bool {
     let fam = ir.family(skill.family);
     ir.actions.iter().any(|a| {
-        let visible = a.family.is_some_and(|f| {
-            f == skill.family || fam.imports.iter().any(|i| i.value == f)
-        });
+        let visible = a
+            .family
+            .is_some_and(|f| f == skill.family || fam.imports.iter().any(|i| i.value == f));
         let ActionKind::Declared { argv: template } = &a.kind else {
             return false;
         };
