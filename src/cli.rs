@@ -44,6 +44,38 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// Print the page of a rule: what it checks, why, a bad and a good example.
     Explain(ExplainArgs),
+    /// Start a repository: a family (one service, one skill, a policy) that checks clean and
+    /// builds, with skillc.toml, the JSON Schema and a pre-commit configuration.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitArgs {
+    /// The repository directory; the family goes into DIR/NAME.
+    #[arg(default_value = ".")]
+    pub(crate) dir: PathBuf,
+    /// The family's name (default: DIR's name, lowercased).
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ManArgs {
+    /// Write `skillc.1` and `skillc-<command>.1` into this directory instead of printing
+    /// `skillc.1`.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -165,10 +197,12 @@ pub(crate) struct GraphArgs {
     /// Families to draw.
     #[arg(default_value = "skills")]
     pub(crate) paths: Vec<PathBuf>,
-    /// Graph format.
+    /// Graph format. `svg` and `html` also draw a graph with errors (the edges a finding is
+    /// about in red) and then exit 1; the others refuse it.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub(crate) format: GraphFormat,
-    /// Print the start order (one `family/service` per line, dependencies first) instead.
+    /// Print the start order instead: one service per line, `family/service<TAB>layer<TAB>scope`,
+    /// dependencies first.
     #[arg(long)]
     pub(crate) order: bool,
 }
@@ -178,6 +212,10 @@ pub(crate) enum GraphFormat {
     Dot,
     Mermaid,
     Json,
+    /// A picture laid out by skillc (no Graphviz): layer bands, scopes, edge kinds, findings in red.
+    Svg,
+    /// The SVG in a self-contained page with a legend and a filter by family.
+    Html,
 }
 
 #[derive(Debug, clap::Args)]

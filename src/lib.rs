@@ -8,9 +8,11 @@ mod cli;
 mod commands;
 pub mod config;
 pub mod exit;
+pub mod imports;
 pub mod pipeline;
 pub mod registry;
 mod rules;
+pub mod stdlib;
 pub mod suppress;
 
 pub use cli::Cli;

@@ -50,6 +50,8 @@ pub struct Checked {
     pub usage_errors: Vec<String>,
     pub timings: Timings,
     pub config: Config,
+    /// Imported families loaded from the repository or the standard library, and from where.
+    pub imported: Vec<crate::imports::Found>,
 }
 
 impl Checked {
@@ -135,7 +137,9 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
         Cache::Use => cache_dir().map(|dir| skillc_syntax::ParseCache::open(&dir, paths)),
         Cache::Off => None,
     };
-    let loaded = skillc_syntax::load_paths_cached(paths, cache.as_ref());
+    let mut loaded = skillc_syntax::load_paths_cached(paths, cache.as_ref());
+    let first_dependency_file = loaded.sources.len();
+    let imported = crate::imports::load_imports(paths, &mut loaded, cache.as_ref());
     if let Some(cache) = &cache {
         // A cache never fails a check: a cache that cannot be written is a slower next run.
         let _ = cache.save();
@@ -165,11 +169,18 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     timings.analyze = t.elapsed();
 
     let sources = loaded.sources;
-    let families = loaded.families.len();
+    let families = loaded.families.iter().filter(|f| !f.dependency).count();
     // The syntax trees are done with, and every command exits soon after: the OS reclaims them
     // faster than freeing every node one by one.
     std::mem::forget(loaded.families);
-    let (mut diagnostics, suppressed) = suppress::apply(&sources, diagnostics, &config, analyzed);
+    let (diagnostics, suppressed) = suppress::apply(
+        &sources,
+        diagnostics,
+        &config,
+        analyzed,
+        first_dependency_file,
+    );
+    let mut diagnostics = crate::imports::report_on_checked(diagnostics, first_dependency_file);
     // What the build may emit is decided on every remaining finding, before `only` narrows them.
     let ir = analysis.and_then(|a| a.certify(&diagnostics));
     if let Some(only) = options.only {
@@ -178,7 +189,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
         });
     }
     sort(&sources, &mut diagnostics);
-    let mut summary = summarize(&diagnostics, sources.len(), families);
+    let mut summary = summarize(&diagnostics, first_dependency_file, families);
     summary.suppressed = suppressed;
     let mut usage_errors = loaded.path_errors;
     usage_errors.extend(config_error);
@@ -190,6 +201,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
         usage_errors,
         timings,
         config,
+        imported,
     }
 }
 

@@ -6,7 +6,8 @@ use crate::rules::{SUPPRESSION_REASON, UNKNOWN_RULE, UNSUPPRESSIBLE_RULE, UNUSED
 use skillc_diagnostics::{Diagnostic, SourceMap, did_you_mean};
 use skillc_syntax::find_suppressions;
 
-/// Returns the findings that remain and how many were suppressed by comments.
+/// Returns the findings that remain and how many were suppressed by comments in the checked files
+/// (those before `first_dependency_file`; imported families' own suppressions are not counted).
 ///
 /// `analyzed` says whether every rule ran: when an error stopped the pipeline early, a
 /// suppression may be unused only because its rule never ran, so none is reported unused.
@@ -15,6 +16,7 @@ pub fn apply(
     diagnostics: Vec<Diagnostic>,
     config: &Config,
     analyzed: bool,
+    first_dependency_file: usize,
 ) -> (Vec<Diagnostic>, usize) {
     let mut kept: Vec<Diagnostic> = Vec::new();
     let suppressions = find_suppressions(sources);
@@ -86,7 +88,9 @@ pub fn apply(
         match hit {
             Some((i, j)) if registry::find(d.code).is_some_and(|r| r.configurable) => {
                 used[i][j] = true;
-                suppressed += 1;
+                if (suppressions[i].span.file.0 as usize) < first_dependency_file {
+                    suppressed += 1;
+                }
             }
             _ => kept.push(d),
         }

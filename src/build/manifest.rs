@@ -3,7 +3,9 @@
 use super::{OutputFile, Written};
 use sha2::{Digest, Sha256};
 use skillc_diagnostics::SourceMap;
+use skillc_ir::Ir;
 use std::fmt::Write as _;
+use std::path::Path;
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 
@@ -14,25 +16,40 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The manifest for `files` (in path order); `sources` are the inputs (hashed by path and content,
-/// in path order, so the hash does not depend on discovery order).
-pub fn manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
-    manifest_of(files, sources, false)
+/// The manifest for `files` (in path order). The inputs are every file of every family of `ir`,
+/// hashed by content and by `<family>/<path under the family>`, in that order: the hash depends
+/// neither on discovery order nor on where the checkout lives.
+pub fn manifest(files: &[Written], sources: &SourceMap, ir: &Ir) -> OutputFile {
+    manifest_of(files, &inputs(sources, ir), false)
 }
 
 /// [`manifest`] of a test build (`"test_build": true`).
-pub fn test_manifest(files: &[Written], sources: &SourceMap) -> OutputFile {
-    manifest_of(files, sources, true)
+pub fn test_manifest(files: &[Written], sources: &SourceMap, ir: &Ir) -> OutputFile {
+    manifest_of(files, &inputs(sources, ir), true)
 }
 
-fn manifest_of(files: &[Written], sources: &SourceMap, test_build: bool) -> OutputFile {
-    let mut inputs: Vec<(&str, &str)> = sources
-        .files()
-        .map(|(_, f)| (f.path.as_str(), &*f.text))
+fn inputs<'a>(sources: &'a SourceMap, ir: &Ir) -> Vec<(String, &'a str)> {
+    let mut inputs: Vec<(String, &str)> = ir
+        .families
+        .iter()
+        .flat_map(|fam| {
+            fam.files.iter().filter_map(|&id| {
+                let file = sources.get(id)?;
+                let path = Path::new(&file.path);
+                let rel = path.strip_prefix(&fam.root).unwrap_or(path);
+                let rel = rel.to_string_lossy();
+                Some((format!("{}/{rel}", fam.name.value), &*file.text))
+            })
+        })
         .collect();
     inputs.sort_unstable();
+    inputs.dedup();
+    inputs
+}
+
+fn manifest_of(files: &[Written], inputs: &[(String, &str)], test_build: bool) -> OutputFile {
     let mut h = Sha256::new();
-    for (path, text) in &inputs {
+    for (path, text) in inputs {
         h.update((path.len() as u64).to_le_bytes());
         h.update(path.as_bytes());
         h.update((text.len() as u64).to_le_bytes());

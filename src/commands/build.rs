@@ -34,9 +34,9 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
         &files,
         |written| {
             if args.test_build {
-                test_manifest(written, sources)
+                test_manifest(written, sources, ir)
             } else {
-                manifest(written, sources)
+                manifest(written, sources, ir)
             }
         },
         &crate::build::write_file,
@@ -51,7 +51,7 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
                 println!(
                     "skillc: wrote {} files for {} families to {}{}",
                     files.len() + 1,
-                    ir.families.len(),
+                    ir.families.iter().filter(|f| !f.dependency).count(),
                     args.out.display(),
                     if args.test_build {
                         " (a test build: never install it)"

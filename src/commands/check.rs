@@ -42,6 +42,9 @@ pub(crate) fn report(args: &CheckArgs, checked: &Checked) -> Option<u8> {
         }
         return Some(exit::USAGE);
     }
+    for found in checked.imported.iter().filter(|f| f.shadows_stdlib) {
+        eprintln!("skillc: note: {}", found.describe());
+    }
     let out = match args.format() {
         Format::Json => render_json(&checked.sources, &checked.diagnostics, &checked.summary),
         Format::Github => render_github(&checked.sources, &checked.diagnostics),

@@ -6,6 +6,8 @@ mod catalog;
 mod check;
 mod explain;
 mod graph;
+mod init;
+mod man;
 mod schema;
 
 use crate::cli::{Cli, Command};
@@ -20,5 +22,8 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Graph(args) => graph::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => man::completions(&args),
+        Command::Man(args) => man::run(&args),
     }
 }

@@ -210,3 +210,61 @@ fn only_a_test_build_honours_location_overrides() {
     );
     assert!(!state.exists());
 }
+
+/// `manifest.json` of the same sources is the same wherever the checkout lives and however the
+/// paths are spelt.
+#[test]
+fn the_manifest_does_not_depend_on_where_the_checkout_lives() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let copy = |to: &Path| {
+        for fam in [
+            "skills/foundation-core",
+            "skills/launchd-doctor",
+            "examples/quickstart",
+        ] {
+            let status = std::process::Command::new("cp")
+                .args(["-R"])
+                .arg(common::repo().join(fam))
+                .arg(to.join(fam))
+                .status()
+                .expect("cp");
+            assert!(status.success());
+        }
+    };
+    let a = work.path().join("a/repo");
+    let b = work.path().join("b/c/checkout");
+    for dir in [&a, &b] {
+        std::fs::create_dir_all(dir.join("skills")).expect("mkdir");
+        std::fs::create_dir_all(dir.join("examples")).expect("mkdir");
+        copy(dir);
+    }
+    let manifest = |args: &[&str], out: &str| {
+        let mut all = vec!["build"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", out]);
+        let run = common::skillc(&all, work.path());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let text =
+            std::fs::read_to_string(work.path().join(out).join("manifest.json")).expect("manifest");
+        serde_json::from_str::<serde_json::Value>(&text).expect("JSON")
+    };
+    let one = manifest(&["a/repo/skills", "a/repo/examples/quickstart"], "out-a");
+    let two = manifest(
+        &["./b/c/checkout/examples/quickstart", "b/c/checkout/skills/"],
+        "out-b",
+    );
+    assert_eq!(one["input_sha256"], two["input_sha256"]);
+    assert_eq!(one, two);
+    // And it does change with the content.
+    std::fs::write(
+        b.join("examples/quickstart/services.yaml"),
+        std::fs::read_to_string(b.join("examples/quickstart/services.yaml")).expect("read")
+            + "\n# changed\n",
+    )
+    .expect("write");
+    let three = manifest(
+        &["b/c/checkout/skills", "b/c/checkout/examples/quickstart"],
+        "out-c",
+    );
+    assert_ne!(one["input_sha256"], three["input_sha256"]);
+}

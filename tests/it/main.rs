@@ -15,5 +15,7 @@ mod determinism;
 mod formats;
 mod fuzz_regressions;
 mod graph_cli;
+mod imports_cli;
+mod init_cli;
 mod rule_pages;
 mod schema;

@@ -1,4 +1,5 @@
-//! The dependency graph of checked services: DOT, Mermaid, JSON, and the start order.
+//! The dependency graph of checked services: DOT, Mermaid, JSON, SVG, a self-contained HTML page,
+//! and the start order.
 //!
 //! Nodes are grouped by layer and shaped by scope (daemons are boxes, session agents rounded);
 //! hard dependencies (`requires`) are solid edges, soft ones (`wants`) dashed. Everything is sorted,
@@ -7,10 +8,12 @@
 mod dot;
 mod json;
 mod mermaid;
+mod svg;
 
 pub use dot::to_dot;
 pub use json::to_json;
 pub use mermaid::to_mermaid;
+pub use svg::{Findings, to_html, to_svg};
 
 use skillc_backend_support::{Edges, OrderSpec, Ties, dependency_order};
 use skillc_ir::{DependencyKind, Ir, ServiceId};

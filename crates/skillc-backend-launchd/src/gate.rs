@@ -43,10 +43,7 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
                     .arg(Word::bare(f))
                     .arg(Word::bare(wait_budget_secs(d).to_string()))
                     .arg(Word::bare(backoff_cap_secs(d).to_string()));
-                let or_exit = Cond::Or(vec![
-                    wait.into(),
-                    Command::new("exit").flag(&TEMPFAIL.to_string()).into(),
-                ]);
+                let or_exit = Cond::Or(vec![wait.into(), Command::new("skillc_give_up").into()]);
                 let _ = writeln!(waits, "{or_exit}");
             }
             Err(e) => {
@@ -74,7 +71,11 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     );
     let _ = writeln!(
         out,
-        "# starts the job again after ThrottleInterval. Exit {USAGE}: no program given."
+        "# starts the job again after ThrottleInterval if it keeps the job alive; a scheduled or"
+    );
+    let _ = writeln!(
+        out,
+        "# on-demand start is then missed until the next one. Exit {USAGE}: no program given."
     );
     let _ = writeln!(out, "set -u");
     out.push('\n');
@@ -99,6 +100,10 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     let _ = writeln!(out, "{}", Function::new("skillc_log", log));
     out.push_str(&compiler.definitions());
     out.push_str(WAIT_FN);
+    let _ = writeln!(
+        out,
+        "skillc_give_up() {{\n\tskillc_log 'giving up (exit {TEMPFAIL}): launchd starts the job again after ThrottleInterval only if it keeps the job alive; a scheduled or on-demand start is missed until the next one'\n\texit {TEMPFAIL}\n}}"
+    );
     out.push('\n');
     let _ = writeln!(
         out,

@@ -60,6 +60,9 @@ pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
     let mut files = Vec::new();
     for id in ir.service_ids() {
         let s = ir.service(id);
+        if ir.family(s.family).dependency {
+            continue;
+        }
         let family = &ir.family(s.family).name.value;
         if rules::xml_findings(s).is_empty() {
             let dir = match s.scope.value {
@@ -82,7 +85,7 @@ pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
     }
     for (i, fam) in ir.families.iter().enumerate() {
         let fid = skillc_ir::FamilyId(u32::try_from(i).unwrap_or(u32::MAX));
-        if !ir.services.iter().any(|s| s.family == fid) {
+        if fam.dependency || !ir.services.iter().any(|s| s.family == fid) {
             continue;
         }
         files.push(PlannedFile::new(

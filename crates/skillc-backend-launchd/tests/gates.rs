@@ -98,9 +98,19 @@ impl Gate {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().to_path_buf();
         std::fs::create_dir(root.join("bin")).expect("mkdir");
-        let nc = root.join("bin/nc");
-        std::fs::write(&nc, NC_SHIM).expect("write");
-        std::fs::set_permissions(&nc, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        // The shim, behind a wrapper that leaves `probed` once the gate has probed: a test can
+        // then make a listener appear once the first attempt is over, however slow the machine.
+        for (name, text) in [
+            ("bin/nc.real", NC_SHIM),
+            (
+                "bin/nc",
+                "#!/bin/sh\n\"$0.real\" \"$@\"\nrc=$?\n: > \"${0%/bin/nc}/probed\"\nexit \"$rc\"\n",
+            ),
+        ] {
+            let path = root.join(name);
+            std::fs::write(&path, text).expect("write");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
         let gate = root.join("gate.sh");
         std::fs::write(&gate, gate_script(&ir, service(&ir, "app"))).expect("write");
         Self {
@@ -160,8 +170,13 @@ fn gate_waits_for_a_listener_that_appears_late_then_execs_with_args_unchanged() 
         let port = free_port();
         let gate = Gate::new(&two_services(port, "8s", "[]"));
         let marker = gate.root.join("marker.json");
+        let probed = gate.root.join("probed");
         let listener = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(1500));
+            // Appears only once the gate's first probe has failed.
+            let start = Instant::now();
+            while !probed.exists() && start.elapsed() < Duration::from_secs(30) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let l = TcpListener::bind(("127.0.0.1", port)).expect("bind late");
             std::thread::sleep(Duration::from_secs(8));
             drop(l);
@@ -174,8 +189,8 @@ fn gate_waits_for_a_listener_that_appears_late_then_execs_with_args_unchanged() 
             out.status
         );
         assert!(
-            took >= Duration::from_millis(1400),
-            "{shell:?} did not wait: {took:?}"
+            took >= Duration::from_millis(900),
+            "{shell:?} did not wait for the next attempt: {took:?}"
         );
         assert!(
             stderr.contains("waiting for demo/db (org.example.db)"),
@@ -213,6 +228,11 @@ fn gate_gives_up_within_its_budget_with_exit_75() {
         );
         assert!(
             stderr.contains("not ready: demo/db (org.example.db)"),
+            "{stderr}"
+        );
+        // The job's stderr log says what the exit means for a job launchd does not keep alive.
+        assert!(
+            stderr.contains("giving up (exit 75)") && stderr.contains("missed until the next one"),
             "{stderr}"
         );
         assert!(!marker.exists(), "the program must not run");

@@ -69,6 +69,7 @@ pub fn check(ir: &Ir) -> Vec<Diagnostic> {
 pub(crate) fn skill_runs(ir: &Ir) -> Vec<(SkillId, ServiceId)> {
     ir.skill_ids()
         .flat_map(|k| ir.skill(k).targets.iter().map(move |&t| (k, t)))
+        .filter(|&(_, t)| !ir.family(ir.service(t).family).dependency)
         .collect()
 }
 
@@ -130,7 +131,7 @@ pub fn plan_with(ir: &CheckedIr, options: Options) -> Vec<PlannedFile<'_>> {
         .collect();
     for (i, fam) in ir.families.iter().enumerate() {
         let fid = skillc_ir::FamilyId(u32::try_from(i).unwrap_or(u32::MAX));
-        if !ir.services.iter().any(|s| s.family == fid) {
+        if fam.dependency || !ir.services.iter().any(|s| s.family == fid) {
             continue;
         }
         files.push(PlannedFile::new(

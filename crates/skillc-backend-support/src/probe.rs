@@ -9,6 +9,8 @@
 //! |---|---|
 //! | `tcp("h:p")` | `nc -z -G <timeout> -- h p` (macOS `nc`: `-z` scan only, `-G` connect timeout in s) |
 //! | `http(url)` | `curl -s -o /dev/null -w '%{http_code}' --max-time <timeout> --url url`, 0 when unreachable |
+//! | `http_ca(url, ca)` | the same with `--cacert ca` (that CA file instead of the default bundle) |
+//! | `http_mtls(url, ca, cert, key)` | the same with `--cert cert --key key` as well |
 //! | `file_exists(p)` | `[ -e p ] && [ ! -d p ]` (sockets and FIFOs count as files) |
 //! | `dir_exists(p)` | `[ -d p ]` |
 //! | `exec(argv...)` | the command, output discarded, killed (TERM) after the probe timeout |
@@ -414,11 +416,29 @@ impl<'a> ProbeCompiler<'a> {
     fn int_word(&mut self, e: &Expr, cx: Cx<'_>) -> Result<String, ProbeError> {
         match &e.kind {
             ExprKind::Call(call) => match call.func {
-                Func::Http => {
+                Func::Http | Func::HttpCa | Func::HttpMtls => {
                     let url = Self::str_arg(call.args.first(), e.span, cx)?;
+                    // CA, certificate and key files: absolute paths, never a silent `-k`.
+                    let mut files = String::new();
+                    for arg in call.args.iter().skip(1) {
+                        let w = Self::str_arg(Some(arg), e.span, cx)?;
+                        if let Word::Lit(path) = &w
+                            && !path.starts_with('/')
+                        {
+                            return Err(ProbeError::new(
+                                arg.span,
+                                format!(
+                                    "`{}` takes absolute paths to its PEM files",
+                                    call.func.name()
+                                ),
+                            ));
+                        }
+                        files.push(' ');
+                        files.push_str(&w.render());
+                    }
                     self.helpers.insert(Helper::Http);
                     Ok(format!(
-                        "\"$(skillc_http {} {})\"",
+                        "\"$(skillc_http {} {}{files})\"",
                         url.render(),
                         cx.timeout
                     ))
@@ -596,7 +616,12 @@ impl<'a> ProbeCompiler<'a> {
                     path.render()
                 ))
             }
-            Func::Http | Func::LastExit | Func::Runs | Func::FreeSpace => Err(ProbeError::new(
+            Func::Http
+            | Func::HttpCa
+            | Func::HttpMtls
+            | Func::LastExit
+            | Func::Runs
+            | Func::FreeSpace => Err(ProbeError::new(
                 e.span,
                 format!(
                     "`{}` is an integer; compare it, e.g. `== 200`",
@@ -859,9 +884,16 @@ skillc_disabled() {
 "#
         }
         Helper::Http => {
-            r#"# skillc_http URL SECONDS: the HTTP status of a GET, 0 when unreachable.
+            r#"# skillc_http URL SECONDS [CA_FILE [CERT_FILE KEY_FILE]]: the HTTP status of a GET, 0 when
+# unreachable; with CA_FILE, the server's certificate is verified against that PEM bundle instead
+# of the default one; with CERT_FILE and KEY_FILE a client certificate is presented. TLS is always
+# verified (never -k).
 skillc_http() {
-	skillc_v=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$2" --url "$1" 2>/dev/null) || skillc_v=0
+	case $# in
+	2) skillc_v=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$2" --url "$1" 2>/dev/null) || skillc_v=0 ;;
+	3) skillc_v=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$2" --cacert "$3" --url "$1" 2>/dev/null) || skillc_v=0 ;;
+	*) skillc_v=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$2" --cacert "$3" --cert "$4" --key "$5" --url "$1" 2>/dev/null) || skillc_v=0 ;;
+	esac
 	case $skillc_v in
 		'' | *[!0-9]*) skillc_v=0 ;;
 	esac

@@ -418,6 +418,8 @@ fn uncompilable_probes_are_errors() {
         "tcp(\":80\")",
         "port_free(0)",
         "log_contains(\"/x\", \"\")",
+        "http_ca(\"https://x/\", \"ca.pem\") == 200",
+        "http_mtls(\"https://x/\", \"/ca.pem\", \"client.pem\", \"/k\") == 200",
     ] {
         let (ir, id) = fx.lower(bad);
         let mut c = ProbeCompiler::new(&ir);
@@ -495,4 +497,164 @@ fn quote_round_trips_through_every_shell() {
         assert_eq!(got, want, "{shell:?}");
     }
     assert!(!Path::new("/tmp/skillc-pwned").exists());
+}
+
+/// `http_ca` and `http_mtls` against a real TLS server (`openssl s_server`) with a private CA:
+/// plain `http()` cannot trust it, `http_ca` with the right CA does, with another CA it does
+/// not; a server demanding a client certificate answers only `http_mtls`.
+#[test]
+fn https_probes_with_a_private_ca_and_a_client_certificate() {
+    let have = |t: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {t}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !have("openssl") || !have("curl") {
+        assert!(
+            std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "openssl and curl are required"
+        );
+        eprintln!("notice: openssl or curl missing; https probes not run");
+        return;
+    }
+    let env = Env::new();
+    let d = env.path();
+    let ssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(d.join("ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").expect("ext");
+    for ca in ["ca", "other"] {
+        ssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            &format!("/CN=skillc test {ca}"),
+            "-keyout",
+            &format!("{ca}.key"),
+            "-out",
+            &format!("{ca}.pem"),
+        ]);
+    }
+    for (name, cn) in [("server", "localhost"), ("client", "probe")] {
+        ssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            &format!("/CN={cn}"),
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+        ]);
+        ssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+            "-out",
+            &format!("{name}.pem"),
+        ]);
+    }
+    let serve = |extra: &[&str]| {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let child = Command::new("openssl")
+            .args([
+                "s_server",
+                "-quiet",
+                "-www",
+                "-accept",
+                &port.to_string(),
+                "-cert",
+                "server.pem",
+                "-key",
+                "server.key",
+            ])
+            .args(extra)
+            .current_dir(d)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("s_server");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        (port, child)
+    };
+    let p = |f: &str| d.join(f).display().to_string();
+    let fx = fx();
+    let (port, mut server) = serve(&[]);
+    let url = format!("https://localhost:{port}/");
+    assert!(
+        !env.eval(&format!("http(\"{url}\") == 200"), &fx),
+        "a private CA is not trusted by default"
+    );
+    assert!(env.eval(&format!("http(\"{url}\") == 0"), &fx));
+    assert!(env.eval(
+        &format!("http_ca(\"{url}\", \"{}\") == 200", p("ca.pem")),
+        &fx
+    ));
+    assert!(
+        env.eval(
+            &format!("http_ca(\"{url}\", \"{}\") == 0", p("other.pem")),
+            &fx
+        ),
+        "another CA"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let (port, mut server) = serve(&["-Verify", "1", "-CAfile", "ca.pem"]);
+    let url = format!("https://localhost:{port}/");
+    assert!(
+        env.eval(
+            &format!("http_ca(\"{url}\", \"{}\") != 200", p("ca.pem")),
+            &fx
+        ),
+        "no client certificate, no answer"
+    );
+    assert!(env.eval(
+        &format!(
+            "http_mtls(\"{url}\", \"{}\", \"{}\", \"{}\") == 200",
+            p("ca.pem"),
+            p("client.pem"),
+            p("client.key")
+        ),
+        &fx
+    ));
+    let _ = server.kill();
+    let _ = server.wait();
 }

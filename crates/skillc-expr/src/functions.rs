@@ -118,6 +118,23 @@ pub const FUNCTIONS: &[Function] = &[
         "HTTP status of a GET (0 when unreachable).",
     ),
     f(
+        "http_ca",
+        &[p("url", Type::String), p("ca_file", Type::String)],
+        Type::Int,
+        "HTTP status of a GET over TLS verified against the CA certificates (PEM) in `ca_file` only (0 when unreachable or untrusted).",
+    ),
+    f(
+        "http_mtls",
+        &[
+            p("url", Type::String),
+            p("ca_file", Type::String),
+            p("cert_file", Type::String),
+            p("key_file", Type::String),
+        ],
+        Type::Int,
+        "`http_ca`, presenting the client certificate `cert_file` with its key `key_file` (PEM).",
+    ),
+    f(
         "file_exists",
         &[p("path", Type::String)],
         Type::Bool,

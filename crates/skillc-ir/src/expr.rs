@@ -73,6 +73,10 @@ pub struct Call {
 pub enum Func {
     Tcp,
     Http,
+    /// `http_ca(url, ca_file)`: trusting only the CA certificates in `ca_file`.
+    HttpCa,
+    /// `http_mtls(url, ca_file, cert_file, key_file)`: also presenting a client certificate.
+    HttpMtls,
     FileExists,
     DirExists,
     Exec,
@@ -98,6 +102,8 @@ impl Func {
         Some(match name {
             "tcp" => Func::Tcp,
             "http" => Func::Http,
+            "http_ca" => Func::HttpCa,
+            "http_mtls" => Func::HttpMtls,
             "file_exists" => Func::FileExists,
             "dir_exists" => Func::DirExists,
             "exec" => Func::Exec,
@@ -120,6 +126,8 @@ impl Func {
         match self {
             Func::Tcp => "tcp",
             Func::Http => "http",
+            Func::HttpCa => "http_ca",
+            Func::HttpMtls => "http_mtls",
             Func::FileExists => "file_exists",
             Func::DirExists => "dir_exists",
             Func::Exec => "exec",

@@ -12,6 +12,9 @@ pub struct FamilyDir {
     pub files: Vec<PathBuf>,
     /// Entries that could not be read while walking (path, reason).
     pub unreadable: Vec<(PathBuf, String)>,
+    /// The files' texts when the family is built into skillc (the standard library), in the
+    /// order of `files`; `None` for a family read from disk.
+    pub embedded: Option<Vec<&'static str>>,
 }
 
 /// The families found under `paths`, sorted by root, each once. A path that is a file selects the
@@ -196,6 +199,7 @@ fn collect_family(root: PathBuf) -> FamilyDir {
         root,
         files,
         unreadable,
+        embedded: None,
     }
 }
 

@@ -16,7 +16,9 @@ mod yaml;
 
 pub use cache::ParseCache;
 pub use discover::{FamilyDir, discover};
-pub use load::{Loaded, LoadedFamily, MAX_FILE_BYTES, ParsedFile, load_paths, load_paths_cached};
+pub use load::{
+    Loaded, LoadedFamily, MAX_FILE_BYTES, ParsedFile, load_dirs, load_paths, load_paths_cached,
+};
 pub use schema::{json_schema, json_schema_string};
 pub use sp::Sp;
 pub use suppress::{Suppression, find_suppressions};

@@ -27,6 +27,9 @@ pub struct LoadedFamily {
     pub files: Vec<ParsedFile>,
     /// Files that did not parse (their diagnostics are in [`Loaded::diagnostics`]).
     pub broken_files: usize,
+    /// Loaded only because a checked family imports it (from the repository or skillc's standard
+    /// library): its services are not built and its findings are not reported.
+    pub dependency: bool,
 }
 
 /// Everything read in one run.
@@ -53,13 +56,32 @@ pub fn load_paths_cached(paths: &[PathBuf], cache: Option<&ParseCache>) -> Loade
         path_errors,
         ..Loaded::default()
     };
+    load_dirs(&mut loaded, &dirs, cache, false);
+    loaded
+}
+
+/// Reads and parses the families `dirs` into `loaded`, after those it already holds; `dependency`
+/// marks them as loaded only for a checked family's imports.
+pub fn load_dirs(
+    loaded: &mut Loaded,
+    dirs: &[FamilyDir],
+    cache: Option<&ParseCache>,
+    dependency: bool,
+) {
     let read: Vec<Vec<(FileId, bool)>> = dirs
         .iter()
-        .map(|dir| {
-            dir.files
+        .map(|dir| match &dir.embedded {
+            Some(texts) => dir
+                .files
+                .iter()
+                .zip(texts)
+                .map(|(path, text)| (loaded.sources.add(display(path), *text), true))
+                .collect(),
+            None => dir
+                .files
                 .iter()
                 .map(|path| read_source(path, &mut loaded.sources, &mut loaded.diagnostics))
-                .collect()
+                .collect(),
         })
         .collect();
     let wanted: Vec<FileId> = read
@@ -70,16 +92,16 @@ pub fn load_paths_cached(paths: &[PathBuf], cache: Option<&ParseCache>) -> Loade
         .collect();
     let mut parsed = parse_all(&loaded.sources, &wanted, cache);
     for (dir, files) in dirs.iter().zip(read) {
-        let fam = assemble_family(
+        let mut fam = assemble_family(
             dir,
             &files,
             &mut parsed,
             &mut loaded.sources,
             &mut loaded.diagnostics,
         );
+        fam.dependency = dependency;
         loaded.families.push(fam);
     }
-    loaded
 }
 
 type Parsed = Result<Document, Box<Diagnostic>>;
@@ -215,6 +237,7 @@ fn assemble_family(
         decl: None,
         files: Vec::new(),
         broken_files: 0,
+        dependency: false,
     };
     for (i, &(id, readable)) in files.iter().enumerate() {
         let is_family_yaml = i == 0;

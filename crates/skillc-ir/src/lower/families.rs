@@ -59,6 +59,7 @@ pub(crate) fn lower_families<'l>(cx: &mut Cx<'_>, loaded: &'l Loaded) -> Vec<Fam
             family_file: file,
             files: lf.files.iter().map(|f| f.file).collect(),
             policy: None,
+            dependency: lf.dependency,
         });
         if lf.broken_files > 0 {
             cx.incomplete.insert(id);

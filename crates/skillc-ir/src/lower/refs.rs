@@ -23,6 +23,20 @@ impl Cx<'_> {
                 && self.ir.family(to).imports.iter().any(|i| i.value == from)
     }
 
+    /// The service `text` names wherever it is declared, imports aside (for a message about a
+    /// dependency on an unimported family), and whether `from` may see it.
+    pub(crate) fn peek_service(&self, from: FamilyId, text: &str) -> Option<(ServiceId, bool)> {
+        let sid = if let Some(bus) = text.strip_prefix("bus:") {
+            *self.service_by_bus.get(&bus.to_lowercase())?
+        } else {
+            let (fam, id) = text.split_once('/')?;
+            let fid = *self.family_by_name.get(fam)?;
+            *self.service_by_name.get(&(fid, id.to_owned()))?
+        };
+        let owner = *self.service_family.get(sid.index())?;
+        Some((sid, self.may_reach(from, owner, Reach::Imports)))
+    }
+
     fn unresolved(&mut self, message: String, span: Span, label: &str, help: Option<String>) {
         let mut d = rules::UNRESOLVED_REFERENCE.finding(message).at(span, label);
         if let Some(h) = help {

@@ -20,8 +20,13 @@ const DEFAULT_PROBE_RETRIES: u32 = 30;
 pub(crate) fn lower_services(cx: &mut Cx<'_>, decls: &Decls<'_>) {
     // A service is large: growing the vector by doubling would copy 10,000 of them again and again.
     cx.ir.services.reserve_exact(decls.services.len());
+    let layers: Vec<ast::Layer> = decls
+        .services
+        .iter()
+        .map(|i| i.body.value.layer.value)
+        .collect();
     for item in &decls.services {
-        let service = lower_service(cx, item);
+        let service = lower_service(cx, item, &layers);
         cx.ir.services.push(service);
     }
 }
@@ -30,7 +35,7 @@ fn spanned_str(file: FileId, s: &Sp<String>) -> Spanned<String> {
     Spanned::new(s.value.clone(), s.span(file))
 }
 
-fn lower_service(cx: &mut Cx<'_>, item: &Item<'_, ast::Service>) -> Service {
+fn lower_service(cx: &mut Cx<'_>, item: &Item<'_, ast::Service>, layers: &[ast::Layer]) -> Service {
     let (file, fam, s) = (item.file, item.family, &item.body.value);
     let key_span = item.key.span(file);
     let id = item.key.value.0.clone();
@@ -54,12 +59,18 @@ fn lower_service(cx: &mut Cx<'_>, item: &Item<'_, ast::Service>) -> Service {
     };
     let requires = dependencies(
         cx,
-        fam,
+        (fam, s.layer.value, layers),
         file,
         s.requires.as_deref(),
         DependencyKind::Requires,
     );
-    let wants = dependencies(cx, fam, file, s.wants.as_deref(), DependencyKind::Wants);
+    let wants = dependencies(
+        cx,
+        (fam, s.layer.value, layers),
+        file,
+        s.wants.as_deref(),
+        DependencyKind::Wants,
+    );
     let readiness = s.readiness.as_ref().map(|r| {
         let probe = cx.expr(fam, file, &r.probe, &Env { params: None });
         let dur = |cx: &mut Cx<'_>, d: &Option<Sp<ast::DurationText>>, default: Duration| {
@@ -109,9 +120,12 @@ fn lower_service(cx: &mut Cx<'_>, item: &Item<'_, ast::Service>) -> Service {
     }
 }
 
+/// The service a dependency is written in: its family, its layer, and every service's layer.
+type From<'a> = (crate::model::FamilyId, ast::Layer, &'a [ast::Layer]);
+
 fn dependencies(
     cx: &mut Cx<'_>,
-    fam: crate::model::FamilyId,
+    (fam, layer, layers): From<'_>,
     file: FileId,
     refs: Option<&[Sp<Reference>]>,
     kind: DependencyKind,
@@ -119,6 +133,34 @@ fn dependencies(
     let mut out = Vec::new();
     for r in refs.unwrap_or_default() {
         let span = r.span(file);
+        if let Some((target, false)) = cx.peek_service(fam, r.value.as_str())
+            && let Some(&to) = layers.get(target.index())
+            && to > layer
+        {
+            // Importing the family would only trade this error for a layer-violation: say both.
+            let (from_name, to_fam) = (
+                cx.ir.family(fam).name.value.clone(),
+                cx.ir
+                    .family(cx.service_family[target.index()])
+                    .name
+                    .value
+                    .clone(),
+            );
+            cx.emit(
+                rules::UNRESOLVED_REFERENCE
+                    .finding(format!(
+                        "family `{to_fam}` is not imported by `{from_name}`, and `{}` is {}, above this {} service",
+                        r.value.as_str(),
+                        to.as_str(),
+                        layer.as_str()
+                    ))
+                    .at(span, "not visible from here, and a higher layer")
+                    .with_help(format!(
+                        "importing `{to_fam}` would not be enough: a service depends only on its own layer or below (layer-violation); remove the dependency, or move one of the two services to another layer"
+                    )),
+            );
+            continue;
+        }
         if let Some(target) = cx.resolve_service(fam, r.value.as_str(), span, Reach::Imports) {
             out.push(Dependency {
                 target,

@@ -118,4 +118,7 @@ pub struct Family {
     pub family_file: FileId,
     pub files: Vec<FileId>,
     pub policy: Option<PolicyId>,
+    /// Loaded only because a checked family imports it: its skills apply to the checked families'
+    /// services, but its own services, install scripts and doctor are not built.
+    pub dependency: bool,
 }
