@@ -363,10 +363,10 @@ fn forbid(program: &str, args: &[ArgShape], short: &[&str], long: &[&str]) -> Re
         if long.contains(&name) {
             return Err(format!("`{program}` with {name} changes something"));
         }
-        if !o.starts_with("--") {
-            if let Some(l) = short.iter().find(|l| o[1..].contains(**l)) {
-                return Err(format!("`{program}` with -{l} changes something"));
-            }
+        if !o.starts_with("--")
+            && let Some(l) = short.iter().find(|l| o[1..].contains(**l))
+        {
+            return Err(format!("`{program}` with -{l} changes something"));
         }
     }
     Ok(())
