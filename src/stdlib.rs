@@ -46,6 +46,7 @@ pub const FAMILIES: &[StdFamily] = &[
         name: "launchd-doctor",
         files: files!("launchd-doctor":
             "family.yaml",
+            "actions.yaml",
             "policy.yaml",
             "skills/argv-single-string.yaml",
             "skills/bootstrap-io-error.yaml",

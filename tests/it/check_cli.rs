@@ -326,9 +326,11 @@ fn a_file_that_does_not_parse_causes_no_echo_errors() {
 
 #[test]
 fn literal_braces_pass_and_nul_is_refused_in_command_arguments() {
+    // The step states `reversible`: `find -exec` is not provably read-only (unproven-read-only),
+    // and a diagnose step that changes something is deferred past the gate.
     let fam = |argv: &str| {
         format!(
-            "family: {{ name: demo, version: 1.0.0, description: D., label_prefix: org.example }}\nservices:\n  web: {{ description: W., layer: L3, scope: session, capabilities: [serve_api], run: {{ program: /usr/local/bin/web, working_dir: /tmp/w }}, readiness: {{ probe: 'tcp(\"127.0.0.1:9000\")' }} }}\nskills:\n  clean:\n    title: T\n    severity: low\n    applies_to: {{ services: [web] }}\n    detect: '!ready(service)'\n    diagnose: [{{ id: look, action: run, with: {{ argv: {argv}, risk: read_only }} }}]\n    remediate: [{{ id: kick, action: launchctl.kickstart, with: {{ target: service }} }}]\npolicy: {{ rules: [{{ match: {{}}, outcome: confirm }}] }}\n"
+            "family: {{ name: demo, version: 1.0.0, description: D., label_prefix: org.example }}\nservices:\n  web: {{ description: W., layer: L3, scope: session, capabilities: [serve_api], run: {{ program: /usr/local/bin/web, working_dir: /tmp/w }}, readiness: {{ probe: 'tcp(\"127.0.0.1:9000\")' }} }}\nskills:\n  clean:\n    title: T\n    severity: low\n    applies_to: {{ services: [web] }}\n    detect: '!ready(service)'\n    diagnose: [{{ id: look, action: run, with: {{ argv: {argv}, risk: reversible }} }}]\n    remediate: [{{ id: kick, action: launchctl.kickstart, with: {{ target: service }} }}]\npolicy: {{ rules: [{{ match: {{}}, outcome: confirm }}] }}\n"
         )
     };
     let ok = fam(r#"[/usr/bin/find, "{service.working_dir}", -exec, /bin/ls, "{}", ";", "{.a}"]"#);

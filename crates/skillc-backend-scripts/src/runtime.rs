@@ -4,8 +4,9 @@
 
 /// The fixed part of every remediation script, one file per concern: output, the audit record
 /// and the end of a run, safe locations, the invoker and runners, process lifetimes (timeouts),
-/// steps, policy outcomes, the lock, approvals and the gate, options, `skillc_diag`, and the
-/// hand-over of `on_failure: next`.
+/// steps, file actions that never follow planted symbolic links, policy outcomes, the lock,
+/// approvals and the gate, run-time value checks, options, `skillc_diag`, and the hand-over of
+/// `on_failure: next`.
 pub(crate) const RUNTIME: &str = concat!(
     include_str!("sh/output.sh"),
     "# skillc_json_str TEXT: TEXT as a JSON string (escapes \\, \", control characters).\n",
@@ -14,9 +15,11 @@ pub(crate) const RUNTIME: &str = concat!(
     include_str!("sh/trust.sh"),
     include_str!("sh/process.sh"),
     include_str!("sh/steps.sh"),
+    include_str!("sh/fs.sh"),
     include_str!("sh/policy.sh"),
     include_str!("sh/lock.sh"),
     include_str!("sh/approval.sh"),
+    include_str!("sh/values.sh"),
     include_str!("sh/options.sh"),
     include_str!("sh/diagnose.sh"),
     include_str!("sh/next.sh"),

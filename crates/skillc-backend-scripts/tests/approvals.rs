@@ -401,22 +401,26 @@ fn a_token_for_another_plan_target_or_skill_is_refused() {
 }
 
 #[test]
-fn run_time_values_with_newlines_no_longer_collide() {
+fn run_time_values_that_would_end_their_field_early_never_collide() {
     each_shell(|host, alice, bob| {
         broken(host, "svc");
         let s = script(host, "reset", "svc");
-        // Under the old `printf '%s\n' name=value` framing both were the lines a=1, b=2, b=3.
-        let first = ["--param", "a=1\nb=2", "--param", "b=3"];
-        let second = ["--param", "a=1", "--param", "b=2\nb=3"];
+        // Under the old `printf '%s\n' name=value` framing these were the lines a=1, b=2, b=3;
+        // newlines are now refused outright (65, see tests/run_time_values.rs).
+        let o = host.run(&s, &["--param", "a=1\nb=2", "--param", "b=3"]);
+        assert_eq!(o.status.code(), Some(65), "{}", text(&o));
+        // Unescaped JSON framing would make both `"a":"1","b":"2","b":"3"`.
+        let first = ["--param", r#"a=1","b":"2"#, "--param", "b=3"];
+        let second = ["--param", "a=1", "--param", r#"b=2","b":"3"#];
         let p1 = plan(host, &s, &first);
         let p2 = plan(host, &s, &second);
         assert_ne!(hash(&p1), hash(&p2));
         // What is approved is shown: the values are in --json and in the plan text.
-        assert_eq!(p1["params"]["a"], "1\nb=2");
-        assert_eq!(p2["params"]["b"], "2\nb=3");
+        assert_eq!(p1["params"]["a"], r#"1","b":"2"#);
+        assert_eq!(p2["params"]["b"], r#"2","b":"3"#);
         let o = host.run(&s, &first);
         assert!(
-            String::from_utf8_lossy(&o.stdout).contains("  a = \"1\\nb=2\""),
+            String::from_utf8_lossy(&o.stdout).contains(r#"  a = "1\",\"b\":\"2""#),
             "{}",
             text(&o)
         );
@@ -438,7 +442,7 @@ fn run_time_values_with_newlines_no_longer_collide() {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         assert_eq!(
             std::fs::read_to_string(host.path().join("svc/done")).expect("done"),
-            "1\nb=2|3"
+            r#"1","b":"2|3"#
         );
     });
 }

@@ -9,6 +9,7 @@ pub mod duration;
 pub mod expr;
 mod lower;
 pub mod model;
+pub mod read_only;
 pub mod rules;
 
 pub use builtins::Builtin;

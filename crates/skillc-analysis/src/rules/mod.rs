@@ -20,6 +20,7 @@ mod self_dependency;
 mod service_field_unset;
 mod unbounded_loop;
 mod uncovered_service;
+mod unproven_read_only;
 mod unreachable_skill;
 mod unverified_remediation;
 
@@ -81,6 +82,10 @@ pub(crate) const ALL: &[Rule] = &[
     Check::new(
         &diagnose_not_read_only::DIAGNOSE_NOT_READ_ONLY,
         diagnose_not_read_only::check,
+    ),
+    Check::new(
+        &unproven_read_only::UNPROVEN_READ_ONLY,
+        unproven_read_only::check,
     ),
     Check::new(&raw_shell::RAW_SHELL, raw_shell::check),
     Check::new(

@@ -9,7 +9,7 @@ use super::steps::Gen;
 use crate::policy::{self, Decision};
 use crate::resolve::{ceil_secs, expand};
 use skillc_backend_support::{Literal, ParamValue as PVal};
-use skillc_ir::{ActionKind, Arg, ArgValue, Outcome, Risk, Step, Target};
+use skillc_ir::{ActionKind, Arg, ArgType, ArgValue, Outcome, Risk, Step, Target};
 use skillc_sh::{Assign, Command, Cond, Function, Word, comment_text};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -101,6 +101,22 @@ impl Gen<'_, '_> {
                 }
             }
         };
+
+        // A path argument built from run-time values is checked before anything runs: it
+        // must stay absolute, with no `.` or `..` component (skillc_check_path).
+        for p in &action.params {
+            if p.ty != ArgType::Path {
+                continue;
+            }
+            let w = self.word(arg(args, &p.name).or(p.default.as_ref()));
+            if w.literal().is_none() {
+                let check = Command::new("skillc_check_path")
+                    .arg(Word::lit(s.id.value.clone()))
+                    .arg(Word::lit(p.name.clone()))
+                    .arg(w);
+                let _ = writeln!(self.checks, "{check}");
+            }
+        }
 
         let when = match &s.when {
             Some(w) => Cond::Compiled(self.cond(w)),

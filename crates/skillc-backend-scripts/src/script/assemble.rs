@@ -13,7 +13,7 @@ use crate::{AUDIT_LOG, STATE_DIR};
 use sha2::{Digest, Sha256};
 use skillc_backend_support::exit::SOFTWARE as EXIT_INTERNAL;
 use skillc_backend_support::{Domain, ParamValue, ProbeCompiler, ProbeError};
-use skillc_ir::{Ir, OnFailure, ServiceId, SkillId};
+use skillc_ir::{Ir, OnFailure, Risk, ServiceId, SkillId, StepKind};
 use skillc_sh::{Assign, Command, Cond, Dq, Redirect, Word, comment_text};
 use std::fmt::Write as _;
 
@@ -52,6 +52,7 @@ pub(super) fn generate(
         plan: String::new(),
         gates: String::new(),
         facts: String::new(),
+        checks: String::new(),
         step_id: String::new(),
         errors: Vec::new(),
     };
@@ -63,11 +64,18 @@ pub(super) fn generate(
     for s in &skill.diagnose {
         let o = strictest(ir, skill, target, std::slice::from_ref(s));
         let f = g.step(s, false, true, 0);
+        // Plan mode runs only read-only steps, whatever the policy says (a step that changes
+        // something waits for the gate even when the policy lets it run unattended).
+        let read_only = s.flattened().into_iter().all(|x| match &x.kind {
+            StepKind::Action { risk, .. } => matches!(risk, Risk::ReadOnly),
+            _ => true,
+        });
         let run = Command::new("skillc_diag")
             .arg(Word::bare(f))
             .arg(Word::lit(s.id.value.clone()))
             .arg(Word::lit(o))
-            .arg(Word::var("1"));
+            .arg(Word::var("1"))
+            .arg(Word::bare(if read_only { "read_only" } else { "changes" }));
         let _ = writeln!(diag, "\t{run}");
     }
     let diag_plan = std::mem::take(&mut g.plan);
@@ -244,7 +252,7 @@ pub(super) fn generate(
         "SKILLC_NL='\n'\n\
          SKILLC_MODE=plan\nSKILLC_JSON=0\nSKILLC_DETECT_ONLY=0\nSKILLC_WAIT=0\nSKILLC_TOKENS=''\nSKILLC_CLIENT=''\nSKILLC_CONFIRMED=''\n\
          SKILLC_REQUIRE_ENV=${SKILLC_REQUIRE:-}\nSKILLC_REQUIRE=auto\nSKILLC_LOCKED=0\nSKILLC_TMP=''\nSKILLC_AUDIT_OK=0\nSKILLC_DETECTED=null\n\
-         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_DEADLINE=0\nSKILLC_STEP_PID=''\nSKILLC_STEP_PG=''\nSKILLC_STEP_WD=''\nSKILLC_STEP_FIELDS=''\nSKILLC_LOCK_OWNER=''\nSKILLC_GROUPS=''\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
+         SKILLC_J_STEPS=''\nSKILLC_J_NEXT_RESULT=null\nSKILLC_CHAIN=0\nSKILLC_DEADLINE=0\nSKILLC_STEP_PID=''\nSKILLC_STEP_PG=''\nSKILLC_STEP_WD=''\nSKILLC_STEP_FIELDS=''\nSKILLC_LOCK_OWNER=''\nSKILLC_GROUPS=''\nSKILLC_J_PARAMS=''\nSKILLC_PARAMS_TEXT=''\nSKILLC_J_FACTS=''\nSKILLC_FACTS_TEXT=''\nSKILLC_FACT_PID=''\nSKILLC_BAD_VALUE=''\nSKILLC_BAD_TEXT=''\nSKILLC_PLAN_SKIP=0\nSKILLC_PLAN_HASH=$SKILLC_PLAN_BASE\n\
          SKILLC_RUN_ID=\"$(date -u +%Y%m%dT%H%M%SZ)-$$\"\n\n",
     );
     // Parameters.
@@ -314,23 +322,11 @@ pub(super) fn generate(
          \t\t--param)\n\t\t\t[ \"$#\" -ge 2 ] || skillc_usage 64\n\t\t\tcase $2 in\n",
     );
     for r in &runtime {
-        let check = if r.int {
-            format!(
-                "\n\t\t\t\t\tcase ${var} in\n\t\t\t\t\t\t'' | *[!0-9]* | ??????????*)\n\t\t\t\t\t\t\t{}\n\t\t\t\t\t\t\texit 65\n\t\t\t\t\t\t\t;;\n\t\t\t\t\tesac",
-                warn(format!(
-                    "parameter {} must be a non-negative integer",
-                    r.name
-                )),
-                var = r.var
-            )
-        } else {
-            String::new()
-        };
         let prefix = format!("{}=", r.name);
         // A case pattern: the quoted `NAME=`, then any value.
         let _ = writeln!(
             out,
-            "\t\t\t\t{}*)\n\t\t\t\t\t{}{check}\n\t\t\t\t\t;;",
+            "\t\t\t\t{}*)\n\t\t\t\t\t{}\n\t\t\t\t\t;;",
             Word::lit(prefix.clone()),
             Assign::strip_prefix(r.var.clone(), "2", Word::lit(prefix)),
         );
@@ -351,6 +347,19 @@ pub(super) fn generate(
             )),
         );
     }
+    // Every run-time value, then every path argument built from run-time values, is checked
+    // before anything reads or runs it (skillc_check_value / skillc_check_path, sh/values.sh).
+    for r in &runtime {
+        let _ = writeln!(
+            out,
+            "{}",
+            Command::new("skillc_check_value")
+                .arg(Word::lit(r.name.clone()))
+                .arg(Word::bare(r.ty))
+                .arg(Word::var(r.var.clone()))
+        );
+    }
+    out.push_str(&g.checks);
     // The run-time values as JSON members (`"name":"value"`; the value escaped by
     // skillc_json_str) and as text for the plan; then the facts; the plan hash covers both.
     for (i, r) in runtime.iter().enumerate() {
@@ -382,7 +391,7 @@ pub(super) fn generate(
     if !runtime.is_empty() || !g.facts.is_empty() {
         let _ = writeln!(
             out,
-            "skillc_facts\n\
+            "if [ -z \"$SKILLC_BAD_VALUE\" ]; then\n\tskillc_facts\nfi\n\
              command -v openssl >/dev/null 2>&1 || {{\n\tskillc_warn 'openssl is needed to hash the plan'\n\texit 69\n}}\n\
              SKILLC_PLAN_HASH=$(skillc_plan_hash)"
         );

@@ -167,17 +167,18 @@ impl Gen<'_, '_> {
             Builtin::FsMkdir => {
                 let p = self.word(arg(args, "path"));
                 self.path_fact(&p);
-                let mut cmds = vec![Command::new("mkdir").flag("-p").flag("--").arg(p.clone())];
+                // Never through a planted symbolic link (skillc_mkdir, skillc_chmod, skillc_chown).
+                let mut cmds = vec![Command::new("skillc_mkdir").arg(p.clone())];
                 let mut txt = format!("mkdir -p {}", text(&p));
                 if let Some(m) = arg(args, "mode") {
                     let m = self.word(Some(m));
                     txt.push_str(&format!("; chmod {}", text(&m)));
-                    cmds.push(Command::new("chmod").flag("--").arg(m).arg(p.clone()));
+                    cmds.push(Command::new("skillc_chmod").arg(m).arg(p.clone()));
                 }
                 if let Some(o) = arg(args, "owner") {
                     let o = self.word(Some(o));
                     txt.push_str(&format!("; chown {}", text(&o)));
-                    cmds.push(Command::new("chown").flag("--").arg(o).arg(p.clone()));
+                    cmds.push(Command::new("skillc_chown").arg(o).arg(p.clone()));
                 }
                 let lines: Vec<String> = cmds.iter().map(ToString::to_string).collect();
                 Compiled {
@@ -197,14 +198,15 @@ impl Gen<'_, '_> {
                     txt,
                 )
             }
-            // Deletes (a directory with its contents; a symlink itself, not its target):
-            // the action is destructive, so the policy decides who may run it.
+            // Deletes (a directory with its contents; a symlink itself, not its target; never
+            // through a link a service user planted): the action is destructive, so the policy
+            // decides who may run it.
             Builtin::FsRemove => {
                 let p = self.word(arg(args, "path"));
                 self.path_fact(&p);
                 let txt = format!("rm -rf {}", text(&p));
                 guarded(
-                    Command::new("rm").flag("-rf").flag("--").arg(p.clone()),
+                    Command::new("skillc_remove").arg(p.clone()),
                     exists(&p),
                     txt,
                 )
@@ -214,14 +216,16 @@ impl Gen<'_, '_> {
                 self.path_fact(&p);
                 let m = self.word(arg(args, "mode"));
                 let txt = format!("chmod {} {}", text(&m), text(&p));
-                done(Command::new("chmod").flag("--").arg(m).arg(p), txt)
+                // Refused on a symbolic link; never follows one (skillc_chmod).
+                done(Command::new("skillc_chmod").arg(m).arg(p), txt)
             }
             Builtin::FsChown => {
                 let p = self.word(arg(args, "path"));
                 self.path_fact(&p);
                 let o = self.word(arg(args, "owner"));
                 let txt = format!("chown {} {}", text(&o), text(&p));
-                done(Command::new("chown").flag("--").arg(o).arg(p), txt)
+                // Refused on a symbolic link; never follows one (skillc_chown).
+                done(Command::new("skillc_chown").arg(o).arg(p), txt)
             }
             Builtin::ProcSignal => {
                 let sig = match arg(args, "signal") {

@@ -8,7 +8,8 @@ use skillc_ir::{ArgValue, Ir, ParamType, ServiceId, Skill};
 pub(crate) struct RuntimeParam {
     pub(crate) name: String,
     pub(crate) var: String,
-    pub(crate) int: bool,
+    /// Its type as `skillc_check_value` names it (`path`, `string`, `int`, ...).
+    pub(crate) ty: &'static str,
 }
 
 /// The skill's parameters for one target: compile-time literals and run-time variables.
@@ -53,7 +54,11 @@ pub(crate) fn skill_params(
                     int,
                 },
             );
-            runtime.push(RuntimeParam { name, var, int });
+            runtime.push(RuntimeParam {
+                name,
+                var,
+                ty: p.ty.as_str(),
+            });
         }
     }
     (params, runtime)

@@ -26,6 +26,9 @@ pub(super) struct Gen<'a, 'r> {
     pub(super) facts: String,
     /// The id of the action step being compiled (facts are named by it).
     pub(super) step_id: String,
+    /// Checks of path arguments built from run-time values, run before anything else
+    /// (`skillc_check_path`).
+    pub(super) checks: String,
     pub(super) errors: Vec<ProbeError>,
 }
 

@@ -3,6 +3,10 @@ command -v launchctl >/dev/null 2>&1 || {
 	exit 69
 }
 if [ "$SKILLC_DETECT_ONLY" -eq 1 ]; then
+	if [ -n "$SKILLC_BAD_VALUE" ]; then
+		skillc_warn "$SKILLC_BAD_TEXT; nothing was run"
+		exit 65
+	fi
 	if skillc_detect; then
 		exit 0
 	fi
@@ -20,3 +24,5 @@ trap 'skillc_interrupted PIPE 141' PIPE
 
 skillc_open_audit
 skillc_audit run_start "\"require\":\"$SKILLC_REQUIRE\",\"params\":{$SKILLC_J_PARAMS},\"facts\":{$SKILLC_J_FACTS}"
+# A refused run-time value stops the run here: before detect, any step, the lock and the gate.
+[ -z "$SKILLC_BAD_VALUE" ] || skillc_refuse_value

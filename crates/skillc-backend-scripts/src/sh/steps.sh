@@ -76,13 +76,22 @@ skillc_wait_ready() {
 	done
 }
 
-# skillc_move_aside PATH: rename PATH to PATH.skillc-<UTC timestamp> (never deletes).
+# skillc_move_aside PATH: rename PATH to PATH.skillc-<UTC timestamp> (never deletes; a symbolic
+# link is renamed itself). No link a service user owns may lead to PATH; a name planted at the
+# destination is never followed: it must not exist, and `-h` (macOS mv(1): "If the target operand
+# is a symbolic link to a directory, do not follow it") renames onto a link swapped in after the
+# check instead of moving PATH into the directory it points to.
 skillc_move_aside() {
+	skillc_fs_safe "$1" || return 1
 	skillc_dest="$1.skillc-$(date -u +%Y%m%dT%H%M%SZ)"
 	if [ -e "$skillc_dest" ] || [ -L "$skillc_dest" ]; then
 		skillc_dest="$skillc_dest-$$"
 	fi
-	mv -- "$1" "$skillc_dest" || return 1
+	if [ -e "$skillc_dest" ] || [ -L "$skillc_dest" ]; then
+		skillc_warn "refusing to move $1 aside: $skillc_dest is already there; nothing was changed"
+		return 1
+	fi
+	mv -h -- "$1" "$skillc_dest" || return 1
 	printf 'moved %s aside to %s\n' "$1" "$skillc_dest"
 }
 

@@ -265,6 +265,26 @@ pub fn shells() -> Vec<Vec<String>> {
     out
 }
 
+/// Whether the host's `tool` takes macOS's `-h` (chmod, mv: act on a symbolic link itself).
+fn bsd_flag_works(tool: &str) -> bool {
+    let Ok(dir) = tempfile::tempdir() else {
+        return false;
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    if std::fs::write(&a, "").is_err() {
+        return false;
+    }
+    let args: Vec<&std::ffi::OsStr> = match tool {
+        "chmod" => vec!["-h".as_ref(), "--".as_ref(), "0600".as_ref(), a.as_os_str()],
+        _ => vec!["-h".as_ref(), "--".as_ref(), a.as_os_str(), b.as_os_str()],
+    };
+    Command::new(tool)
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// A simulated macOS host: a state dir for the fake launchctl, shims on PATH, audit log and
 /// skillc state in the temp dir.
 pub struct Host {
@@ -280,6 +300,13 @@ impl Host {
         let harness = crate_dir().join("tests/harness");
         for tool in ["launchctl", "nc"] {
             std::os::unix::fs::symlink(harness.join(tool), bin.join(tool)).expect("symlink");
+        }
+        // macOS's `chmod -h` and `mv -h` where the host's tools lack them (GNU).
+        for tool in ["chmod", "mv"] {
+            if !bsd_flag_works(tool) {
+                std::os::unix::fs::symlink(harness.join("bsd").join(tool), bin.join(tool))
+                    .expect("symlink");
+            }
         }
         std::fs::create_dir_all(dir.path().join("launchd")).expect("mkdir");
         Self {

@@ -74,6 +74,13 @@ pub struct Step {
 }
 
 impl Step {
+    /// This step and every step inside it, depth first.
+    pub fn flattened(&self) -> Vec<&Step> {
+        let mut out = Vec::new();
+        self.walk(&mut out);
+        out
+    }
+
     fn walk<'a>(&'a self, out: &mut Vec<&'a Step>) {
         out.push(self);
         match &self.kind {
