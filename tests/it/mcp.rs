@@ -15,7 +15,9 @@ use std::sync::{Condvar, Mutex};
 
 const NOTE: &str = "rolled by the agent";
 /// A run-time value with every shell metacharacter, quotes, a newline and a command substitution.
-const HOSTILE: &str = "$(touch /tmp/skillc-mcp-pwned)`touch /tmp/skillc-mcp-pwned`;|&<>'\"\n\\ * ?";
+/// Every shell metacharacter, as data. (Control characters and newlines are refused by the script
+/// itself, exit 65: `crates/skillc-backend-scripts/tests/run_time_values.rs`.)
+const HOSTILE: &str = "$(touch /tmp/skillc-mcp-pwned)`touch /tmp/skillc-mcp-pwned`;|&<>'\" \\ * ?";
 
 fn python_mcp() -> bool {
     let ok = Command::new("python3")
