@@ -37,6 +37,7 @@ const TREE_SOURCES: &[&str] = &[
     include_str!("ast/family.rs"),
     include_str!("ast/policy.rs"),
     include_str!("ast/service.rs"),
+    include_str!("ast/shapes.rs"),
     include_str!("ast/skill.rs"),
     include_str!("sp.rs"),
     include_str!("yaml/mod.rs"),

@@ -7,11 +7,15 @@ mod skill;
 
 pub use action::{Action, ActionKind, ArgType, ParamSpec};
 pub use policy::{Outcome, Policy, PolicyRule, Role, Runner};
-pub use service::{Calendar, Dependency, DependencyKind, Readiness, Run, Schedule, Service};
+pub use service::{
+    Bonjour, Calendar, Dependency, DependencyKind, Flag, KeepAliveConditions, KeepAliveMode, Limit,
+    MachService, Readiness, Run, Schedule, Service, Socket, SocketGroup,
+};
 pub use skill::{AppliesTo, Arg, ArgValue, OnFailure, Param, Skill, Step, StepKind, Target};
 
 pub use skillc_syntax::ast::{
-    Capability, KeepAlive, Layer, ParamType, Risk, Scope, SessionType, SkillSeverity,
+    Capability, KeepAlive, Layer, ParamType, PortOrName, PosixSpawnType, ProcessType, Risk, Scope,
+    SessionType, SkillSeverity, SockFamily, SockProtocol, SockType,
 };
 
 use skillc_diagnostics::{FileId, Span};

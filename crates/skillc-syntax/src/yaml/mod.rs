@@ -17,6 +17,11 @@ thread_local! {
     static FROM_CACHE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Whether the current decode reads the parse cache (see [`decoding_cached`]).
+pub(crate) fn decoding_from_cache() -> bool {
+    FROM_CACHE.get()
+}
+
 /// Runs `f` (a decode of cached bytes) with `Sp<T>` read as `(value, start, end)`.
 pub(crate) fn decoding_cached<R>(f: impl FnOnce() -> R) -> R {
     struct Reset;
