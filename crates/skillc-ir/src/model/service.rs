@@ -150,12 +150,27 @@ impl Run {
         out
     }
 
-    /// Whether the plist gets `RunAtLoad true`: as written, else true exactly when nothing else
-    /// starts the job (no schedule and no demand trigger).
+    /// Whether launchd starts the job at load because of its keep-alive alone: `KeepAlive` true,
+    /// or a `SuccessfulExit` condition ("implies RunAtLoad", launchd.plist(5)).
+    pub fn keep_alive_implies_run_at_load(&self) -> bool {
+        match &self.keep_alive.value {
+            KeepAliveMode::Always => true,
+            KeepAliveMode::Conditions(c) => c.successful_exit.is_some(),
+            KeepAliveMode::Never => false,
+        }
+    }
+
+    /// Whether the plist gets `RunAtLoad true`: as written; by default, for a job without a
+    /// schedule that either has no demand trigger (nothing else would ever start it) or is
+    /// started at load by its keep-alive anyway. An on-demand job (a socket, a Mach service,
+    /// watched paths, queue directories, mounts, launch events) is not spawned at load.
     pub fn runs_at_load(&self) -> bool {
         match &self.run_at_load {
             Some(r) => r.value,
-            None => self.schedule.is_none() && self.demand_triggers().is_empty(),
+            None => {
+                self.schedule.is_none()
+                    && (self.demand_triggers().is_empty() || self.keep_alive_implies_run_at_load())
+            }
         }
     }
 }
