@@ -261,15 +261,17 @@ pub fn plist_value(ir: &Ir, id: ServiceId) -> Value {
     if let Some(r) = &run.root_directory {
         keys.insert("RootDirectory".into(), s(&r.value));
     }
-    // `user`/`group` on an agent and `session_types` on a daemon are refused by unsuppressible
-    // rules (launchd-daemon-only-key, launchd-agent-only-key): nothing is dropped here.
+    // `user`/`group` on an agent and a daemon's `session_types` without `System` are refused by
+    // unsuppressible rules (launchd-daemon-only-key, launchd-agent-only-key): nothing is dropped.
     if let Some(u) = &run.user {
         keys.insert("UserName".into(), s(&u.value));
     }
     if let Some(g) = &run.group {
         keys.insert("GroupName".into(), s(&g.value));
     }
-    if !daemon {
+    // Agents default to `[Aqua]`; a daemon gets the key only when written (it must list
+    // `System`, launchd-agent-only-key), as written.
+    if !daemon || !run.session_types.is_empty() {
         let types = if run.session_types.is_empty() {
             Value::Array(vec![s("Aqua")])
         } else if run.session_types_one {
