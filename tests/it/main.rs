@@ -15,5 +15,6 @@ mod determinism;
 mod formats;
 mod fuzz_regressions;
 mod graph_cli;
+mod launchd_fidelity;
 mod rule_pages;
 mod schema;
