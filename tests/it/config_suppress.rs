@@ -148,8 +148,9 @@ fn suppressions_without_reason_unknown_or_unused_are_reported() {
 
 #[test]
 fn suppressions_are_not_called_unused_when_an_error_stopped_the_analysis() {
-    let text = family("      # skillc: ignore[launchd-raw-key] the jetsam band keeps the bus alive\n")
-        .replace("    readiness:\n", "    requires: [nope]\n    readiness:\n");
+    let text =
+        family("      # skillc: ignore[launchd-raw-key] the jetsam band keeps the bus alive\n")
+            .replace("    readiness:\n", "    requires: [nope]\n    readiness:\n");
     let dir = tree(&[("fam/family.yaml", &text)]);
     let (code, json) = check_json(dir.path(), &["fam"]);
     assert_eq!(code, 1);

@@ -60,7 +60,10 @@ fn a_suppressed_refusal_is_still_a_failed_build_with_no_plist() {
             &family(line, scope),
             Some(&format!("[rules]\n{rule} = \"off\"\n")),
         );
-        assert_ne!(code, 0, "{rule}: turned off in skillc.toml, built green:\n{out}");
+        assert_ne!(
+            code, 0,
+            "{rule}: turned off in skillc.toml, built green:\n{out}"
+        );
         assert!(plist.is_none(), "{rule}");
     }
 }

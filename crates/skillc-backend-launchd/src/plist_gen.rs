@@ -214,12 +214,7 @@ fn hardware_value(items: &[(Spanned<String>, Vec<Spanned<String>>)]) -> Value {
         .iter()
         .map(|(k, v)| (k.value.as_str(), strs(v)))
         .collect();
-    Value::Dictionary(
-        sorted
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
+    Value::Dictionary(sorted.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// The property list of a service as a typed tree (keys in emission order).
@@ -361,7 +356,11 @@ pub fn plist_value(ir: &Ir, id: ServiceId) -> Value {
     }
     // Only names declared in `mach_services`: the `bus:` identity alone registers nothing
     // (a program that never checks in would leave the name dead, and `bus()` false forever).
-    let mach: Vec<&MachService> = run.mach_services.iter().filter(|m| m.enabled.value).collect();
+    let mach: Vec<&MachService> = run
+        .mach_services
+        .iter()
+        .filter(|m| m.enabled.value)
+        .collect();
     if !mach.is_empty() {
         let mut d: BTreeMap<&str, Value> = BTreeMap::new();
         for m in mach {
@@ -401,12 +400,7 @@ pub fn plist_value(ir: &Ir, id: ServiceId) -> Value {
                     .collect();
                 (
                     stream.value.as_str(),
-                    Value::Dictionary(
-                        sorted
-                            .into_iter()
-                            .map(|(k, v)| (k.to_owned(), v))
-                            .collect(),
-                    ),
+                    Value::Dictionary(sorted.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
                 )
             })
             .collect();

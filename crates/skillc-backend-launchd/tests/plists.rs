@@ -91,7 +91,10 @@ fn expected(ir: &Ir, id: ServiceId) -> J {
             true
         }
         KeepAliveMode::Conditions(c) => {
-            assert!(c.crashed.is_none() && c.path_state.is_empty(), "extend this test");
+            assert!(
+                c.crashed.is_none() && c.path_state.is_empty(),
+                "extend this test"
+            );
             let se = c.successful_exit.as_ref().expect("successful_exit").value;
             m.insert("KeepAlive".into(), json!({ "SuccessfulExit": b(se) }));
             true

@@ -375,7 +375,10 @@ fn the_raw_map_refuses_every_key_a_field_writes_and_every_deprecated_key() {
         // launchd compares keys ignoring case: so does the refusal.
         let lower = key.to_ascii_lowercase();
         let codes = codes_for(&raw(&lower, "true"));
-        assert!(codes.contains(&"launchd-key-conflict"), "{lower}: {codes:?}");
+        assert!(
+            codes.contains(&"launchd-key-conflict"),
+            "{lower}: {codes:?}"
+        );
     }
     for key in DEPRECATED {
         let codes = codes_for(&raw(key, "true"));
@@ -407,7 +410,10 @@ fn refusing_rules_cannot_be_suppressed() {
     let unknown = skillc_backend_launchd::rules()
         .find(|r| r.id == "launchd-unknown-key")
         .expect("rule");
-    assert!(unknown.configurable, "a suppressed unknown key is emitted as written");
+    assert!(
+        unknown.configurable,
+        "a suppressed unknown key is emitted as written"
+    );
 }
 
 #[test]
@@ -469,7 +475,9 @@ fn a_written_throttle_is_honoured_without_keep_alive() {
 #[test]
 fn run_at_load_defaults_follow_the_triggers_and_the_keep_alive() {
     let job = |run: &str| {
-        format!("  job:\n    description: d\n    layer: L3\n    scope: session\n    run:\n      program: /usr/local/bin/job\n{run}")
+        format!(
+            "  job:\n    description: d\n    layer: L3\n    scope: session\n    run:\n      program: /usr/local/bin/job\n{run}"
+        )
     };
     let at_load = |run: &str| {
         let (_t, ir, diags) = ir_of(&job(run));
@@ -487,10 +495,16 @@ fn run_at_load_defaults_follow_the_triggers_and_the_keep_alive() {
         "      start_on_mount: true\n",
         "      launch_events: { com.apple.notifyd.matching: { e: { Notification: x } } }\n",
     ] {
-        assert_eq!(at_load(&format!("      keep_alive: never\n{trigger}")), None, "{trigger}");
+        assert_eq!(
+            at_load(&format!("      keep_alive: never\n{trigger}")),
+            None,
+            "{trigger}"
+        );
         // Explicitly asked for: emitted as written.
         assert_eq!(
-            at_load(&format!("      keep_alive: never\n      run_at_load: true\n{trigger}")),
+            at_load(&format!(
+                "      keep_alive: never\n      run_at_load: true\n{trigger}"
+            )),
             Some(b(true)),
             "{trigger}"
         );
@@ -500,14 +514,21 @@ fn run_at_load_defaults_follow_the_triggers_and_the_keep_alive() {
         at_load("      mach_services: { org.example.job: true }\n"),
         Some(b(true))
     );
-    assert_eq!(at_load("      run_at_load: false\n      keep_alive: never\n      mach_services: { org.example.job: true }\n"), Some(b(false)));
+    assert_eq!(
+        at_load(
+            "      run_at_load: false\n      keep_alive: never\n      mach_services: { org.example.job: true }\n"
+        ),
+        Some(b(false))
+    );
     // Scheduled: not at load unless asked.
     assert_eq!(
         at_load("      keep_alive: never\n      schedule: { every: 1h }\n"),
         None
     );
     assert_eq!(
-        at_load("      keep_alive: never\n      run_at_load: true\n      schedule: { every: 1h }\n"),
+        at_load(
+            "      keep_alive: never\n      run_at_load: true\n      schedule: { every: 1h }\n"
+        ),
         Some(b(true))
     );
 }
@@ -563,7 +584,11 @@ print(json.dumps({p: tag(plistlib.load(open(p, "rb"), fmt=plistlib.FMT_XML)) for
         .args(&paths)
         .output()
         .expect("python3");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let daemon = paths
         .iter()
@@ -572,10 +597,22 @@ print(json.dumps({p: tag(plistlib.load(open(p, "rb"), fmt=plistlib.FMT_XML)) for
     let d = &got[daemon.display().to_string()];
     assert_eq!(d["Nice"], serde_json::json!({ "int": -5 }));
     assert_eq!(d["Umask"], serde_json::json!({ "int": 23 }));
-    assert_eq!(d["Sockets"]["control"]["SockPathMode"], serde_json::json!({ "int": 432 }));
-    assert_eq!(d["KeepAlive"]["PathState"]["/var/run/daemon.off"], serde_json::json!({ "bool": false }));
-    assert_eq!(d["ProgramArguments"], serde_json::json!(["daemond", "--flag"]));
-    assert_eq!(d["Program"], serde_json::json!("/usr/local/libexec/daemond"));
+    assert_eq!(
+        d["Sockets"]["control"]["SockPathMode"],
+        serde_json::json!({ "int": 432 })
+    );
+    assert_eq!(
+        d["KeepAlive"]["PathState"]["/var/run/daemon.off"],
+        serde_json::json!({ "bool": false })
+    );
+    assert_eq!(
+        d["ProgramArguments"],
+        serde_json::json!(["daemond", "--flag"])
+    );
+    assert_eq!(
+        d["Program"],
+        serde_json::json!("/usr/local/libexec/daemond")
+    );
     let agent = paths
         .iter()
         .find(|p| p.display().to_string().contains("org.example.agent"))
@@ -599,7 +636,11 @@ print(json.dumps({p: tag(plistlib.load(open(p, "rb"), fmt=plistlib.FMT_XML)) for
             .args(["-f", "bin", "-o"])
             .arg(&bin)
             .status();
-        assert!(std::fs::read(&bin).unwrap_or_default().starts_with(b"bplist00"));
+        assert!(
+            std::fs::read(&bin)
+                .unwrap_or_default()
+                .starts_with(b"bplist00")
+        );
         let _ = Command::new("plistutil")
             .arg("-i")
             .arg(&bin)

@@ -397,7 +397,10 @@ fn bus_of_an_unregistered_identity_is_its_providers_readiness() {
     let env = Env::new();
     let fx = fx();
     assert!(env.eval("bus(\"org.example.web\")", &fx));
-    assert!(env.eval("bus(\"ORG.example.WEB\")", &fx), "identities ignore case");
+    assert!(
+        env.eval("bus(\"ORG.example.WEB\")", &fx),
+        "identities ignore case"
+    );
 }
 
 #[test]

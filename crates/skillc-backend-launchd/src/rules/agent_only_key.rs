@@ -98,7 +98,9 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         }
         let types = &s.run.session_types;
         if let Some(first) = types.first()
-            && !types.iter().any(|t| t.value == skillc_ir::SessionType::System)
+            && !types
+                .iter()
+                .any(|t| t.value == skillc_ir::SessionType::System)
         {
             out.push(
                 AGENT_ONLY_KEY

@@ -105,9 +105,15 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         {
             out.push(
                 ARGV0_GATE
-                    .finding(format!("`{}` cannot get its own argv[0] through the readiness gate", s.id.value))
+                    .finding(format!(
+                        "`{}` cannot get its own argv[0] through the readiness gate",
+                        s.id.value
+                    ))
                     .at(a.span, "the gate's `exec` cannot set argv[0]")
-                    .with_label(dep.span, "this dependency puts a gate in front of the program")
+                    .with_label(
+                        dep.span,
+                        "this dependency puts a gate in front of the program",
+                    )
                     .with_help("drop `argv0`, or drop `requires`"),
             );
         }

@@ -97,23 +97,47 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         let r = &s.run;
         let mut found: Vec<(&str, &str, skillc_diagnostics::Span)> = Vec::new();
         if let Some(p) = r.watch_paths.first() {
-            found.push(("watch_paths", "filesystem events can be missed and the file may be inconsistent at launch", p.span));
+            found.push((
+                "watch_paths",
+                "filesystem events can be missed and the file may be inconsistent at launch",
+                p.span,
+            ));
         }
         if let Some(p) = &r.root_directory {
-            found.push(("root_directory", "IPC inside the chroot breaks unless the library stack matches", p.span));
+            found.push((
+                "root_directory",
+                "IPC inside the chroot breaks unless the library stack matches",
+                p.span,
+            ));
         }
         if let Some(p) = &r.inetd_wait {
-            found.push(("inetd_compatibility", "launchd.plist(5): avoid it in new projects", p.span));
+            found.push((
+                "inetd_compatibility",
+                "launchd.plist(5): avoid it in new projects",
+                p.span,
+            ));
         }
         if let skillc_ir::KeepAliveMode::Conditions(c) = &r.keep_alive.value {
             if let Some((p, _)) = c.path_state.first() {
-                found.push(("keep_alive.path_state", "filesystem monitoring is race-prone and lossy", p.span));
+                found.push((
+                    "keep_alive.path_state",
+                    "filesystem monitoring is race-prone and lossy",
+                    p.span,
+                ));
             }
             if let Some((p, _)) = c.other_job_enabled.first() {
-                found.push(("keep_alive.other_job_enabled", "it checks only whether the other job is loaded, not whether it runs", p.span));
+                found.push((
+                    "keep_alive.other_job_enabled",
+                    "it checks only whether the other job is loaded, not whether it runs",
+                    p.span,
+                ));
             }
             if let Some(p) = &c.after_initial_demand {
-                found.push(("keep_alive.after_initial_demand", "launchd.plist(5) does not document it", p.span));
+                found.push((
+                    "keep_alive.after_initial_demand",
+                    "launchd.plist(5) does not document it",
+                    p.span,
+                ));
             }
         }
         if s.scope.value == skillc_ir::Scope::Daemon {

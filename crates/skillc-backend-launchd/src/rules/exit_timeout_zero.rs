@@ -91,7 +91,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         {
             out.push(
                 EXIT_TIMEOUT_ZERO
-                    .finding(format!("`{}` would never be killed after SIGTERM", s.id.value))
+                    .finding(format!(
+                        "`{}` would never be killed after SIGTERM",
+                        s.id.value
+                    ))
                     .at(t.span, "ExitTimeOut 0 means no limit")
                     .with_help("give a bounded time, e.g. `exit_timeout: 30s`"),
             );

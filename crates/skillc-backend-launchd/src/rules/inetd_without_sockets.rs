@@ -95,7 +95,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         {
             out.push(
                 INETD_WITHOUT_SOCKETS
-                    .finding(format!("`{}` is inetd-compatible but has no socket", s.id.value))
+                    .finding(format!(
+                        "`{}` is inetd-compatible but has no socket",
+                        s.id.value
+                    ))
                     .at(w.span, "needs `sockets`")
                     .with_help("declare the listening socket in `sockets`"),
             );

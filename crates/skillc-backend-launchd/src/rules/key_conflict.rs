@@ -110,7 +110,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                             "`{}` cannot be set through `run.launchd`",
                             k.value.escape_debug()
                         ))
-                        .at(k.span, format!("{read_as}skillc writes `{key}` from {field}"))
+                        .at(
+                            k.span,
+                            format!("{read_as}skillc writes `{key}` from {field}"),
+                        )
                         .with_help(format!("use {field} instead")),
                 );
             }

@@ -98,7 +98,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         if !interactive {
             out.push(
                 LEGACY_TIMERS_PROCESS_TYPE
-                    .finding(format!("legacy timers of `{}` may have no effect", s.id.value))
+                    .finding(format!(
+                        "legacy timers of `{}` may have no effect",
+                        s.id.value
+                    ))
                     .at(l.span, "honoured with `process_type: Interactive`")
                     .with_help("add `process_type: Interactive`, or remove `legacy_timers`"),
             );

@@ -92,7 +92,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             if !m.enabled.value {
                 out.push(
                     MACH_SERVICE_FALSE
-                        .finding(format!("Mach service `{}` of `{}` is `false`", m.name.value, s.id.value))
+                        .finding(format!(
+                            "Mach service `{}` of `{}` is `false`",
+                            m.name.value, s.id.value
+                        ))
                         .at(m.enabled.span, "launchd takes `true` or options")
                         .with_help("remove the name to not register it, or write `true`"),
                 );

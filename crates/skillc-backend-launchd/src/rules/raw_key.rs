@@ -93,7 +93,8 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
     for s in &ir.services {
         for (k, v) in &s.run.launchd {
             // A near miss of a known key is launchd-unknown-key's (an error).
-            if !crate::keys::emitted(&k.value, &v.value) || crate::keys::near_miss(&k.value).is_some()
+            if !crate::keys::emitted(&k.value, &v.value)
+                || crate::keys::near_miss(&k.value).is_some()
             {
                 continue;
             }

@@ -117,12 +117,24 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             ("stderr", r.stderr.as_ref()),
         ];
         fields.extend(r.watch_paths.iter().map(|p| ("watch_paths", Some(p))));
-        fields.extend(r.queue_directories.iter().map(|p| ("queue_directories", Some(p))));
+        fields.extend(
+            r.queue_directories
+                .iter()
+                .map(|p| ("queue_directories", Some(p))),
+        );
         for g in &r.sockets {
-            fields.extend(g.sockets.iter().map(|x| ("sockets.path_name", x.value.path_name.as_ref())));
+            fields.extend(
+                g.sockets
+                    .iter()
+                    .map(|x| ("sockets.path_name", x.value.path_name.as_ref())),
+            );
         }
         if let skillc_ir::KeepAliveMode::Conditions(c) = &r.keep_alive.value {
-            fields.extend(c.path_state.iter().map(|(p, _)| ("keep_alive.path_state", Some(p))));
+            fields.extend(
+                c.path_state
+                    .iter()
+                    .map(|(p, _)| ("keep_alive.path_state", Some(p))),
+            );
         }
         for (field, value) in fields {
             let Some(v) = value else { continue };

@@ -99,7 +99,9 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
             continue;
         };
         let why = match &s.run.keep_alive.value {
-            KeepAliveMode::Always => Some("`KeepAlive` true starts the job as soon as it is loaded"),
+            KeepAliveMode::Always => {
+                Some("`KeepAlive` true starts the job as soon as it is loaded")
+            }
             KeepAliveMode::Conditions(c) if c.successful_exit.is_some() => {
                 Some("`SuccessfulExit` implies RunAtLoad (launchd.plist(5))")
             }

@@ -100,9 +100,18 @@ fn problems(x: &skillc_ir::Socket) -> Vec<(&'static str, skillc_diagnostics::Spa
         }
     } else {
         for (v, what) in [
-            (x.path_owner.as_ref().map(|v| v.span), "`path_owner` applies only with `path_name`"),
-            (x.path_group.as_ref().map(|v| v.span), "`path_group` applies only with `path_name`"),
-            (x.path_mode.as_ref().map(|v| v.span), "`path_mode` applies only with `path_name`"),
+            (
+                x.path_owner.as_ref().map(|v| v.span),
+                "`path_owner` applies only with `path_name`",
+            ),
+            (
+                x.path_group.as_ref().map(|v| v.span),
+                "`path_group` applies only with `path_name`",
+            ),
+            (
+                x.path_mode.as_ref().map(|v| v.span),
+                "`path_mode` applies only with `path_name`",
+            ),
         ] {
             if let Some(span) = v {
                 out.push((what, span));
@@ -115,13 +124,25 @@ fn problems(x: &skillc_ir::Socket) -> Vec<(&'static str, skillc_diagnostics::Spa
     if let Some(m) = &x.multicast_group
         && x.family.is_none()
     {
-        out.push(("`multicast_group` needs `family` (launchd.plist(5))", m.span));
+        out.push((
+            "`multicast_group` needs `family` (launchd.plist(5))",
+            m.span,
+        ));
     }
-    let stream = x.sock_type.as_ref().is_none_or(|t| t.value == SockType::Stream);
-    let dgram = x.sock_type.as_ref().is_some_and(|t| t.value == SockType::Dgram);
+    let stream = x
+        .sock_type
+        .as_ref()
+        .is_none_or(|t| t.value == SockType::Stream);
+    let dgram = x
+        .sock_type
+        .as_ref()
+        .is_some_and(|t| t.value == SockType::Dgram);
     if let Some(p) = &x.protocol {
         if p.value == SockProtocol::Udp && stream {
-            out.push(("UDP needs `type: dgram` (the default type is stream)", p.span));
+            out.push((
+                "UDP needs `type: dgram` (the default type is stream)",
+                p.span,
+            ));
         }
         if p.value == SockProtocol::Tcp && dgram {
             out.push(("TCP needs a stream socket, not `type: dgram`", p.span));
@@ -139,7 +160,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                     && x.value.service_name.is_none()
                     && x.value.secure_socket_with_key.is_none()
                 {
-                    found.push(("needs `service_name` (a port), `path_name` or `secure_socket_with_key`", x.span));
+                    found.push((
+                        "needs `service_name` (a port), `path_name` or `secure_socket_with_key`",
+                        x.span,
+                    ));
                 }
                 for (why, span) in found {
                     out.push(

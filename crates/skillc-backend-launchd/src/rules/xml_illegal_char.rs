@@ -174,7 +174,10 @@ pub(crate) fn findings(s: &skillc_ir::Service) -> Vec<(String, char, skillc_diag
             if let Some(n) = &x.service_name
                 && let skillc_ir::PortOrName::Name(name) = &n.value
             {
-                one("run.sockets value", &skillc_ir::Spanned::new(name.clone(), n.span));
+                one(
+                    "run.sockets value",
+                    &skillc_ir::Spanned::new(name.clone(), n.span),
+                );
             }
             if let Some(b) = &x.bonjour {
                 let names: Vec<&String> = match &b.value {
@@ -183,7 +186,10 @@ pub(crate) fn findings(s: &skillc_ir::Service) -> Vec<(String, char, skillc_diag
                     skillc_ir::Bonjour::Names(n) => n.iter().collect(),
                 };
                 for n in names {
-                    one("run.sockets bonjour", &skillc_ir::Spanned::new(n.clone(), b.span));
+                    one(
+                        "run.sockets bonjour",
+                        &skillc_ir::Spanned::new(n.clone(), b.span),
+                    );
                 }
             }
         }

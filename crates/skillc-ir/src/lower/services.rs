@@ -9,8 +9,8 @@ use crate::model::{
     Bonjour, Dependency, DependencyKind, Flag, KeepAliveConditions, KeepAliveMode, Limit,
     MachService, Readiness, Run, Service, Socket, SocketGroup, Spanned,
 };
-use indexmap::IndexMap;
 use crate::rules;
+use indexmap::IndexMap;
 use skillc_diagnostics::FileId;
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{self, BonjourName, KeepAlive, OneOrMany, Reference, ScalarOrMap};
@@ -167,17 +167,26 @@ fn whole<T>(s: &Sp<T>) -> (u32, u32) {
 }
 
 fn strings(file: FileId, v: Option<&Vec<Sp<String>>>) -> Vec<Spanned<String>> {
-    v.into_iter().flatten().map(|x| spanned_str(file, x)).collect()
+    v.into_iter()
+        .flatten()
+        .map(|x| spanned_str(file, x))
+        .collect()
 }
 
-fn bool_map(file: FileId, m: Option<&IndexMap<Sp<String>, Sp<bool>>>) -> Vec<(Spanned<String>, Spanned<bool>)> {
+fn bool_map(
+    file: FileId,
+    m: Option<&IndexMap<Sp<String>, Sp<bool>>>,
+) -> Vec<(Spanned<String>, Spanned<bool>)> {
     m.into_iter()
         .flatten()
         .map(|(k, v)| (spanned_str(file, k), spanned_bool(file, v)))
         .collect()
 }
 
-fn hardware(file: FileId, m: Option<&IndexMap<Sp<String>, Vec<Sp<String>>>>) -> Vec<(Spanned<String>, Vec<Spanned<String>>)> {
+fn hardware(
+    file: FileId,
+    m: Option<&IndexMap<Sp<String>, Vec<Sp<String>>>>,
+) -> Vec<(Spanned<String>, Vec<Spanned<String>>)> {
     m.into_iter()
         .flatten()
         .map(|(k, v)| (spanned_str(file, k), strings(file, Some(v))))
@@ -198,7 +207,10 @@ fn keep_alive(file: FileId, run: &Sp<ast::Run>) -> Spanned<KeepAliveMode> {
             crashed: c.crashed.as_ref().map(|b| spanned_bool(file, b)),
             path_state: bool_map(file, c.path_state.as_ref()),
             other_job_enabled: bool_map(file, c.other_job_enabled.as_ref()),
-            after_initial_demand: c.after_initial_demand.as_ref().map(|b| spanned_bool(file, b)),
+            after_initial_demand: c
+                .after_initial_demand
+                .as_ref()
+                .map(|b| spanned_bool(file, b)),
             network_state: c.network_state.as_ref().map(|b| spanned_bool(file, b)),
         }),
     };
@@ -241,18 +253,33 @@ fn socket(cx: &mut Cx<'_>, file: FileId, s: &Sp<ast::Socket>) -> Spanned<Socket>
     });
     Spanned::new(
         Socket {
-            sock_type: v.sock_type.as_ref().map(|t| Spanned::new(t.value, t.span(file))),
+            sock_type: v
+                .sock_type
+                .as_ref()
+                .map(|t| Spanned::new(t.value, t.span(file))),
             passive: v.passive.as_ref().map(|b| spanned_bool(file, b)),
             node_name: v.node_name.as_ref().map(sp),
             service_name: v
                 .service_name
                 .as_ref()
                 .map(|n| Spanned::new(n.value.clone(), n.span(file))),
-            family: v.family.as_ref().map(|t| Spanned::new(t.value, t.span(file))),
-            protocol: v.protocol.as_ref().map(|t| Spanned::new(t.value, t.span(file))),
+            family: v
+                .family
+                .as_ref()
+                .map(|t| Spanned::new(t.value, t.span(file))),
+            protocol: v
+                .protocol
+                .as_ref()
+                .map(|t| Spanned::new(t.value, t.span(file))),
             path_name: v.path_name.as_ref().map(sp),
-            path_owner: v.path_owner.as_ref().map(|n| Spanned::new(n.value, n.span(file))),
-            path_group: v.path_group.as_ref().map(|n| Spanned::new(n.value, n.span(file))),
+            path_owner: v
+                .path_owner
+                .as_ref()
+                .map(|n| Spanned::new(n.value, n.span(file))),
+            path_group: v
+                .path_group
+                .as_ref()
+                .map(|n| Spanned::new(n.value, n.span(file))),
             path_mode: v
                 .path_mode
                 .as_ref()
@@ -293,22 +320,27 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
     let throttle = r.throttle.as_ref().and_then(|t| cx.duration(file, t));
     let start_timeout = r.start_timeout.as_ref().and_then(|t| cx.duration(file, t));
     let exit_timeout = r.exit_timeout.as_ref().and_then(|t| cx.duration(file, t));
-    let (session_types, session_types_one) = r.session_types.as_ref().map_or((Vec::new(), false), |t| {
-        (
-            t.value
-                .items(whole(t))
-                .iter()
-                .map(|x| Spanned::new(x.value, x.span(file)))
-                .collect(),
-            t.value.is_one(),
-        )
-    });
+    let (session_types, session_types_one) =
+        r.session_types.as_ref().map_or((Vec::new(), false), |t| {
+            (
+                t.value
+                    .items(whole(t))
+                    .iter()
+                    .map(|x| Spanned::new(x.value, x.span(file)))
+                    .collect(),
+                t.value.is_one(),
+            )
+        });
     let (associated_bundle_identifiers, associated_bundle_identifiers_one) = r
         .associated_bundle_identifiers
         .as_ref()
         .map_or((Vec::new(), false), |t| {
             (
-                t.value.items(whole(t)).iter().map(|x| spanned_str(file, x)).collect(),
+                t.value
+                    .items(whole(t))
+                    .iter()
+                    .map(|x| spanned_str(file, x))
+                    .collect(),
                 t.value.is_one(),
             )
         });
@@ -337,7 +369,10 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
                 name: spanned_str(file, name),
                 enabled: Spanned::new(true, v.span(file)),
                 reset_at_close: o.reset_at_close.as_ref().map(|b| spanned_bool(file, b)),
-                hide_until_check_in: o.hide_until_check_in.as_ref().map(|b| spanned_bool(file, b)),
+                hide_until_check_in: o
+                    .hide_until_check_in
+                    .as_ref()
+                    .map(|b| spanned_bool(file, b)),
                 options: true,
             },
         })
@@ -396,7 +431,12 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
                     spanned_str(file, stream),
                     events
                         .iter()
-                        .map(|(k, v)| (spanned_str(file, k), Spanned::new(v.value.clone(), v.span(file))))
+                        .map(|(k, v)| {
+                            (
+                                spanned_str(file, k),
+                                Spanned::new(v.value.clone(), v.span(file)),
+                            )
+                        })
                         .collect(),
                 )
             })
@@ -407,7 +447,10 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
         stdout: r.stdout.as_ref().map(|s| spanned_str(file, s)),
         stderr: r.stderr.as_ref().map(|s| spanned_str(file, s)),
         umask,
-        process_type: r.process_type.as_ref().map(|t| Spanned::new(t.value, t.span(file))),
+        process_type: r
+            .process_type
+            .as_ref()
+            .map(|t| Spanned::new(t.value, t.span(file))),
         posix_spawn_type: r
             .posix_spawn_type
             .as_ref()

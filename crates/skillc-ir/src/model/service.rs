@@ -99,7 +99,10 @@ pub struct Run {
     pub watch_paths: Vec<Spanned<String>>,
     pub queue_directories: Vec<Spanned<String>>,
     /// XPC event streams: stream → (event name → descriptor).
-    pub launch_events: Vec<(Spanned<String>, Vec<(Spanned<String>, Spanned<serde_json::Value>)>)>,
+    pub launch_events: Vec<(
+        Spanned<String>,
+        Vec<(Spanned<String>, Spanned<serde_json::Value>)>,
+    )>,
     pub limit_load_to_hardware: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub limit_load_from_hardware: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub stdin: Option<Spanned<String>>,

@@ -376,7 +376,11 @@ impl ResourceLimits {
             ("data", "Data", self.data.as_ref()),
             ("file_size", "FileSize", self.file_size.as_ref()),
             ("memory_lock", "MemoryLock", self.memory_lock.as_ref()),
-            ("number_of_files", "NumberOfFiles", self.number_of_files.as_ref()),
+            (
+                "number_of_files",
+                "NumberOfFiles",
+                self.number_of_files.as_ref(),
+            ),
             (
                 "number_of_processes",
                 "NumberOfProcesses",
@@ -397,8 +401,16 @@ impl Run {
     pub fn flags(&self) -> [(&'static str, &'static str, Option<&Sp<bool>>); 15] {
         [
             ("init_groups", "InitGroups", self.init_groups.as_ref()),
-            ("start_on_mount", "StartOnMount", self.start_on_mount.as_ref()),
-            ("low_priority_io", "LowPriorityIO", self.low_priority_io.as_ref()),
+            (
+                "start_on_mount",
+                "StartOnMount",
+                self.start_on_mount.as_ref(),
+            ),
+            (
+                "low_priority_io",
+                "LowPriorityIO",
+                self.low_priority_io.as_ref(),
+            ),
             (
                 "low_priority_background_io",
                 "LowPriorityBackgroundIO",
@@ -424,15 +436,27 @@ impl Run {
                 "BeginTransactionAtShutdown",
                 self.begin_transaction_at_shutdown.as_ref(),
             ),
-            ("launch_only_once", "LaunchOnlyOnce", self.launch_only_once.as_ref()),
+            (
+                "launch_only_once",
+                "LaunchOnlyOnce",
+                self.launch_only_once.as_ref(),
+            ),
             (
                 "materialize_dataless_files",
                 "MaterializeDatalessFiles",
                 self.materialize_dataless_files.as_ref(),
             ),
             ("legacy_timers", "LegacyTimers", self.legacy_timers.as_ref()),
-            ("enable_globbing", "EnableGlobbing", self.enable_globbing.as_ref()),
-            ("session_create", "SessionCreate", self.session_create.as_ref()),
+            (
+                "enable_globbing",
+                "EnableGlobbing",
+                self.enable_globbing.as_ref(),
+            ),
+            (
+                "session_create",
+                "SessionCreate",
+                self.session_create.as_ref(),
+            ),
             ("debug", "Debug", self.debug.as_ref()),
             (
                 "wait_for_debugger",
