@@ -8,8 +8,8 @@ mod skill;
 pub use action::{Action, ActionKind, ArgType, ParamSpec};
 pub use policy::{Outcome, Policy, PolicyRule, Role, Runner};
 pub use service::{
-    Bonjour, Calendar, Dependency, DependencyKind, Flag, KeepAliveConditions, KeepAliveMode, Limit,
-    MachService, Readiness, Run, Schedule, Service, Socket, SocketGroup,
+    Bonjour, Calendar, Dependency, DependencyKind, Flag, KeepAliveConditions, KeepAliveMode,
+    LaunchEvent, Limit, MachService, Readiness, Run, Schedule, Service, Socket, SocketGroup,
 };
 pub use skill::{AppliesTo, Arg, ArgValue, OnFailure, Param, Skill, Step, StepKind, Target};
 

@@ -99,10 +99,7 @@ pub struct Run {
     pub watch_paths: Vec<Spanned<String>>,
     pub queue_directories: Vec<Spanned<String>>,
     /// XPC event streams: stream → (event name → descriptor).
-    pub launch_events: Vec<(
-        Spanned<String>,
-        Vec<(Spanned<String>, Spanned<serde_json::Value>)>,
-    )>,
+    pub launch_events: Vec<(Spanned<String>, Vec<LaunchEvent>)>,
     pub limit_load_to_hardware: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub limit_load_from_hardware: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
     pub stdin: Option<Spanned<String>>,
@@ -177,6 +174,9 @@ impl Run {
         }
     }
 }
+
+/// One event of a `LaunchEvents` stream: its name and descriptor (copied as written).
+pub type LaunchEvent = (Spanned<String>, Spanned<serde_json::Value>);
 
 /// Restart behaviour as launchd's `KeepAlive`.
 #[derive(Debug, Clone, PartialEq, Eq)]

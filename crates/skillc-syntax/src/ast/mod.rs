@@ -17,8 +17,9 @@ pub use family::FamilyDecl;
 pub use policy::{Approve, Outcome, Policy, PolicyRule, RuleMatch};
 pub use service::{
     BonjourName, CalendarEntry, InetdCompatibility, KeepAlive, KeepAliveConditions,
-    MachServiceOptions, PortOrName, PosixSpawnType, ProcessType, Readiness, ResourceLimits, Run,
-    Schedule, Service, SessionType, SockFamily, SockProtocol, SockType, Socket,
+    LaunchEventStream, MachServiceEntry, MachServiceOptions, PortOrName, PosixSpawnType,
+    ProcessType, Readiness, ResourceLimits, Run, Schedule, Service, SessionType, SockFamily,
+    SockProtocol, SockType, Socket,
 };
 pub use shapes::{MapOrList, OneOrMany, ScalarOrMap};
 pub use skill::{AppliesTo, LoopSpec, OnFailure, Skill, SkillSeverity, Step, WithValue};

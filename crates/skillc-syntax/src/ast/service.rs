@@ -83,7 +83,7 @@ pub struct Run {
     /// Run the job as inetd would (`inetdCompatibility`; needs `sockets`).
     pub inetd_compatibility: Option<Sp<InetdCompatibility>>,
     /// Mach service names launchd registers for the job (`MachServices`); the job must check in.
-    pub mach_services: Option<IndexMap<Sp<String>, Sp<ScalarOrMap<bool, MachServiceOptions>>>>,
+    pub mach_services: Option<IndexMap<Sp<String>, Sp<MachServiceEntry>>>,
     /// Start the job when any of these paths changes (`WatchPaths`; discouraged).
     pub watch_paths: Option<Vec<Sp<String>>>,
     /// Keep the job running while any of these directories is not empty (`QueueDirectories`).
@@ -91,7 +91,7 @@ pub struct Run {
     /// Start the job whenever a filesystem is mounted (`StartOnMount`).
     pub start_on_mount: Option<Sp<bool>>,
     /// XPC event streams that start the job (`LaunchEvents`): stream → event name → descriptor.
-    pub launch_events: Option<IndexMap<Sp<String>, IndexMap<Sp<String>, Sp<serde_json::Value>>>>,
+    pub launch_events: Option<IndexMap<Sp<String>, LaunchEventStream>>,
     /// Load only on machines whose `hw.*` sysctl values match (`LimitLoadToHardware`).
     pub limit_load_to_hardware: Option<IndexMap<Sp<String>, Vec<Sp<String>>>>,
     /// Do not load on machines whose `hw.*` sysctl values match (`LimitLoadFromHardware`).
@@ -147,6 +147,12 @@ pub struct Run {
     /// Escape hatch: plist keys skillc has no field for (Apple's later keys), emitted as written.
     pub launchd: Option<IndexMap<Sp<String>, Sp<serde_json::Value>>>,
 }
+
+/// One `mach_services` value: `true`/`false`, or options.
+pub type MachServiceEntry = ScalarOrMap<bool, MachServiceOptions>;
+
+/// The events of one `launch_events` stream: event name → descriptor (copied as written).
+pub type LaunchEventStream = IndexMap<Sp<String>, Sp<serde_json::Value>>;
 
 /// launchd session types.
 #[derive(

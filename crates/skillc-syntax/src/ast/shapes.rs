@@ -273,7 +273,7 @@ impl<T: Serialize> Serialize for MapOrList<T> {
     }
 }
 
-fn any_of(a: Schema, b: Schema) -> Schema {
+fn any_of(a: &Schema, b: &Schema) -> Schema {
     json_schema!({ "anyOf": [a, b] })
 }
 
@@ -284,7 +284,7 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let one = g.subschema_for::<T>();
         let many = g.subschema_for::<Vec<T>>();
-        any_of(one, many)
+        any_of(&one, &many)
     }
 }
 
@@ -295,7 +295,7 @@ impl<S: JsonSchema, M: JsonSchema> JsonSchema for ScalarOrMap<S, M> {
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let a = g.subschema_for::<S>();
         let b = g.subschema_for::<M>();
-        any_of(a, b)
+        any_of(&a, &b)
     }
 }
 
@@ -306,6 +306,6 @@ impl<T: JsonSchema> JsonSchema for MapOrList<T> {
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         let one = g.subschema_for::<T>();
         let many = g.subschema_for::<Vec<T>>();
-        any_of(one, many)
+        any_of(&one, &many)
     }
 }
