@@ -15,6 +15,7 @@ mod keepalive_schedule;
 mod key_conflict;
 mod label_invalid;
 mod legacy_timers_process_type;
+mod mach_service_conflict;
 mod mach_service_false;
 mod never_starts;
 mod pressured_exit_keep_alive;
@@ -64,6 +65,10 @@ pub(crate) const ALL: &[Rule] = &[
     Check::new(
         &mach_service_false::MACH_SERVICE_FALSE,
         mach_service_false::check,
+    ),
+    Check::new(
+        &mach_service_conflict::MACH_SERVICE_CONFLICT,
+        mach_service_conflict::check,
     ),
     Check::new(
         &bus_not_registered::BUS_NOT_REGISTERED,
