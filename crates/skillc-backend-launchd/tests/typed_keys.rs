@@ -658,3 +658,16 @@ fn independent_readers_agree_on_the_everything_plists() {
         assert_eq!(a, b, "{}", p.display());
     }
 }
+
+#[test]
+fn a_null_in_a_launch_event_is_refused_not_dropped() {
+    let svc = "  job:\n    description: d\n    layer: L3\n    scope: session\n    run:\n      program: /usr/local/bin/job\n      keep_alive: never\n      launch_events: { com.apple.notifyd.matching: { e: ~ } }\n";
+    let (_t, ir, diags) = ir_of(svc);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let codes: Vec<&str> = check(&ir).into_iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["launchd-raw-key-type"]);
+    let r = skillc_backend_launchd::rules()
+        .find(|r| r.id == "launchd-raw-key-type")
+        .expect("rule");
+    assert!(!r.configurable);
+}

@@ -4,8 +4,8 @@ declare_rule! {
     /// # launchd-raw-key-type
     ///
     /// ## What it does
-    /// Reports `run.launchd` values a property list cannot hold: `null` (`~`, or an empty value), at
-    /// the top or nested in a list or mapping.
+    /// Reports `run.launchd` values and `run.launch_events` descriptors a property list cannot
+    /// hold: `null` (`~`, or an empty value), at the top or nested in a list or mapping.
     ///
     /// ## Why
     /// The escape hatch copies values into the plist exactly as written, and a plist has no null: the
@@ -90,6 +90,22 @@ declare_rule! {
 
 pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
     for s in &ir.services {
+        for (stream, events) in &s.run.launch_events {
+            for (name, v) in events {
+                if !crate::keys::convertible(&v.value) {
+                    out.push(
+                        RAW_KEY_TYPE
+                            .finding(format!(
+                                "launch event `{}` of `{}` has a null value, which a property list cannot hold",
+                                name.value.escape_debug(),
+                                stream.value.escape_debug()
+                            ))
+                            .at(v.span, "null here")
+                            .with_help("write the descriptor, or remove the event"),
+                    );
+                }
+            }
+        }
         for (k, v) in &s.run.launchd {
             if crate::keys::typed(&k.value).is_some() || crate::keys::deprecated(&k.value).is_some()
             {
