@@ -689,6 +689,43 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "      working_dir: @P@\n",
     ),
     ("run.stdout", "services.yaml", "      stdout: @P@\n"),
+    ("run.argv0", "services.yaml", "      argv0: @V@\n"),
+    ("run.stdin", "services.yaml", "      stdin: @P@\n"),
+    (
+        "run.root_directory",
+        "services.yaml",
+        "      root_directory: @P@\n",
+    ),
+    (
+        "run.watch_paths",
+        "services.yaml",
+        "      watch_paths: [@P@]\n",
+    ),
+    (
+        "run.mach_services",
+        "services.yaml",
+        "      mach_services: { @V@: true }\n",
+    ),
+    (
+        "run.sockets",
+        "services.yaml",
+        "      sockets: { s: { path_name: @P@, bonjour: @V@ } }\n",
+    ),
+    (
+        "run.keep_alive",
+        "services.yaml",
+        "      keep_alive: { path_state: { @P@: true } }\n",
+    ),
+    (
+        "run.associated_bundle_identifiers",
+        "services.yaml",
+        "      associated_bundle_identifiers: @V@\n",
+    ),
+    (
+        "run.launch_events",
+        "services.yaml",
+        "      launch_events: { com.apple.notifyd.matching: { e: { Notification: @V@ } } }\n",
+    ),
     ("run.stderr", "services.yaml", "      stderr: @P@\n"),
     ("family.description", "family.yaml", "  description: @V@\n"),
     ("skill.title", "skills.yaml", "    title: @V@\n"),
@@ -741,7 +778,18 @@ fn with_field(field: &str, file: &str, line: &str) -> (String, u64) {
         (i, true)
     } else {
         let anchor = match field {
-            "run.env value" | "run.env key" | "run.working_dir" => "      start_timeout:",
+            "run.env value"
+            | "run.env key"
+            | "run.working_dir"
+            | "run.argv0"
+            | "run.stdin"
+            | "run.root_directory"
+            | "run.watch_paths"
+            | "run.mach_services"
+            | "run.sockets"
+            | "run.keep_alive"
+            | "run.associated_bundle_identifiers"
+            | "run.launch_events" => "      start_timeout:",
             "service.label" | "service.bus" | "service.docs" => "    layer:",
             "skill.description" | "param default" => "    severity:",
             "notify.message" | "run.argv" => "      - { id: show-state",

@@ -32,7 +32,7 @@ fn raw_key(json: &serde_json::Value) -> &serde_json::Value {
 /// A clean family with one warning-level finding: a raw launchd key on `web`.
 fn family(comment: &str) -> String {
     format!(
-        "family:\n  name: demo\n  version: 1.0.0\n  description: Demo.\n  label_prefix: org.example\nservices:\n  web:\n    description: A web server.\n    layer: L3\n    scope: session\n    capabilities: [serve_api]\n    run:\n      program: /usr/local/bin/web\n{comment}      launchd: {{ ProcessType: Interactive }}\n    readiness:\n      probe: 'tcp(\"127.0.0.1:8080\")'\nskills:\n  web-down:\n    title: The web server does not answer\n    severity: medium\n    applies_to: {{ services: [web] }}\n    detect: '!ready(service)'\n    remediate:\n      - {{ id: restart, action: launchctl.kickstart, with: {{ target: service, kill: true }} }}\npolicy:\n  rules:\n    - {{ match: {{}}, outcome: confirm }}\n"
+        "family:\n  name: demo\n  version: 1.0.0\n  description: Demo.\n  label_prefix: org.example\nservices:\n  web:\n    description: A web server.\n    layer: L3\n    scope: session\n    capabilities: [serve_api]\n    run:\n      program: /usr/local/bin/web\n{comment}      launchd: {{ JetsamProperties: {{ JetsamPriority: 40 }} }}\n    readiness:\n      probe: 'tcp(\"127.0.0.1:8080\")'\nskills:\n  web-down:\n    title: The web server does not answer\n    severity: medium\n    applies_to: {{ services: [web] }}\n    detect: '!ready(service)'\n    remediate:\n      - {{ id: restart, action: launchctl.kickstart, with: {{ target: service, kill: true }} }}\npolicy:\n  rules:\n    - {{ match: {{}}, outcome: confirm }}\n"
     )
 }
 
@@ -101,15 +101,15 @@ fn bad_configs_are_usage_errors() {
 #[test]
 fn a_suppression_with_a_reason_silences_and_is_counted() {
     let own_line =
-        family("      # skillc: ignore[launchd-raw-key] the bus needs interactive QoS\n");
+        family("      # skillc: ignore[launchd-raw-key] the jetsam band keeps the bus alive\n");
     let dir = tree(&[("fam/family.yaml", &own_line)]);
     let (code, json) = check_json(dir.path(), &["fam"]);
     assert_eq!((code, codes(&json).len()), (0, 0), "{json:#}");
     assert_eq!(json["summary"]["suppressed"], 1);
 
     let trailing = family("").replace(
-        "launchd: { ProcessType: Interactive }",
-        "launchd: { ProcessType: Interactive } # skillc: ignore[launchd-raw-key] needed",
+        "launchd: { JetsamProperties: { JetsamPriority: 40 } }",
+        "launchd: { JetsamProperties: { JetsamPriority: 40 } } # skillc: ignore[launchd-raw-key] needed",
     );
     let dir = tree(&[("fam/family.yaml", &trailing)]);
     let (_, json) = check_json(dir.path(), &["fam"]);
@@ -148,8 +148,9 @@ fn suppressions_without_reason_unknown_or_unused_are_reported() {
 
 #[test]
 fn suppressions_are_not_called_unused_when_an_error_stopped_the_analysis() {
-    let text = family("      # skillc: ignore[launchd-raw-key] the bus needs interactive QoS\n")
-        .replace("    readiness:\n", "    requires: [nope]\n    readiness:\n");
+    let text =
+        family("      # skillc: ignore[launchd-raw-key] the jetsam band keeps the bus alive\n")
+            .replace("    readiness:\n", "    requires: [nope]\n    readiness:\n");
     let dir = tree(&[("fam/family.yaml", &text)]);
     let (code, json) = check_json(dir.path(), &["fam"]);
     assert_eq!(code, 1);

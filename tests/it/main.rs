@@ -17,6 +17,7 @@ mod fuzz_regressions;
 mod graph_cli;
 mod imports_cli;
 mod init_cli;
+mod launchd_fidelity;
 mod mcp;
 mod rule_pages;
 mod schema;

@@ -1,94 +1,158 @@
-//! The closed key schema of the `run.launchd` escape hatch.
+//! What the `run.launchd` escape hatch may hold: keys skillc has no field for.
+//!
+//! launchd compares keys case-insensitively (`strcasecmp` in launchd-842's `job_import_*`), so a
+//! raw `keepalive` is launchd's `KeepAlive`: every lookup here ignores case.
 
-/// Keys the typed schema writes itself; the escape hatch may not set them.
-pub(crate) const OWNED_KEYS: &[(&str, &str)] = &[
-    ("Label", "`label:` / `label_prefix`"),
-    ("Program", "`run.program` (emitted as ProgramArguments[0])"),
-    ("BundleProgram", "`run.program`"),
-    ("ProgramArguments", "`run.program` and `run.args`"),
+/// Keys the typed schema writes, with the field that writes them; the escape hatch may not set
+/// them (`launchd-key-conflict`).
+pub(crate) const TYPED_KEYS: &[(&str, &str)] = &[
+    ("AbandonProcessGroup", "`run.abandon_process_group`"),
+    (
+        "AssociatedBundleIdentifiers",
+        "`run.associated_bundle_identifiers`",
+    ),
+    (
+        "BeginTransactionAtShutdown",
+        "`run.begin_transaction_at_shutdown`",
+    ),
+    (
+        "BundleProgram",
+        "`run.program` (`BundleProgram` is honoured only for plists registered through SMAppService, which skillc does not install)",
+    ),
+    ("Debug", "`run.debug`"),
+    ("EnableGlobbing", "`run.enable_globbing`"),
+    ("EnablePressuredExit", "`run.enable_pressured_exit`"),
+    ("EnableTransactions", "`run.enable_transactions`"),
     ("EnvironmentVariables", "`run.env`"),
-    ("WorkingDirectory", "`run.working_dir`"),
-    ("UserName", "`run.user`"),
+    ("ExitTimeOut", "`run.exit_timeout`"),
     ("GroupName", "`run.group`"),
-    ("LimitLoadToSessionType", "`run.session_types`"),
+    ("HardResourceLimits", "`run.hard_limits`"),
+    ("InitGroups", "`run.init_groups`"),
     ("KeepAlive", "`run.keep_alive`"),
-    ("RunAtLoad", "`run.keep_alive` and `run.schedule`"),
-    ("ThrottleInterval", "`run.throttle`"),
-    ("StartInterval", "`run.schedule.every`"),
-    ("StartCalendarInterval", "`run.schedule.calendar` / `cron`"),
-    ("StandardOutPath", "`run.stdout`"),
+    ("Label", "`label:` / `label_prefix`"),
+    ("LaunchEvents", "`run.launch_events`"),
+    ("LaunchOnlyOnce", "`run.launch_only_once`"),
+    ("LegacyTimers", "`run.legacy_timers`"),
+    ("LimitLoadFromHardware", "`run.limit_load_from_hardware`"),
+    ("LimitLoadToHardware", "`run.limit_load_to_hardware`"),
+    ("LimitLoadToSessionType", "`run.session_types`"),
+    (
+        "LowPriorityBackgroundIO",
+        "`run.low_priority_background_io`",
+    ),
+    ("LowPriorityIO", "`run.low_priority_io`"),
+    ("MachServices", "`run.mach_services`"),
+    (
+        "MaterializeDatalessFiles",
+        "`run.materialize_dataless_files`",
+    ),
+    ("Nice", "`run.nice`"),
+    ("POSIXSpawnType", "`run.posix_spawn_type`"),
+    ("ProcessType", "`run.process_type`"),
+    ("Program", "`run.program` with `run.argv0`"),
+    (
+        "ProgramArguments",
+        "`run.program`, `run.argv0` and `run.args`",
+    ),
+    ("QueueDirectories", "`run.queue_directories`"),
+    ("RootDirectory", "`run.root_directory`"),
+    ("RunAtLoad", "`run.run_at_load`"),
+    ("SessionCreate", "`run.session_create`"),
+    ("Sockets", "`run.sockets`"),
+    ("SoftResourceLimits", "`run.soft_limits`"),
     ("StandardErrorPath", "`run.stderr`"),
+    ("StandardInPath", "`run.stdin`"),
+    ("StandardOutPath", "`run.stdout`"),
+    ("StartCalendarInterval", "`run.schedule.calendar` / `cron`"),
+    ("StartInterval", "`run.schedule.every`"),
+    ("StartOnMount", "`run.start_on_mount`"),
+    ("ThrottleInterval", "`run.throttle`"),
     ("Umask", "`run.umask`"),
-    ("MachServices", "the service's `bus:` name"),
+    ("UserName", "`run.user`"),
+    ("WaitForDebugger", "`run.wait_for_debugger`"),
+    ("WatchPaths", "`run.watch_paths`"),
+    ("WorkingDirectory", "`run.working_dir`"),
+    ("inetdCompatibility", "`run.inetd_compatibility`"),
 ];
 
-/// Keys launchd no longer honours (or that the installer overrides); refused with the reason.
-pub(crate) const DEPRECATED_KEYS: &[(&str, &str)] = &[
+/// Keys launchd no longer honours (or that the installer overrides): why, and what to use.
+pub(crate) const DEPRECATED_KEYS: &[(&str, &str, &str)] = &[
     (
         "OnDemand",
         "a 10.4-era key: true does nothing and false means KeepAlive=true",
+        "`run.keep_alive`",
     ),
-    ("ServiceIPC", "launchd.plist(5) says to remove it"),
+    (
+        "ServiceIPC",
+        "launchd.plist(5) says to remove it",
+        "nothing: remove it",
+    ),
     (
         "TimeOut",
         "launchd logs \"The TimeOut key is no longer respected. It never did anything anyway.\"",
+        "`run.exit_timeout` for the time launchd waits after SIGTERM, `run.throttle` for the delay between spawns",
     ),
-    ("HopefullyExitsFirst", "no longer implemented"),
-    ("HopefullyExitsLast", "no longer implemented"),
-    ("LimitLoadToHosts", "no longer supported"),
-    ("LimitLoadFromHosts", "no longer supported"),
+    (
+        "HopefullyExitsFirst",
+        "no longer implemented",
+        "nothing: order shutdown through IPC, and `run.exit_timeout` for how long a stop may take",
+    ),
+    (
+        "HopefullyExitsLast",
+        "no longer implemented",
+        "nothing: order shutdown through IPC, and `run.exit_timeout` for how long a stop may take",
+    ),
+    (
+        "LimitLoadToHosts",
+        "no longer supported",
+        "`run.limit_load_to_hardware` (matches `hw.*` values, not host names)",
+    ),
+    (
+        "LimitLoadFromHosts",
+        "no longer supported",
+        "`run.limit_load_from_hardware` (matches `hw.*` values, not host names)",
+    ),
     (
         "Disabled",
         "only a default since 10.6; the override database wins and install.sh runs `launchctl enable`",
+        "`launchctl disable <domain>/<label>` on the host, or leave the service out of the family",
     ),
 ];
 
-/// The value type an escape-hatch key must have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum KeyType {
-    Bool,
-    /// An integer within the bounds (inclusive).
-    Int(i64, i64),
-    Str,
-    /// One of the listed strings.
-    Enum(&'static [&'static str]),
-    StrArray,
-    /// A dictionary (any JSON object; nested values converted as usual).
-    Dict,
-    /// A dictionary of integers (resource limits).
-    IntDict,
+fn find<T: Copy>(table: &[(&'static str, T)], key: &str) -> Option<(&'static str, T)> {
+    table
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .copied()
 }
 
-impl KeyType {
-    pub(crate) fn describe(self) -> String {
-        match self {
-            KeyType::Bool => "a boolean".to_owned(),
-            KeyType::Int(lo, hi) => format!("an integer from {lo} to {hi}"),
-            KeyType::Str => "a string".to_owned(),
-            KeyType::Enum(vals) => format!("one of {}", vals.join(", ")),
-            KeyType::StrArray => "a list of strings".to_owned(),
-            KeyType::Dict => "a mapping".to_owned(),
-            KeyType::IntDict => "a mapping of integers".to_owned(),
-        }
-    }
+/// The launchd key (as launchd.plist(5) spells it) and field of a typed key.
+pub(crate) fn typed(key: &str) -> Option<(&'static str, &'static str)> {
+    find(TYPED_KEYS, key)
+}
 
-    /// Whether `v` has this type.
-    pub(crate) fn accepts(self, v: &serde_json::Value) -> bool {
-        use serde_json::Value as J;
-        match self {
-            KeyType::Bool => v.is_boolean(),
-            KeyType::Int(lo, hi) => v.as_i64().is_some_and(|n| (lo..=hi).contains(&n)),
-            KeyType::Str => v.is_string(),
-            KeyType::Enum(vals) => v.as_str().is_some_and(|s| vals.contains(&s)),
-            KeyType::StrArray => v
-                .as_array()
-                .is_some_and(|a| !a.is_empty() && a.iter().all(J::is_string)),
-            KeyType::Dict => v.as_object().is_some_and(|o| o.values().all(convertible)),
-            KeyType::IntDict => v
-                .as_object()
-                .is_some_and(|o| o.values().all(|x| x.as_i64().is_some())),
-        }
+/// The launchd key, why it is deprecated and its replacement.
+pub(crate) fn deprecated(key: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    DEPRECATED_KEYS
+        .iter()
+        .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
+        .copied()
+}
+
+/// Every key skillc knows, typed or deprecated.
+pub(crate) fn known() -> impl Iterator<Item = &'static str> {
+    TYPED_KEYS
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(DEPRECATED_KEYS.iter().map(|(k, _, _)| *k))
+}
+
+/// The known key an unknown one is probably a misspelling of.
+pub(crate) fn near_miss(key: &str) -> Option<&'static str> {
+    if typed(key).is_some() || deprecated(key).is_some() {
+        return None;
     }
+    skillc_diagnostics::did_you_mean(key, known())
 }
 
 /// Whether a JSON value has a plist form (everything but `null`).
@@ -102,85 +166,9 @@ pub(crate) fn convertible(v: &serde_json::Value) -> bool {
     }
 }
 
-const PROCESS_TYPES: &[&str] = &["Background", "Standard", "Adaptive", "Interactive"];
-
-/// Keys the escape hatch accepts (with a warning), from launchd.plist(5).
-pub(crate) const RAW_KEYS: &[(&str, KeyType)] = &[
-    ("AbandonProcessGroup", KeyType::Bool),
-    ("AssociatedBundleIdentifiers", KeyType::StrArray),
-    ("Debug", KeyType::Bool),
-    ("EnableGlobbing", KeyType::Bool),
-    ("EnablePressuredExit", KeyType::Bool),
-    ("EnableTransactions", KeyType::Bool),
-    ("ExitTimeOut", KeyType::Int(1, 86_400)),
-    ("HardResourceLimits", KeyType::IntDict),
-    ("InitGroups", KeyType::Bool),
-    ("LaunchEvents", KeyType::Dict),
-    ("LaunchOnlyOnce", KeyType::Bool),
-    ("LegacyTimers", KeyType::Bool),
-    ("LimitLoadFromHardware", KeyType::Dict),
-    ("LimitLoadToHardware", KeyType::Dict),
-    ("LowPriorityBackgroundIO", KeyType::Bool),
-    ("LowPriorityIO", KeyType::Bool),
-    ("MaterializeDatalessFiles", KeyType::Bool),
-    ("Nice", KeyType::Int(-20, 19)),
-    ("ProcessType", KeyType::Enum(PROCESS_TYPES)),
-    ("QueueDirectories", KeyType::StrArray),
-    ("RootDirectory", KeyType::Str),
-    ("SessionCreate", KeyType::Bool),
-    ("Sockets", KeyType::Dict),
-    ("SoftResourceLimits", KeyType::IntDict),
-    ("StandardInPath", KeyType::Str),
-    ("StartOnMount", KeyType::Bool),
-    ("WaitForDebugger", KeyType::Bool),
-    ("WatchPaths", KeyType::StrArray),
-    ("inetdCompatibility", KeyType::Dict),
-];
-
-/// Escape-hatch keys launchd.plist(5) discourages; the `launchd-raw-key` warning says why.
-pub(crate) const DISCOURAGED_KEYS: &[(&str, &str)] = &[
-    (
-        "WatchPaths",
-        "filesystem events can be missed and the file may be inconsistent at launch",
-    ),
-    (
-        "RootDirectory",
-        "IPC inside the chroot breaks unless the library stack matches",
-    ),
-    ("inetdCompatibility", "avoid in new projects"),
-    (
-        "SoftResourceLimits",
-        "in a daemon, NumberOfFiles/NumberOfProcesses change host-wide sysctls",
-    ),
-    (
-        "HardResourceLimits",
-        "in a daemon, NumberOfFiles/NumberOfProcesses change host-wide sysctls",
-    ),
-];
-
-pub(crate) fn owned(key: &str) -> Option<&'static str> {
-    OWNED_KEYS.iter().find(|(k, _)| *k == key).map(|(_, w)| *w)
-}
-
-pub(crate) fn deprecated(key: &str) -> Option<&'static str> {
-    DEPRECATED_KEYS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, w)| *w)
-}
-
-pub(crate) fn raw_type(key: &str) -> Option<KeyType> {
-    RAW_KEYS.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
-}
-
-pub(crate) fn discouraged(key: &str) -> Option<&'static str> {
-    DISCOURAGED_KEYS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, w)| *w)
-}
-
-/// Whether an escape-hatch entry is emitted: a known key with a value of its type.
-pub(crate) fn accepted(key: &str, value: &serde_json::Value) -> bool {
-    raw_type(key).is_some_and(|t| t.accepts(value))
+/// Whether an escape-hatch entry is emitted: a key no typed field or deprecation covers, with a
+/// value a plist can hold. Everything else is refused by an unsuppressible rule, so nothing a
+/// green build accepted is dropped.
+pub(crate) fn emitted(key: &str, value: &serde_json::Value) -> bool {
+    typed(key).is_none() && deprecated(key).is_none() && convertible(value)
 }

@@ -1,7 +1,7 @@
 //! Service facts only this backend needs: gate paths, budgets, keep-alive.
 
 use skillc_backend_support::ceil_secs;
-use skillc_ir::{Ir, KeepAlive, Service, ServiceId};
+use skillc_ir::{Ir, KeepAliveMode, Service, ServiceId};
 
 /// Where gates are installed: `<GATE_ROOT>/<family>/gates/<service-id>.sh`.
 pub(crate) const GATE_ROOT: &str = "/usr/local/libexec/skillc";
@@ -24,11 +24,13 @@ pub fn has_gate(s: &Service) -> bool {
     !s.requires.is_empty()
 }
 
+/// Whether launchd restarts the job: `KeepAlive` true or a non-empty condition dictionary.
 pub(crate) fn keeps_alive(s: &Service) -> bool {
-    matches!(
-        s.run.keep_alive.value,
-        KeepAlive::Always | KeepAlive::OnFailure
-    )
+    match &s.run.keep_alive.value {
+        KeepAliveMode::Always => true,
+        KeepAliveMode::Conditions(c) => !c.is_empty(),
+        KeepAliveMode::Never => false,
+    }
 }
 
 /// How long a gate waits for dependency `dep`: its `start_timeout` when declared, else its

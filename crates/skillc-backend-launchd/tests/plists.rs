@@ -5,7 +5,7 @@ mod common;
 use serde_json::{Value as J, json};
 use skillc_analysis::CheckedIr;
 use skillc_backend_launchd::{emit, gate_path, has_gate};
-use skillc_ir::{Ir, KeepAlive, Schedule, Scope, ServiceId, SessionType};
+use skillc_ir::{Ir, KeepAliveMode, Schedule, Scope, ServiceId, SessionType};
 use std::process::Command;
 
 fn b(v: bool) -> J {
@@ -76,6 +76,7 @@ fn expected(ir: &Ir, id: ServiceId) -> J {
                         SessionType::Background => "Background",
                         SessionType::LoginWindow => "LoginWindow",
                         SessionType::StandardIO => "StandardIO",
+                        SessionType::System => "System",
                     })
                 })
                 .collect()
@@ -83,22 +84,38 @@ fn expected(ir: &Ir, id: ServiceId) -> J {
         m.insert("LimitLoadToSessionType".into(), J::Array(names));
     }
     let secs = |d: std::time::Duration| i64::try_from(d.as_millis().div_ceil(1000)).expect("secs");
-    match r.keep_alive.value {
-        KeepAlive::Always => {
+    // The shipped families use only these keep-alive forms.
+    let kept = match &r.keep_alive.value {
+        KeepAliveMode::Always => {
             m.insert("KeepAlive".into(), b(true));
+            true
         }
-        KeepAlive::OnFailure => {
-            m.insert("KeepAlive".into(), json!({ "SuccessfulExit": b(false) }));
+        KeepAliveMode::Conditions(c) => {
+            assert!(
+                c.crashed.is_none() && c.path_state.is_empty(),
+                "extend this test"
+            );
+            let se = c.successful_exit.as_ref().expect("successful_exit").value;
+            m.insert("KeepAlive".into(), json!({ "SuccessfulExit": b(se) }));
+            true
         }
-        KeepAlive::Never => {}
-    }
-    if r.keep_alive.value != KeepAlive::Never {
+        KeepAliveMode::Never => false,
+    };
+    if kept || r.throttle_set {
         m.insert("ThrottleInterval".into(), i(secs(r.throttle.value).max(1)));
     }
-    match r.schedule.as_ref().map(|s| &s.value) {
-        None => {
+    let triggered = !r.mach_services.is_empty() || !r.sockets.is_empty();
+    match r.run_at_load.as_ref().map(|x| x.value) {
+        Some(v) => {
+            m.insert("RunAtLoad".into(), b(v));
+        }
+        None if r.schedule.is_none() && (!triggered || kept) => {
             m.insert("RunAtLoad".into(), b(true));
         }
+        None => {}
+    }
+    match r.schedule.as_ref().map(|s| &s.value) {
+        None => {}
         Some(Schedule::Every(d)) => {
             m.insert("StartInterval".into(), i(secs(*d)));
         }
@@ -133,8 +150,20 @@ fn expected(ir: &Ir, id: ServiceId) -> J {
     if let Some(u) = &r.umask {
         m.insert("Umask".into(), i(i64::from(u.value)));
     }
-    if let Some(bus) = &s.bus {
-        m.insert("MachServices".into(), json!({ bus.value.clone(): b(true) }));
+    // Only what `mach_services` registers; the `bus:` identity alone registers nothing.
+    if !r.mach_services.is_empty() {
+        let d: serde_json::Map<String, J> = r
+            .mach_services
+            .iter()
+            .map(|ms| (ms.name.value.clone(), b(true)))
+            .collect();
+        m.insert("MachServices".into(), J::Object(d));
+    }
+    if let Some(t) = &r.process_type {
+        m.insert("ProcessType".into(), json!(t.value.as_str()));
+    }
+    for f in &r.flags {
+        m.insert(f.key.into(), b(f.value.value));
     }
     for (k, v) in &r.launchd {
         m.insert(k.value.clone(), tagged(&v.value));

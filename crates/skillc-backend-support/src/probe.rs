@@ -14,7 +14,7 @@
 //! | `file_exists(p)` | `[ -e p ] && [ ! -d p ]` (sockets and FIFOs count as files) |
 //! | `dir_exists(p)` | `[ -d p ]` |
 //! | `exec(argv...)` | the command, output discarded, killed (TERM) after the probe timeout |
-//! | `bus(name)` | the provider's `launchctl print` shows the endpoint `"name"` with `active = 1`; for a name no known service provides, `launchctl print system` mentions `"name"` |
+//! | `bus(name)` | the `launchctl print` of the job whose `mach_services` registers `name` shows the endpoint `"name"` with `active = 1` (it checked in); a `bus:` identity no job registers is `ready(provider)`; a name no known service provides or registers: `launchctl print system` mentions `"name"` |
 //! | `ready(svc)` | `svc`'s own probe, inlined as a function (`running(svc)` without a probe, or where the probe reaches itself) |
 //! | `loaded(svc)` | `launchctl print <domain>/<label>` succeeds |
 //! | `running(svc)` | that output has a top-level `pid = N` line |
@@ -538,8 +538,13 @@ impl<'a> ProbeCompiler<'a> {
                     Some(ExprKind::Str(_)) => provider,
                     _ => self.ir.bus_provider(&name),
                 };
-                match provider.map(|id| self.ir.service(id)) {
-                    Some(s) => {
+                // The job whose `MachServices` registers the name exactly: its endpoint is
+                // active once the job has checked in. A bus identity that is not registered
+                // (the program never checks in) is as ready as its provider.
+                let registrar = self.ir.mach_registrar(&name);
+                match (registrar, provider) {
+                    (Some(id), _) => {
+                        let s = self.ir.service(id);
                         self.helpers.insert(Helper::Endpoint);
                         Ok(format!(
                             "skillc_endpoint_active {} {}",
@@ -547,7 +552,8 @@ impl<'a> ProbeCompiler<'a> {
                             quote(&name)
                         ))
                     }
-                    None => Ok(format!(
+                    (None, Some(id)) => self.ready_function(id),
+                    (None, None) => Ok(format!(
                         "launchctl print system 2>/dev/null | grep -F -q -e {}",
                         quote(&format!("\"{name}\""))
                     )),

@@ -57,7 +57,15 @@ services:
     scope: daemon
     label: com.wazuh.agent
     bus: org.example.bus
-    run: {{ program: /usr/local/bin/wazuh }}
+    run: {{ program: /usr/local/bin/wazuh, mach_services: {{ org.example.bus: true }} }}
+  web:
+    description: An HTTP server with a bus identity it never checks in for.
+    layer: L1
+    scope: daemon
+    label: org.example.web
+    bus: org.example.web
+    run: {{ program: /usr/local/bin/web }}
+    readiness: {{ probe: 'true', timeout: 1s, interval: 1s, retries: 3 }}
   check:
     description: Holds the probe under test.
     layer: L1
@@ -377,6 +385,22 @@ fn launchctl_state_is_parsed_from_print_output() {
     assert!(env.eval("last_exit(\"agent\") == -1 && runs(\"agent\") == -1", &fx));
     assert!(env.eval("bus(\"org.example.bus\")", &fx));
     assert!(!env.eval("bus(\"org.example.unknown\")", &fx));
+    // `org.example.idle` is listed but inactive, and no loaded job registers it.
+    assert!(!env.eval("bus(\"org.example.idle\")", &fx));
+}
+
+#[test]
+fn bus_of_an_unregistered_identity_is_its_providers_readiness() {
+    // `web` registers no Mach service (an HTTP server never checks in): its bus name is up when
+    // `web` is ready (its probe is `true`), although launchd lists no endpoint for it (not
+    // even a job: `launchctl print system/org.example.web` fails).
+    let env = Env::new();
+    let fx = fx();
+    assert!(env.eval("bus(\"org.example.web\")", &fx));
+    assert!(
+        env.eval("bus(\"ORG.example.WEB\")", &fx),
+        "identities ignore case"
+    );
 }
 
 #[test]

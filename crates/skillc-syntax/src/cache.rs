@@ -37,6 +37,7 @@ const TREE_SOURCES: &[&str] = &[
     include_str!("ast/family.rs"),
     include_str!("ast/policy.rs"),
     include_str!("ast/service.rs"),
+    include_str!("ast/shapes.rs"),
     include_str!("ast/skill.rs"),
     include_str!("sp.rs"),
     include_str!("yaml/mod.rs"),
@@ -318,6 +319,98 @@ mod tests {
             round_tripped += 1;
         }
         assert!(round_tripped > 40, "{round_tripped}");
+    }
+
+    /// Every two-form value (`OneOrMany`, `ScalarOrMap`, `MapOrList`) in both forms: the parser
+    /// keeps the spans of the inner nodes, and the cache gives back the same tree.
+    #[test]
+    fn two_form_values_keep_their_spans_and_round_trip() {
+        let text = "services:
+  a:
+    description: d
+    layer: L1
+    scope: session
+    run:
+      program: /x
+      session_types: [Aqua, System]
+      keep_alive: { crashed: true, path_state: { /p: false } }
+      mach_services: { m.one: true, m.two: { reset_at_close: true } }
+      sockets:
+        one: { service_name: 80, bonjour: [x, y] }
+        many: [{ path_name: /s }, { service_name: http, bonjour: true }]
+      associated_bundle_identifiers: org.example.App
+  b:
+    description: d
+    layer: L1
+    scope: session
+    run:
+      program: /x
+      session_types: Background
+      keep_alive: never
+      associated_bundle_identifiers: [org.a, org.b]
+";
+        let mut sources = skillc_diagnostics::SourceMap::new();
+        let id = sources.add("f.yaml", text);
+        let doc = crate::parse_document(sources.get(id).expect("source"), id).expect("parses");
+        let services = doc.services.as_ref().expect("services");
+        let run_a = &services[0].value.run.value;
+        let slice = |start: u32, end: u32| &text[start as usize..end as usize];
+        let Some(crate::ast::OneOrMany::Many(types)) =
+            run_a.session_types.as_ref().map(|t| &t.value)
+        else {
+            panic!("a list")
+        };
+        assert_eq!(slice(types[1].start, types[1].end), "System");
+        let Some(crate::ast::ScalarOrMap::Map(c)) = run_a.keep_alive.as_ref().map(|k| &k.value)
+        else {
+            panic!("a map")
+        };
+        let crashed = c.crashed.as_ref().expect("crashed");
+        assert_eq!(slice(crashed.start, crashed.end), "true");
+        let sockets = run_a.sockets.as_ref().expect("sockets");
+        let (name, many) = sockets.get_index(1).expect("many");
+        assert_eq!(name.value, "many");
+        let crate::ast::MapOrList::Many(list) = &many.value else {
+            panic!("a list")
+        };
+        let path = list[0].value.path_name.as_ref().expect("path");
+        assert_eq!(slice(path.start, path.end), "/s");
+        let run_b = &services[1].value.run.value;
+        assert!(matches!(
+            run_b.session_types.as_ref().map(|t| &t.value),
+            Some(crate::ast::OneOrMany::One(
+                crate::ast::SessionType::Background
+            ))
+        ));
+
+        let bytes = rmp_serde::to_vec(&doc).expect("encode");
+        let back = crate::yaml::decoding_cached(|| rmp_serde::from_slice::<Document>(&bytes))
+            .expect("decode");
+        assert_eq!(format!("{back:?}"), format!("{doc:?}"));
+    }
+
+    #[test]
+    fn a_wrong_shape_is_a_type_error_at_the_value() {
+        for (value, shape) in [("[always]", "list"), ("{ crashed: 3 }", "boolean")] {
+            let text = format!(
+                "services:\n  a:\n    description: d\n    layer: L1\n    scope: session\n    run:\n      program: /x\n      keep_alive: {value}\n"
+            );
+            let mut sources = skillc_diagnostics::SourceMap::new();
+            let id = sources.add("f.yaml", text.as_str());
+            let d = *crate::parse_document(sources.get(id).expect("source"), id)
+                .expect_err("a wrong shape");
+            assert_eq!(d.code, "invalid-type", "{value}: {d:?}");
+            assert!(
+                d.message.contains(shape) || d.message.contains("expected"),
+                "{value}: {}",
+                d.message
+            );
+            let span = d.span.expect("span");
+            assert!(
+                span.start as usize >= text.find("keep_alive").expect("key"),
+                "{value}: {span:?}"
+            );
+        }
     }
 
     #[test]

@@ -4,11 +4,16 @@ declare_rule! {
     /// # launchd-agent-only-key
     ///
     /// ## What it does
-    /// Reports `run.session_types` on a `scope: daemon` service (a LaunchDaemon).
+    /// Reports `run.session_types` on a `scope: daemon` service (a LaunchDaemon) that does not list
+    /// `System`, the session type of the system domain.
     ///
     /// ## Why
-    /// `LimitLoadToSessionType` is meaningful only for agents: the system domain has no login
-    /// sessions. On a daemon it is at best ignored and at worst stops the job from loading.
+    /// `LimitLoadToSessionType` limits the sessions a job loads in, and a LaunchDaemon is loaded in the
+    /// system domain, whose session type is `System`. Limited to `Aqua` or `Background` only, the
+    /// daemon is never loaded. Listing `System` among others (Homebrew emits all five) is what makes
+    /// one plist load in every domain; skillc emits the list as written.
+    ///
+    /// The rule cannot be suppressed: the plist would not load where install.sh puts it.
     ///
     /// ## Bad
     /// ```yaml
@@ -58,6 +63,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
+    ///       session_types: [Aqua, Background, LoginWindow, StandardIO, System]
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -74,12 +80,14 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Remove `session_types`, or make the service `scope: session`.
+    /// Remove `session_types` from the daemon, add `System` to it, or make the service `scope:
+    /// session`.
     pub(crate) const AGENT_ONLY_KEY = {
         id: "launchd-agent-only-key",
         severity: Error,
         stage: Analysis,
-        summary: "`session_types` is set on a daemon.",
+        summary: "`session_types` on a daemon does not include `System`.",
+        configurable: false,
     }
 }
 
@@ -88,16 +96,21 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         if s.scope.value != skillc_ir::Scope::Daemon {
             continue;
         }
-        if let Some(first) = s.run.session_types.first() {
+        let types = &s.run.session_types;
+        if let Some(first) = types.first()
+            && !types
+                .iter()
+                .any(|t| t.value == skillc_ir::SessionType::System)
+        {
             out.push(
                 AGENT_ONLY_KEY
                     .finding(format!(
-                        "`run.session_types` is set on the daemon `{}`",
+                        "`run.session_types` of the daemon `{}` does not include `System`",
                         s.id.value
                     ))
-                    .at(first.span, "the system domain has no login sessions")
+                    .at(first.span, "the system domain's session type is `System`")
                     .with_label(s.scope.span, "a LaunchDaemon")
-                    .with_help("remove `session_types`, or make the service `scope: session`"),
+                    .with_help("remove `session_types`, add `System`, or make the service `scope: session`"),
             );
         }
     }

@@ -4,12 +4,16 @@ declare_rule! {
     /// # launchd-daemon-only-key
     ///
     /// ## What it does
-    /// Reports `run.user` and `run.group` on a `scope: session` service (a LaunchAgent).
+    /// Reports `run.user`, `run.group` and `run.init_groups` on a `scope: session` service (a
+    /// LaunchAgent).
     ///
     /// ## Why
-    /// `UserName` and `GroupName` apply only to jobs in the privileged system domain; an agent
-    /// always runs as the logged-in user, so the setting is silently ignored and the service does not
-    /// run as the account it claims.
+    /// `UserName`, `GroupName` and `InitGroups` apply only to jobs in the privileged system domain; an
+    /// agent always runs as the logged-in user, so the setting is ignored and the service does not run
+    /// as the account it claims.
+    ///
+    /// The rule cannot be suppressed: the key would be emitted and ignored, or dropped, and either way
+    /// the YAML would claim what the Mac does not do.
     ///
     /// ## Bad
     /// ```yaml
@@ -75,12 +79,14 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Remove `user`/`group`, or make the service a `scope: daemon` if it must run as that account.
+    /// Remove `user`/`group`/`init_groups`, or make the service `scope: daemon` if it must run as that
+    /// account.
     pub(crate) const DAEMON_ONLY_KEY = {
         id: "launchd-daemon-only-key",
         severity: Error,
         stage: Analysis,
-        summary: "`user` or `group` is set on a session service.",
+        summary: "`user`, `group` or `init_groups` is set on a session service.",
+        configurable: false,
     }
 }
 
@@ -89,15 +95,21 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
         if s.scope.value != skillc_ir::Scope::Session {
             continue;
         }
-        for (field, v) in [("user", &s.run.user), ("group", &s.run.group)] {
-            if let Some(v) = v {
+        let r = &s.run;
+        let spans = [
+            ("user", r.user.as_ref().map(|v| v.span)),
+            ("group", r.group.as_ref().map(|v| v.span)),
+            ("init_groups", r.flag("InitGroups").map(|v| v.span)),
+        ];
+        for (field, span) in spans {
+            if let Some(span) = span {
                 out.push(
                     DAEMON_ONLY_KEY
                         .finding(format!(
                             "`run.{field}` is set on the session service `{}`",
                             s.id.value
                         ))
-                        .at(v.span, "only daemons can run as another account")
+                        .at(span, "only daemons can run as another account")
                         .with_label(s.scope.span, "a LaunchAgent runs as the logged-in user")
                         .with_help(format!(
                             "remove `{field}`, or make the service `scope: daemon`"

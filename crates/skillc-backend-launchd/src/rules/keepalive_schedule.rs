@@ -4,8 +4,8 @@ declare_rule! {
     /// # launchd-keepalive-schedule
     ///
     /// ## What it does
-    /// Warns when a service has a `schedule:` and a `keep_alive:` of `always` or `on_failure`
-    /// (the default).
+    /// Warns when a service has a `schedule:` and a `keep_alive:` that restarts it: `always`,
+    /// `on_failure` (the default) or a map of conditions.
     ///
     /// ## Why
     /// A kept-alive job is restarted by launchd whenever it exits (or fails), so the schedule no
@@ -98,7 +98,7 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                     ))
                     .at(
                         s.run.keep_alive.span,
-                        "keep_alive is `always` or `on_failure` (the default)",
+                        "keep_alive restarts it (`always`, `on_failure` by default, or conditions)",
                     )
                     .with_label(
                         schedule.span,

@@ -4,16 +4,18 @@ declare_rule! {
     /// # launchd-key-conflict
     ///
     /// ## What it does
-    /// Reports escape-hatch keys that skillc writes from typed fields: `Label`, `Program`,
-    /// `BundleProgram`, `ProgramArguments`, `EnvironmentVariables`, `WorkingDirectory`, `UserName`,
-    /// `GroupName`, `LimitLoadToSessionType`, `KeepAlive`, `RunAtLoad`, `ThrottleInterval`,
-    /// `StartInterval`, `StartCalendarInterval`, `StandardOutPath`, `StandardErrorPath`, `Umask`,
-    /// `MachServices`.
+    /// Reports escape-hatch keys that a typed field of `run` writes: every key of launchd.plist(5) that
+    /// skillc models (`KeepAlive`, `RunAtLoad`, `Sockets`, `MachServices`, `ProcessType`, `Nice`,
+    /// `WatchPaths`, `AssociatedBundleIdentifiers`, ... `skillc explain` of the finding names the
+    /// field). Keys are compared ignoring case, as launchd compares them (`keepalive` is `KeepAlive`).
     ///
     /// ## Why
-    /// Two sources for one key means one of them is silently lost, and the typed fields carry
-    /// guarantees (the readiness gate in `ProgramArguments`, an explicit `PATH`, a `ThrottleInterval`
-    /// on every restarting job) that a raw value would bypass.
+    /// Two sources for one key means one of them is lost, and the typed fields carry checks (the
+    /// readiness gate in `ProgramArguments`, an explicit `PATH`, the keep-alive and socket rules) that
+    /// a raw value would bypass.
+    ///
+    /// The rule cannot be suppressed: a suppressed conflict would either drop the raw value or override
+    /// the typed one, and a green build must mean the plist says what the YAML says.
     ///
     /// ## Bad
     /// ```yaml
@@ -63,6 +65,9 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
+    ///       run_at_load: false
+    ///       mach_services: { org.example.web: true }
+    ///       keep_alive: never
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -79,31 +84,37 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Use the typed field the message names (e.g. `keep_alive:`, `schedule:`, `env:`) and remove the raw key.
+    /// Move the value to the typed field the message names (here `run_at_load: false`) and remove the
+    /// raw key.
     pub(crate) const KEY_CONFLICT = {
         id: "launchd-key-conflict",
         severity: Error,
         stage: Analysis,
-        summary: "The `run.launchd` escape hatch sets a key that the typed service fields already own.",
+        summary: "The `run.launchd` escape hatch sets a key that a typed service field writes.",
+        configurable: false,
     }
 }
 
 pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
     for s in &ir.services {
-        for (k, v) in &s.run.launchd {
-            let network_state = k.value == "KeepAlive"
-                && v.value
-                    .as_object()
-                    .is_some_and(|o| o.contains_key("NetworkState"));
-            if network_state {
-                continue; // reported by launchd-deprecated-key
-            }
-            if let Some(owner) = crate::keys::owned(&k.value) {
+        for (k, _) in &s.run.launchd {
+            if let Some((key, field)) = crate::keys::typed(&k.value) {
+                let read_as = if key == k.value {
+                    String::new()
+                } else {
+                    format!("launchd reads it as `{key}` (keys ignore case); ")
+                };
                 out.push(
                     KEY_CONFLICT
-                        .finding(format!("`{}` cannot be set through `run.launchd`", k.value))
-                        .at(k.span, format!("skillc writes this key from {owner}"))
-                        .with_help(format!("use {owner} instead")),
+                        .finding(format!(
+                            "`{}` cannot be set through `run.launchd`",
+                            k.value.escape_debug()
+                        ))
+                        .at(
+                            k.span,
+                            format!("{read_as}skillc writes `{key}` from {field}"),
+                        )
+                        .with_help(format!("use {field} instead")),
                 );
             }
         }

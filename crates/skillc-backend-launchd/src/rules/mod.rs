@@ -2,15 +2,30 @@
 //! and its check.
 
 mod agent_only_key;
+mod argv0_gate;
+mod bus_not_registered;
 mod daemon_only_key;
 mod deprecated_key;
+mod discouraged_key;
+mod exit_timeout_zero;
+mod hide_until_check_in;
+mod inetd_without_sockets;
+mod keepalive_empty;
 mod keepalive_schedule;
 mod key_conflict;
 mod label_invalid;
+mod legacy_timers_process_type;
+mod mach_service_conflict;
+mod mach_service_false;
+mod never_starts;
+mod pressured_exit_keep_alive;
 mod probe_unsupported;
 mod raw_key;
 mod raw_key_type;
 mod relative_path;
+mod run_at_load_implied;
+mod socket_invalid;
+mod soft_above_hard;
 mod throttle_too_low;
 mod unknown_key;
 mod xml_illegal_char;
@@ -42,6 +57,48 @@ pub(crate) const ALL: &[Rule] = &[
         &keepalive_schedule::KEEPALIVE_SCHEDULE,
         keepalive_schedule::check,
     ),
+    Check::new(&socket_invalid::SOCKET_INVALID, socket_invalid::check),
+    Check::new(
+        &inetd_without_sockets::INETD_WITHOUT_SOCKETS,
+        inetd_without_sockets::check,
+    ),
+    Check::new(
+        &mach_service_false::MACH_SERVICE_FALSE,
+        mach_service_false::check,
+    ),
+    Check::new(
+        &mach_service_conflict::MACH_SERVICE_CONFLICT,
+        mach_service_conflict::check,
+    ),
+    Check::new(
+        &bus_not_registered::BUS_NOT_REGISTERED,
+        bus_not_registered::check,
+    ),
+    Check::new(&argv0_gate::ARGV0_GATE, argv0_gate::check),
+    Check::new(&soft_above_hard::SOFT_ABOVE_HARD, soft_above_hard::check),
+    Check::new(&keepalive_empty::KEEPALIVE_EMPTY, keepalive_empty::check),
+    Check::new(
+        &run_at_load_implied::RUN_AT_LOAD_IMPLIED,
+        run_at_load_implied::check,
+    ),
+    Check::new(&never_starts::NEVER_STARTS, never_starts::check),
+    Check::new(
+        &pressured_exit_keep_alive::PRESSURED_EXIT_KEEP_ALIVE,
+        pressured_exit_keep_alive::check,
+    ),
+    Check::new(
+        &exit_timeout_zero::EXIT_TIMEOUT_ZERO,
+        exit_timeout_zero::check,
+    ),
+    Check::new(
+        &hide_until_check_in::HIDE_UNTIL_CHECK_IN,
+        hide_until_check_in::check,
+    ),
+    Check::new(
+        &legacy_timers_process_type::LEGACY_TIMERS_PROCESS_TYPE,
+        legacy_timers_process_type::check,
+    ),
+    Check::new(&discouraged_key::DISCOURAGED_KEY, discouraged_key::check),
     Check::new(
         &probe_unsupported::PROBE_UNSUPPORTED,
         probe_unsupported::check,

@@ -4,20 +4,15 @@ declare_rule! {
     /// # launchd-raw-key
     ///
     /// ## What it does
-    /// Warns for every key accepted through `run.launchd`: it is copied into the plist as given
-    /// (JSON values become plist values, mappings with sorted keys). Accepted keys:
-    /// `AbandonProcessGroup`, `AssociatedBundleIdentifiers`, `Debug`, `EnableGlobbing`,
-    /// `EnablePressuredExit`, `EnableTransactions`, `ExitTimeOut`, `HardResourceLimits`, `InitGroups`,
-    /// `LaunchEvents`, `LaunchOnlyOnce`, `LegacyTimers`, `LimitLoadFromHardware`,
-    /// `LimitLoadToHardware`, `LowPriorityBackgroundIO`, `LowPriorityIO`, `MaterializeDatalessFiles`,
-    /// `Nice`, `ProcessType`, `QueueDirectories`, `RootDirectory`, `SessionCreate`, `Sockets`,
-    /// `SoftResourceLimits`, `StandardInPath`, `StartOnMount`, `WaitForDebugger`, `WatchPaths`,
-    /// `inetdCompatibility`. The message says when launchd.plist(5) discourages the key.
+    /// Warns for every key the escape hatch copies into the plist: a key no typed field writes and
+    /// launchd.plist(5) does not document (Apple's private keys such as `JetsamProperties`, or keys of
+    /// a later macOS). It is emitted exactly as written (mappings with sorted keys).
     ///
     /// ## Why
-    /// Raw keys are outside what the analyzer can check: their meaning, their interaction with the
-    /// typed fields, and whether the service still behaves the same under every family's rules. Making
-    /// each one visible keeps the escape hatch an exception.
+    /// Every documented key has a typed field, so a raw key is one the analyzer knows nothing about:
+    /// its meaning, its type, its interaction with the typed fields. launchd ignores keys it does not
+    /// know, so a raw key may also do nothing at all. Making each one visible keeps the escape hatch an
+    /// exception.
     ///
     /// ## Bad
     /// ```yaml
@@ -35,7 +30,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
-    ///       launchd: { ProcessType: Background }
+    ///       launchd: { JetsamProperties: { JetsamPriority: 40 } }
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -67,6 +62,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
+    ///       process_type: Interactive
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -83,31 +79,35 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Prefer a typed field when one exists. Where the raw key is intended, suppress the warning with a reason: `# skillc: ignore[launchd-raw-key] interactive latency matters`.
+    /// Prefer a typed field. Where the raw key is intended, suppress the warning with a reason: `#
+    /// skillc: ignore[launchd-raw-key] Apple's jetsam band, read by launchd since 10.9`.
     pub(crate) const RAW_KEY = {
         id: "launchd-raw-key",
         severity: Warning,
         stage: Analysis,
-        summary: "The `run.launchd` escape hatch adds a plist key skillc does not model.",
+        summary: "The `run.launchd` escape hatch adds a key launchd.plist(5) does not document.",
     }
 }
 
 pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
     for s in &ir.services {
         for (k, v) in &s.run.launchd {
-            if !crate::keys::accepted(&k.value, &v.value) {
+            // A near miss of a known key is launchd-unknown-key's (an error).
+            if !crate::keys::emitted(&k.value, &v.value)
+                || crate::keys::near_miss(&k.value).is_some()
+            {
                 continue;
             }
-            let mut d = RAW_KEY
-                .finding(format!(
-                    "raw launchd key `{}` is copied into the plist unchecked",
-                    k.value
-                ))
-                .at(k.span, "escape hatch");
-            if let Some(why) = crate::keys::discouraged(&k.value) {
-                d = d.with_note(format!("launchd.plist(5) discourages `{}`: {why}", k.value));
-            }
-            out.push(d.with_help("prefer a typed field; suppress with a reason when intended"));
+            out.push(
+                RAW_KEY
+                    .finding(format!(
+                        "raw launchd key `{}` is copied into the plist as written",
+                        k.value.escape_debug()
+                    ))
+                    .at(k.span, "escape hatch")
+                    .with_note("launchd.plist(5) does not document it; launchd ignores keys it does not know")
+                    .with_help("prefer a typed field; suppress with a reason when intended"),
+            );
         }
     }
 }

@@ -4,15 +4,13 @@ declare_rule! {
     /// # launchd-raw-key-type
     ///
     /// ## What it does
-    /// Reports escape-hatch values whose type launchd does not accept for the key: e.g. `Nice` must
-    /// be an integer from -20 to 19, `ProcessType` one of `Background`, `Standard`, `Adaptive`,
-    /// `Interactive`, boolean keys must be booleans, `WatchPaths` a non-empty list of strings, and no
-    /// value may be `null`.
+    /// Reports `run.launchd` values and `run.launch_events` descriptors a property list cannot
+    /// hold: `null` (`~`, or an empty value), at the top or nested in a list or mapping.
     ///
     /// ## Why
-    /// launchd drops values of the wrong type without a word (`EnvironmentVariables` values that are
-    /// not strings are ignored, a string `"5"` is not a `Nice` level), so the setting silently does not
-    /// apply.
+    /// The escape hatch copies values into the plist exactly as written, and a plist has no null: the
+    /// key (or the whole mapping around it) could only be dropped. The rule cannot be suppressed, so a
+    /// green build never drops a key.
     ///
     /// ## Bad
     /// ```yaml
@@ -30,7 +28,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
-    ///       launchd: { Nice: "5" }
+    ///       launchd: { JetsamProperties: ~ }
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -62,6 +60,8 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
+    ///       # skillc: ignore[launchd-raw-key] Apple's private jetsam band for the daemon
+    ///       launchd: { JetsamProperties: { JetsamPriority: 40 } }
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -78,27 +78,48 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Write the value with the right type, e.g. `Nice: 5`.
+    /// Write the value (a string, number, boolean, list or mapping), or remove the key.
     pub(crate) const RAW_KEY_TYPE = {
         id: "launchd-raw-key-type",
         severity: Error,
         stage: Analysis,
-        summary: "An escape-hatch key has a value of the wrong type or out of range.",
+        summary: "An escape-hatch value has no property-list form.",
+        configurable: false,
     }
 }
 
 pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
     for s in &ir.services {
+        for (stream, events) in &s.run.launch_events {
+            for (name, v) in events {
+                if !crate::keys::convertible(&v.value) {
+                    out.push(
+                        RAW_KEY_TYPE
+                            .finding(format!(
+                                "launch event `{}` of `{}` has a null value, which a property list cannot hold",
+                                name.value.escape_debug(),
+                                stream.value.escape_debug()
+                            ))
+                            .at(v.span, "null here")
+                            .with_help("write the descriptor, or remove the event"),
+                    );
+                }
+            }
+        }
         for (k, v) in &s.run.launchd {
-            let Some(ty) = crate::keys::raw_type(&k.value) else {
-                continue;
-            };
-            if !ty.accepts(&v.value) {
+            if crate::keys::typed(&k.value).is_some() || crate::keys::deprecated(&k.value).is_some()
+            {
+                continue; // refused by launchd-key-conflict / launchd-deprecated-key
+            }
+            if !crate::keys::convertible(&v.value) {
                 out.push(
                     RAW_KEY_TYPE
-                        .finding(format!("`{}` must be {}", k.value, ty.describe()))
-                        .at(v.span, format!("this is `{}`", v.value))
-                        .with_help("launchd drops values of the wrong type without a word"),
+                        .finding(format!(
+                            "`{}` has a null value, which a property list cannot hold",
+                            k.value.escape_debug()
+                        ))
+                        .at(v.span, "null here")
+                        .with_help("write the value, or remove the key"),
                 );
             }
         }

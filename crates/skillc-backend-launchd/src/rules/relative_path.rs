@@ -4,8 +4,10 @@ declare_rule! {
     /// # launchd-relative-path
     ///
     /// ## What it does
-    /// Reports `run.program`, `run.working_dir`, `run.stdout` and `run.stderr` values that do not
-    /// start with `/`, or that contain `$NAME` / `${...}`, which only a shell would expand.
+    /// Reports `run.program`, `run.working_dir`, `run.root_directory`, `run.stdin`, `run.stdout`,
+    /// `run.stderr`, `run.watch_paths`, `run.queue_directories`, socket `path_name`s and
+    /// `keep_alive.path_state` paths that do not start with `/`, or that contain `$NAME` / `${...}`,
+    /// which only a shell would expand.
     ///
     /// ## Why
     /// launchd execs `ProgramArguments[0]` and opens the log paths itself: it expands neither `~`
@@ -106,12 +108,34 @@ pub(crate) fn path_problem(path: &str) -> Option<&'static str> {
 pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
     for s in &ir.services {
         let r = &s.run;
-        let fields = [
+        let mut fields = vec![
             ("program", Some(&r.program)),
             ("working_dir", r.working_dir.as_ref()),
+            ("root_directory", r.root_directory.as_ref()),
+            ("stdin", r.stdin.as_ref()),
             ("stdout", r.stdout.as_ref()),
             ("stderr", r.stderr.as_ref()),
         ];
+        fields.extend(r.watch_paths.iter().map(|p| ("watch_paths", Some(p))));
+        fields.extend(
+            r.queue_directories
+                .iter()
+                .map(|p| ("queue_directories", Some(p))),
+        );
+        for g in &r.sockets {
+            fields.extend(
+                g.sockets
+                    .iter()
+                    .map(|x| ("sockets.path_name", x.value.path_name.as_ref())),
+            );
+        }
+        if let skillc_ir::KeepAliveMode::Conditions(c) = &r.keep_alive.value {
+            fields.extend(
+                c.path_state
+                    .iter()
+                    .map(|(p, _)| ("keep_alive.path_state", Some(p))),
+            );
+        }
         for (field, value) in fields {
             let Some(v) = value else { continue };
             if let Some(why) = path_problem(&v.value) {

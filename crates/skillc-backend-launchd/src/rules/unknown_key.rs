@@ -4,13 +4,14 @@ declare_rule! {
     /// # launchd-unknown-key
     ///
     /// ## What it does
-    /// Reports escape-hatch keys that are neither typed, deprecated nor one of the launchd.plist(5)
-    /// keys skillc knows (`AbandonProcessGroup`, `ExitTimeOut`, `Nice`, `ProcessType`, `Sockets`,
-    /// `LaunchEvents`, `WatchPaths`, ... see `skillc explain launchd-raw-key`).
+    /// Reports escape-hatch keys within a typo of a launchd.plist(5) key skillc knows (`ProcesType`,
+    /// `KeepAlve`, `StartInteval`). Suppressing the finding, with a reason, emits the key exactly as
+    /// written.
     ///
     /// ## Why
-    /// launchd ignores keys it does not know, so a misspelt key (`ProcesType`, `KeepAliveForever`)
-    /// does nothing and nobody notices.
+    /// launchd ignores keys it does not know, so a misspelt key does nothing and nobody notices. A key
+    /// that is really new (a later macOS) is kept: suppress the finding with the reason and the plist
+    /// carries it unchanged.
     ///
     /// ## Bad
     /// ```yaml
@@ -28,7 +29,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
-    ///       launchd: { KeepAliveForever: true }
+    ///       launchd: { ProcesType: Interactive }
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -60,6 +61,7 @@ declare_rule! {
     ///     run:
     ///       program: /usr/local/bin/web
     ///       throttle: 10s
+    ///       process_type: Interactive
     ///     readiness:
     ///       probe: 'tcp("127.0.0.1:8080")'
     /// skills:
@@ -76,37 +78,36 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Fix the spelling, or remove the key.
+    /// Use the typed field of the key the message suggests, or fix the spelling. For a key Apple added
+    /// after skillc knew its list, suppress with the reason: `# skillc: ignore[launchd-unknown-key]
+    /// ProcessTyp is new in macOS 27`.
     pub(crate) const UNKNOWN_KEY = {
         id: "launchd-unknown-key",
         severity: Error,
         stage: Analysis,
-        summary: "The `run.launchd` escape hatch sets a key that is not in launchd.plist(5).",
+        summary: "The `run.launchd` escape hatch sets a key that looks like a misspelt launchd key.",
     }
 }
 
 pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagnostic>) {
-    use crate::keys;
     for s in &ir.services {
         for (k, _) in &s.run.launchd {
-            let key = k.value.as_str();
-            if keys::owned(key).is_some()
-                || keys::deprecated(key).is_some()
-                || keys::raw_type(key).is_some()
-            {
+            let Some(known) = crate::keys::near_miss(&k.value) else {
                 continue;
-            }
-            let names = keys::RAW_KEYS.iter().map(|(n, _)| *n);
-            let mut d = UNKNOWN_KEY
-                .finding(format!(
-                    "`{}` is not a launchd.plist key skillc knows",
-                    key.escape_debug()
-                ))
-                .at(k.span, "launchd ignores unknown keys");
-            if let Some(s) = skillc_diagnostics::did_you_mean(key, names) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
-            out.push(d);
+            };
+            let hint = match crate::keys::typed(known) {
+                Some((_, field)) => format!("did you mean `{known}`? it is written from {field}"),
+                None => format!("did you mean `{known}`?"),
+            };
+            out.push(
+                UNKNOWN_KEY
+                    .finding(format!(
+                        "`{}` is not a launchd.plist key skillc knows",
+                        k.value.escape_debug()
+                    ))
+                    .at(k.span, "launchd ignores unknown keys")
+                    .with_help(hint),
+            );
         }
     }
 }

@@ -131,9 +131,83 @@ pub(crate) fn findings(s: &skillc_ir::Service) -> Vec<(String, char, skillc_diag
         ("run.stdout", &r.stdout),
         ("run.stderr", &r.stderr),
         ("bus", &s.bus),
+        ("run.argv0", &r.argv0),
+        ("run.root_directory", &r.root_directory),
+        ("run.stdin", &r.stdin),
     ] {
         if let Some(v) = v {
             one(what, v);
+        }
+    }
+    for v in &r.watch_paths {
+        one("run.watch_paths", v);
+    }
+    for v in &r.queue_directories {
+        one("run.queue_directories", v);
+    }
+    for v in &r.associated_bundle_identifiers {
+        one("run.associated_bundle_identifiers", v);
+    }
+    for m in &r.mach_services {
+        one("run.mach_services name", &m.name);
+    }
+    if let skillc_ir::KeepAliveMode::Conditions(c) = &r.keep_alive.value {
+        for (k, _) in c.path_state.iter().chain(&c.other_job_enabled) {
+            one("run.keep_alive key", k);
+        }
+    }
+    for g in &r.sockets {
+        one("run.sockets name", &g.name);
+        for x in &g.sockets {
+            let x = &x.value;
+            for v in [
+                &x.node_name,
+                &x.path_name,
+                &x.secure_socket_with_key,
+                &x.multicast_group,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                one("run.sockets value", v);
+            }
+            if let Some(n) = &x.service_name
+                && let skillc_ir::PortOrName::Name(name) = &n.value
+            {
+                one(
+                    "run.sockets value",
+                    &skillc_ir::Spanned::new(name.clone(), n.span),
+                );
+            }
+            if let Some(b) = &x.bonjour {
+                let names: Vec<&String> = match &b.value {
+                    skillc_ir::Bonjour::Flag(_) => Vec::new(),
+                    skillc_ir::Bonjour::Name(n) => vec![n],
+                    skillc_ir::Bonjour::Names(n) => n.iter().collect(),
+                };
+                for n in names {
+                    one(
+                        "run.sockets bonjour",
+                        &skillc_ir::Spanned::new(n.clone(), b.span),
+                    );
+                }
+            }
+        }
+    }
+    for (stream, events) in &r.launch_events {
+        one("run.launch_events stream", stream);
+        for (k, _) in events {
+            one("run.launch_events name", k);
+        }
+    }
+    for (k, vals) in r
+        .limit_load_to_hardware
+        .iter()
+        .chain(&r.limit_load_from_hardware)
+    {
+        one("run.limit_load_*_hardware key", k);
+        for v in vals {
+            one("run.limit_load_*_hardware value", v);
         }
     }
     for (k, _) in &r.launchd {
@@ -142,6 +216,13 @@ pub(crate) fn findings(s: &skillc_ir::Service) -> Vec<(String, char, skillc_diag
     for (_, v) in &r.launchd {
         if let Some(c) = json_illegal(&v.value) {
             out.push(("run.launchd value".to_owned(), c, v.span));
+        }
+    }
+    for (_, events) in &r.launch_events {
+        for (_, v) in events {
+            if let Some(c) = json_illegal(&v.value) {
+                out.push(("run.launch_events value".to_owned(), c, v.span));
+            }
         }
     }
     out

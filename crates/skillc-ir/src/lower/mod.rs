@@ -50,5 +50,14 @@ fn lower_with(
     skills::lower_skills(&mut cx, &decls);
     policy::lower_policies(&mut cx, &decls);
     cx.ir.bus_providers = std::mem::take(&mut cx.service_by_bus);
+    let mut registrars = std::collections::HashMap::new();
+    for (i, s) in cx.ir.services.iter().enumerate() {
+        for m in s.run.mach_services.iter().filter(|m| m.enabled.value) {
+            registrars
+                .entry(m.name.value.clone())
+                .or_insert(crate::model::ServiceId::from_index(i));
+        }
+    }
+    cx.ir.mach_registrars = registrars;
     (cx.ir, cx.diags)
 }

@@ -5,11 +5,15 @@ use super::declare::{Decls, Item};
 use super::expr::Env;
 use super::refs::Reach;
 use super::schedule::lower_schedule;
-use crate::model::{Dependency, DependencyKind, Readiness, Run, Service, Spanned};
+use crate::model::{
+    Bonjour, Dependency, DependencyKind, Flag, KeepAliveConditions, KeepAliveMode, Limit,
+    MachService, Readiness, Run, Service, Socket, SocketGroup, Spanned,
+};
 use crate::rules;
+use indexmap::IndexMap;
 use skillc_diagnostics::FileId;
 use skillc_syntax::Sp;
-use skillc_syntax::ast::{self, KeepAlive, Reference};
+use skillc_syntax::ast::{self, BonjourName, KeepAlive, OneOrMany, Reference, ScalarOrMap};
 use std::time::Duration;
 
 const DEFAULT_THROTTLE: Duration = Duration::from_secs(10);
@@ -173,25 +177,166 @@ fn dependencies(
     out
 }
 
+/// An octal mode string (`"022"`, `"0660"`) as its value; reported with `what` when it is not one.
+fn octal(cx: &mut Cx<'_>, file: FileId, u: &Sp<String>, what: &str) -> Option<Spanned<u32>> {
+    match u32::from_str_radix(&u.value, 8) {
+        Ok(v) if u.value.len() <= 4 && v <= 0o777 => Some(Spanned::new(v, u.span(file))),
+        _ => {
+            cx.emit(
+                rules::INVALID_UMASK
+                    .finding(format!("`{}` is not an octal {what}", u.value))
+                    .at(u.span(file), "not an octal mode")
+                    .with_help(format!(
+                        "write three octal digits as a quoted string, e.g. `{}`",
+                        if what == "umask" {
+                            "umask: \"022\""
+                        } else {
+                            "path_mode: \"0660\""
+                        }
+                    )),
+            );
+            None
+        }
+    }
+}
+
+fn spanned_bool(file: FileId, b: &Sp<bool>) -> Spanned<bool> {
+    Spanned::new(b.value, b.span(file))
+}
+
+fn whole<T>(s: &Sp<T>) -> (u32, u32) {
+    (s.start, s.end)
+}
+
+fn strings(file: FileId, v: Option<&Vec<Sp<String>>>) -> Vec<Spanned<String>> {
+    v.into_iter()
+        .flatten()
+        .map(|x| spanned_str(file, x))
+        .collect()
+}
+
+fn bool_map(
+    file: FileId,
+    m: Option<&IndexMap<Sp<String>, Sp<bool>>>,
+) -> Vec<(Spanned<String>, Spanned<bool>)> {
+    m.into_iter()
+        .flatten()
+        .map(|(k, v)| (spanned_str(file, k), spanned_bool(file, v)))
+        .collect()
+}
+
+fn hardware(
+    file: FileId,
+    m: Option<&IndexMap<Sp<String>, Vec<Sp<String>>>>,
+) -> Vec<(Spanned<String>, Vec<Spanned<String>>)> {
+    m.into_iter()
+        .flatten()
+        .map(|(k, v)| (spanned_str(file, k), strings(file, Some(v))))
+        .collect()
+}
+
+fn keep_alive(file: FileId, run: &Sp<ast::Run>) -> Spanned<KeepAliveMode> {
+    let Some(k) = &run.value.keep_alive else {
+        return Spanned::new(KeepAliveMode::on_failure(run.span(file)), run.span(file));
+    };
+    let span = k.span(file);
+    let mode = match &k.value {
+        ScalarOrMap::Scalar(KeepAlive::Always) => KeepAliveMode::Always,
+        ScalarOrMap::Scalar(KeepAlive::Never) => KeepAliveMode::Never,
+        ScalarOrMap::Scalar(KeepAlive::OnFailure) => KeepAliveMode::on_failure(span),
+        ScalarOrMap::Map(c) => KeepAliveMode::Conditions(KeepAliveConditions {
+            successful_exit: c.successful_exit.as_ref().map(|b| spanned_bool(file, b)),
+            crashed: c.crashed.as_ref().map(|b| spanned_bool(file, b)),
+            path_state: bool_map(file, c.path_state.as_ref()),
+            other_job_enabled: bool_map(file, c.other_job_enabled.as_ref()),
+            after_initial_demand: c
+                .after_initial_demand
+                .as_ref()
+                .map(|b| spanned_bool(file, b)),
+            network_state: c.network_state.as_ref().map(|b| spanned_bool(file, b)),
+        }),
+    };
+    Spanned::new(mode, span)
+}
+
+fn limits(file: FileId, l: Option<&Sp<ast::ResourceLimits>>) -> Vec<Limit> {
+    let Some(l) = l else { return Vec::new() };
+    l.value
+        .entries()
+        .into_iter()
+        .filter_map(|(field, key, v)| {
+            v.map(|v| Limit {
+                field,
+                key,
+                value: Spanned::new(v.value, v.span(file)),
+            })
+        })
+        .collect()
+}
+
+fn socket(cx: &mut Cx<'_>, file: FileId, s: &Sp<ast::Socket>) -> Spanned<Socket> {
+    let v = &s.value;
+    let sp = |x: &Sp<String>| spanned_str(file, x);
+    let bonjour = v.bonjour.as_ref().map(|b| {
+        let value = match &b.value {
+            OneOrMany::One(BonjourName::Flag(f)) => Bonjour::Flag(*f),
+            OneOrMany::One(BonjourName::Name(n)) => Bonjour::Name(n.clone()),
+            OneOrMany::Many(names) => Bonjour::Names(
+                names
+                    .iter()
+                    .map(|n| match &n.value {
+                        BonjourName::Name(n) => n.clone(),
+                        BonjourName::Flag(f) => f.to_string(),
+                    })
+                    .collect(),
+            ),
+        };
+        Spanned::new(value, b.span(file))
+    });
+    Spanned::new(
+        Socket {
+            sock_type: v
+                .sock_type
+                .as_ref()
+                .map(|t| Spanned::new(t.value, t.span(file))),
+            passive: v.passive.as_ref().map(|b| spanned_bool(file, b)),
+            node_name: v.node_name.as_ref().map(sp),
+            service_name: v
+                .service_name
+                .as_ref()
+                .map(|n| Spanned::new(n.value.clone(), n.span(file))),
+            family: v
+                .family
+                .as_ref()
+                .map(|t| Spanned::new(t.value, t.span(file))),
+            protocol: v
+                .protocol
+                .as_ref()
+                .map(|t| Spanned::new(t.value, t.span(file))),
+            path_name: v.path_name.as_ref().map(sp),
+            path_owner: v
+                .path_owner
+                .as_ref()
+                .map(|n| Spanned::new(n.value, n.span(file))),
+            path_group: v
+                .path_group
+                .as_ref()
+                .map(|n| Spanned::new(n.value, n.span(file))),
+            path_mode: v
+                .path_mode
+                .as_ref()
+                .and_then(|m| octal(cx, file, m, "socket mode")),
+            secure_socket_with_key: v.secure_socket_with_key.as_ref().map(sp),
+            bonjour,
+            multicast_group: v.multicast_group.as_ref().map(sp),
+        },
+        s.span(file),
+    )
+}
+
 fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
     let r = &run.value;
-    let umask = r
-        .umask
-        .as_ref()
-        .and_then(|u| match u32::from_str_radix(&u.value, 8) {
-            Ok(v) if u.value.len() <= 4 && v <= 0o777 => Some(Spanned::new(v, u.span(file))),
-            _ => {
-                cx.emit(
-                    rules::INVALID_UMASK
-                        .finding(format!("`{}` is not an octal umask", u.value))
-                        .at(u.span(file), "not an octal mode")
-                        .with_help(
-                            "write three octal digits as a quoted string, e.g. `umask: \"022\"`",
-                        ),
-                );
-                None
-            }
-        });
+    let umask = r.umask.as_ref().and_then(|u| octal(cx, file, u, "umask"));
     for (name, _) in r.env.iter().flatten() {
         let ok = name
             .value
@@ -216,14 +361,79 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
     }
     let throttle = r.throttle.as_ref().and_then(|t| cx.duration(file, t));
     let start_timeout = r.start_timeout.as_ref().and_then(|t| cx.duration(file, t));
+    let exit_timeout = r.exit_timeout.as_ref().and_then(|t| cx.duration(file, t));
+    let (session_types, session_types_one) =
+        r.session_types.as_ref().map_or((Vec::new(), false), |t| {
+            (
+                t.value
+                    .items(whole(t))
+                    .iter()
+                    .map(|x| Spanned::new(x.value, x.span(file)))
+                    .collect(),
+                t.value.is_one(),
+            )
+        });
+    let (associated_bundle_identifiers, associated_bundle_identifiers_one) = r
+        .associated_bundle_identifiers
+        .as_ref()
+        .map_or((Vec::new(), false), |t| {
+            (
+                t.value
+                    .items(whole(t))
+                    .iter()
+                    .map(|x| spanned_str(file, x))
+                    .collect(),
+                t.value.is_one(),
+            )
+        });
+    let mut sockets = Vec::new();
+    for (name, group) in r.sockets.iter().flatten() {
+        let items = group.value.items(whole(group));
+        sockets.push(SocketGroup {
+            name: spanned_str(file, name),
+            sockets: items.iter().map(|s| socket(cx, file, s)).collect(),
+            one: group.value.is_one(),
+        });
+    }
+    let mach_services = r
+        .mach_services
+        .iter()
+        .flatten()
+        .map(|(name, v)| match &v.value {
+            ScalarOrMap::Scalar(b) => MachService {
+                name: spanned_str(file, name),
+                enabled: Spanned::new(*b, v.span(file)),
+                reset_at_close: None,
+                hide_until_check_in: None,
+                options: false,
+            },
+            ScalarOrMap::Map(o) => MachService {
+                name: spanned_str(file, name),
+                enabled: Spanned::new(true, v.span(file)),
+                reset_at_close: o.reset_at_close.as_ref().map(|b| spanned_bool(file, b)),
+                hide_until_check_in: o
+                    .hide_until_check_in
+                    .as_ref()
+                    .map(|b| spanned_bool(file, b)),
+                options: true,
+            },
+        })
+        .collect();
+    let flags = r
+        .flags()
+        .into_iter()
+        .filter_map(|(field, key, v)| {
+            v.map(|v| Flag {
+                field,
+                key,
+                value: spanned_bool(file, v),
+            })
+        })
+        .collect();
     Run {
         program: spanned_str(file, &r.program),
-        args: r
-            .args
-            .iter()
-            .flatten()
-            .map(|a| spanned_str(file, a))
-            .collect(),
+        argv0: r.argv0.as_ref().map(|s| spanned_str(file, s)),
+        args: strings(file, r.args.as_ref()),
         env: r
             .env
             .iter()
@@ -231,29 +441,68 @@ fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
             .map(|(k, v)| (spanned_str(file, k), spanned_str(file, v)))
             .collect(),
         working_dir: r.working_dir.as_ref().map(|s| spanned_str(file, s)),
+        root_directory: r.root_directory.as_ref().map(|s| spanned_str(file, s)),
         user: r.user.as_ref().map(|s| spanned_str(file, s)),
         group: r.group.as_ref().map(|s| spanned_str(file, s)),
-        session_types: r
-            .session_types
-            .iter()
-            .flatten()
-            .map(|t| Spanned::new(t.value, t.span(file)))
-            .collect(),
-        keep_alive: r
-            .keep_alive
-            .as_ref()
-            .map_or(Spanned::new(KeepAlive::OnFailure, run.span(file)), |k| {
-                Spanned::new(k.value, k.span(file))
-            }),
+        session_types,
+        session_types_one,
+        keep_alive: keep_alive(file, run),
+        run_at_load: r.run_at_load.as_ref().map(|b| spanned_bool(file, b)),
+        throttle_set: throttle.is_some(),
         throttle: throttle.unwrap_or_else(|| Spanned::new(DEFAULT_THROTTLE, run.span(file))),
         start_timeout,
+        exit_timeout,
         schedule: r
             .schedule
             .as_ref()
             .and_then(|s| lower_schedule(cx, file, s)),
+        sockets,
+        inetd_wait: r
+            .inetd_compatibility
+            .as_ref()
+            .map(|i| spanned_bool(file, &i.value.wait)),
+        mach_services,
+        watch_paths: strings(file, r.watch_paths.as_ref()),
+        queue_directories: strings(file, r.queue_directories.as_ref()),
+        launch_events: r
+            .launch_events
+            .iter()
+            .flatten()
+            .map(|(stream, events)| {
+                (
+                    spanned_str(file, stream),
+                    events
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                spanned_str(file, k),
+                                Spanned::new(v.value.clone(), v.span(file)),
+                            )
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+        limit_load_to_hardware: hardware(file, r.limit_load_to_hardware.as_ref()),
+        limit_load_from_hardware: hardware(file, r.limit_load_from_hardware.as_ref()),
+        stdin: r.stdin.as_ref().map(|s| spanned_str(file, s)),
         stdout: r.stdout.as_ref().map(|s| spanned_str(file, s)),
         stderr: r.stderr.as_ref().map(|s| spanned_str(file, s)),
         umask,
+        process_type: r
+            .process_type
+            .as_ref()
+            .map(|t| Spanned::new(t.value, t.span(file))),
+        posix_spawn_type: r
+            .posix_spawn_type
+            .as_ref()
+            .map(|t| Spanned::new(t.value, t.span(file))),
+        nice: r.nice.as_ref().map(|n| Spanned::new(n.value, n.span(file))),
+        soft_limits: limits(file, r.soft_limits.as_ref()),
+        hard_limits: limits(file, r.hard_limits.as_ref()),
+        flags,
+        associated_bundle_identifiers,
+        associated_bundle_identifiers_one,
         launchd: r
             .launchd
             .iter()

@@ -7,11 +7,15 @@ mod skill;
 
 pub use action::{Action, ActionKind, ArgType, ParamSpec};
 pub use policy::{Outcome, Policy, PolicyRule, Role, Runner};
-pub use service::{Calendar, Dependency, DependencyKind, Readiness, Run, Schedule, Service};
+pub use service::{
+    Bonjour, Calendar, Dependency, DependencyKind, Flag, KeepAliveConditions, KeepAliveMode,
+    LaunchEvent, Limit, MachService, Readiness, Run, Schedule, Service, Socket, SocketGroup,
+};
 pub use skill::{AppliesTo, Arg, ArgValue, OnFailure, Param, Skill, Step, StepKind, Target};
 
 pub use skillc_syntax::ast::{
-    Capability, KeepAlive, Layer, ParamType, Risk, Scope, SessionType, SkillSeverity,
+    Capability, KeepAlive, Layer, ParamType, PortOrName, PosixSpawnType, ProcessType, Risk, Scope,
+    SessionType, SkillSeverity, SockFamily, SockProtocol, SockType,
 };
 
 use skillc_diagnostics::{FileId, Span};
@@ -58,6 +62,9 @@ pub struct Ir {
     pub policies: Vec<Policy>,
     /// Lowercased bus name → the service that declares it (the first, when names conflict).
     pub(crate) bus_providers: HashMap<String, ServiceId>,
+    /// Mach service name (exact, as launchd compares it) → the first service whose
+    /// `run.mach_services` registers it.
+    pub(crate) mach_registrars: HashMap<String, ServiceId>,
 }
 
 impl Ir {
@@ -80,6 +87,10 @@ impl Ir {
     /// for names known only per target (a parameter's `{service.bus}` default).
     pub fn bus_provider(&self, name: &str) -> Option<ServiceId> {
         self.bus_providers.get(&name.to_lowercase()).copied()
+    }
+    /// The service whose `run.mach_services` registers `name` with launchd (exact match).
+    pub fn mach_registrar(&self, name: &str) -> Option<ServiceId> {
+        self.mach_registrars.get(name).copied()
     }
     pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> + '_ {
         (0..self.services.len()).map(ServiceId::from_index)

@@ -8,13 +8,20 @@ mod common;
 mod family;
 mod policy;
 mod service;
+mod shapes;
 mod skill;
 
 pub use action::{ActionDecl, ParamDecl, ParamType, ScalarValue};
 pub use common::{Capability, DurationText, ExprText, Id, Layer, Reference, Risk, Scope};
 pub use family::FamilyDecl;
 pub use policy::{Approve, Outcome, Policy, PolicyRule, RuleMatch};
-pub use service::{CalendarEntry, KeepAlive, Readiness, Run, Schedule, Service, SessionType};
+pub use service::{
+    BonjourName, CalendarEntry, InetdCompatibility, KeepAlive, KeepAliveConditions,
+    LaunchEventStream, MachServiceEntry, MachServiceOptions, PortOrName, PosixSpawnType,
+    ProcessType, Readiness, ResourceLimits, Run, Schedule, Service, SessionType, SockFamily,
+    SockProtocol, SockType, Socket,
+};
+pub use shapes::{MapOrList, OneOrMany, ScalarOrMap};
 pub use skill::{AppliesTo, LoopSpec, OnFailure, Skill, SkillSeverity, Step, WithValue};
 
 use crate::Sp;

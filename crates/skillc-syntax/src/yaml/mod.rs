@@ -38,6 +38,11 @@ pub(crate) fn at_base<R>(base: u32, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Whether the current decode reads the parse cache (see [`decoding_cached`]).
+pub(crate) fn decoding_from_cache() -> bool {
+    FROM_CACHE.get()
+}
+
 /// Runs `f` (a decode of cached bytes) with `Sp<T>` read as `(value, start, end)`.
 pub(crate) fn decoding_cached<R>(f: impl FnOnce() -> R) -> R {
     struct Reset;
