@@ -492,7 +492,9 @@ mod tests {
             [
                 ("invalid-value", "l3"),
                 ("invalid-value", "Session"),
-                ("invalid-value", "on"),
+                // A value-or-map field (`keep_alive`) reports a bad scalar at its key, on the
+                // same line: pointing at the value itself is an open remainder of issue 14.
+                ("invalid-value", "keep_alive"),
                 ("unknown-key", "descripton"),
             ]
         );
