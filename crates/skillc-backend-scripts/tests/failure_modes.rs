@@ -2967,39 +2967,11 @@ fn script(s: &Scenario) -> PathBuf {
         .join(format!("{}--{}.sh", s.skill.replace('/', "--"), s.svc.id()))
 }
 
-/// The python3 interpreter itself (`sys.executable`), when python3 is on PATH.
-fn python() -> Option<&'static PathBuf> {
-    static PY: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PY.get_or_init(|| {
-        let o = std::process::Command::new("python3")
-            .args(["-c", "import sys; print(sys.executable)"])
-            .output()
-            .ok()?;
-        let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
-        let plain = !p.to_string_lossy().contains(['\'', '\n']);
-        (o.status.success() && p.is_absolute() && plain).then_some(p)
-    })
-    .as_ref()
-}
-
 /// A fresh host (and, for file scenarios, fresh service dirs) with the port held.
 fn with_ctx(s: &Scenario, f: impl FnOnce(&Ctx)) {
     let b = built();
     let shell = common::shells().remove(0);
     let host = Host::new(&shell);
-    if let Some(py) = python() {
-        // The shims are python3 scripts using the standard library only: calling the interpreter
-        // itself (not a version manager's shim) without `site` (-S) cuts the cost of each of the
-        // many launchctl calls to a quarter.
-        use std::os::unix::fs::PermissionsExt;
-        let w = host.path().join("bin/python3");
-        std::fs::write(
-            &w,
-            format!("#!/bin/sh\nexec '{}' -S \"$@\"\n", py.display()),
-        )
-        .expect("write");
-        std::fs::set_permissions(&w, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
     if s.files {
         let dir = b.root.join(s.svc.rel_dir());
         if dir.exists() {

@@ -285,6 +285,21 @@ fn bsd_flag_works(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// The python3 interpreter itself (`sys.executable`), when python3 is on PATH.
+fn python() -> Option<&'static PathBuf> {
+    static PY: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    PY.get_or_init(|| {
+        let o = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .ok()?;
+        let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+        let plain = !p.to_string_lossy().contains(['\'', '\n']);
+        (o.status.success() && p.is_absolute() && plain).then_some(p)
+    })
+    .as_ref()
+}
+
 /// A simulated macOS host: a state dir for the fake launchctl, shims on PATH, audit log and
 /// skillc state in the temp dir.
 pub struct Host {
@@ -307,6 +322,24 @@ impl Host {
                 std::os::unix::fs::symlink(harness.join("bsd").join(tool), bin.join(tool))
                     .expect("symlink");
             }
+        }
+        if let Some(py) = python() {
+            // The shims are python3 scripts using the standard library only: calling the
+            // interpreter itself (not a version manager's shell wrapper) without `site` (-S)
+            // cuts each of the many shim calls from ~120 ms to ~12 ms.
+            use std::os::unix::fs::PermissionsExt;
+            // A second local user may not reach a version manager's interpreter under root's
+            // home: it falls back to the system's.
+            let w = bin.join("python3");
+            std::fs::write(
+                &w,
+                format!(
+                    "#!/bin/sh\n[ -x '{py}' ] && exec '{py}' -S \"$@\"\nexec /usr/bin/env -u PATH PATH=/usr/bin:/bin python3 -S \"$@\"\n",
+                    py = py.display()
+                ),
+            )
+            .expect("write");
+            std::fs::set_permissions(&w, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
         std::fs::create_dir_all(dir.path().join("launchd")).expect("mkdir");
         Self {
