@@ -12,6 +12,7 @@ mod catalog_cli;
 mod check_cli;
 mod config_suppress;
 mod determinism;
+mod doc_links;
 mod formats;
 mod fuzz_regressions;
 mod graph_cli;

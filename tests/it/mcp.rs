@@ -310,7 +310,7 @@ fn assert_client_audited(h: &Host, before: usize, client: &str) {
         assert_eq!(l["invoker"]["user"], h.user, "{l}");
     }
     // And every line is valid against the audit schema.
-    let schema = repo().join("crates/skillc-backend-scripts/schemas/audit.schema.json");
+    let schema = repo().join("schemas/audit.schema.json");
     let o = Command::new("python3")
         .arg("-c")
         .arg(

@@ -11,9 +11,9 @@
 //! The scripts live with the family that owns the service (launchd-doctor's generic skills
 //! applied to foundation-core's services land in `foundation-core/remediate/`), next to that
 //! family's plists from the launchd backend. They are self-contained (no shared library): an
-//! operator reads one file. The exit codes are in `EXIT_CODES.md` (defined in
+//! operator reads one file. The exit codes are in `docs/exit-codes.md` (defined in
 //! [`skillc_backend_support::exit`]), the audit record in
-//! `schemas/audit.schema.json`, approval tokens in [`token`].
+//! `schemas/audit.schema.json` (repository root), approval tokens in [`token`].
 //!
 //! [`check`] is a pass of analysis; [`emit`] and [`plan`] take the checked IR it certified.
 //! Should an expression still not compile, the script for it prints why and exits 70

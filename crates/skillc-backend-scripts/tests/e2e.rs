@@ -1,6 +1,6 @@
 //! End-to-end scenarios: generated scripts run under `dash` and `bash --posix` against a
 //! simulated launchctl (tests/harness/launchctl) and a temporary file system; every audit log
-//! is validated against schemas/audit.schema.json.
+//! is validated against the repository's schemas/audit.schema.json.
 
 mod common;
 

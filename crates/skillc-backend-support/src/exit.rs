@@ -2,7 +2,7 @@
 //! backend), readiness gates and `install.sh` / `uninstall.sh` (launchd backend).
 //!
 //! One code means one thing in every script; the numbers are sysexits(3) codes where one fits.
-//! `crates/skillc-backend-scripts/EXIT_CODES.md` documents them per script and a test keeps it
+//! `docs/exit-codes.md` documents them per script and a test keeps it
 //! in step with this module. The exit codes of `skillc` itself are the CLI's (`src/exit.rs`).
 
 /// Done: healthy, fixed, plan printed, installed; the doctor found every service ready.

@@ -1,4 +1,4 @@
-//! `EXIT_CODES.md` documents exactly the codes `exit` defines.
+//! `docs/exit-codes.md` documents exactly the codes `exit` defines.
 
 use skillc_backend_support::exit;
 use std::collections::BTreeSet;
@@ -20,10 +20,9 @@ fn exit_codes_page_agrees_with_the_module() {
     ]
     .into();
     let page = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../skillc-backend-scripts/EXIT_CODES.md"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/exit-codes.md"),
     )
-    .expect("EXIT_CODES.md");
+    .expect("docs/exit-codes.md");
     let documented: BTreeSet<i32> = page
         .lines()
         .filter_map(|l| l.strip_prefix("| ")?.split(' ').next()?.parse().ok())

@@ -105,7 +105,7 @@ fn input_schema(skill: &SkillEntry, targets: &[&TargetEntry], verb: Verb) -> Val
 }
 
 /// The `structuredContent` of every skill tool (kept small: it is repeated in every tool of a
-/// `tools/list`); `result` is the script's own `--json` document (EXIT_CODES.md).
+/// `tools/list`); `result` is the script's own `--json` document (docs/exit-codes.md).
 fn skill_output_schema() -> Value {
     json!({
         "type": "object",

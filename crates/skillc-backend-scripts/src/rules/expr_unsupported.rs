@@ -112,7 +112,7 @@ pub(crate) fn check(ir: &Ir, out: &mut Vec<Diagnostic>) {
     // alike to the expression compiler (same family, scope, optional fields and readiness) give
     // the same errors, so one of them stands for all. Only a parameter default that embeds a
     // service field's *value* into a checked position (a `tcp` address) could differ; such a
-    // script is still generated, and exits 70 saying why (EXIT_CODES.md).
+    // script is still generated, and exits 70 saying why (docs/exit-codes.md).
     let mut compiled = BTreeSet::new();
     let reps: Vec<(SkillId, ServiceId)> = crate::skill_runs(ir)
         .into_iter()

@@ -170,7 +170,7 @@ pub(super) fn generate(
          #              `skillc mcp`): 1-64 of A-Z a-z 0-9 . _ @ + -; in every audit line.\n\
          #   --confirmed  with --client: the caller asked a person, who confirmed this plan hash\n\
          #              (instead of the terminal prompt); any other hash is not a confirmation.\n\
-         # Exit codes (EXIT_CODES.md): 0 healthy/fixed/plan printed, 3 verification failed,\n\
+         # Exit codes (skillc's docs/exit-codes.md): 0 healthy/fixed/plan printed, 3 verification failed,\n\
          # 64 usage, 65 bad parameter value, 69 tool missing, 70 internal error, 73 cannot write\n\
          # state or audit log, 75 another remediation holds the target's lock, 77 not a runner,\n\
          # denied, not confirmed or approval missing, 78 unsafe state or audit location (nothing\n\

@@ -426,7 +426,7 @@ impl Host {
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
             .collect();
         if have_tool("python3") {
-            let schema = crate_dir().join("schemas/audit.schema.json");
+            let schema = crate_dir().join("../../schemas/audit.schema.json");
             let out = Command::new("python3")
                 .arg("-c")
                 .arg(
