@@ -316,19 +316,17 @@ fn value_of_key(text: &str, at: Span, value: &str) -> Option<Span> {
     let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     let rest = &rest[gap..];
     let from = text.len() - rest.len();
-    let len = match rest.chars().next()? {
-        q @ ('"' | '\'') => {
-            let close = rest[1..].find(q)?;
-            (&rest[1..1 + close] == value).then_some(close + 2)?
-        }
-        _ => {
-            let tail = rest.strip_prefix(value)?;
-            let ends = tail
-                .chars()
-                .next()
-                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | ',' | '}' | ']' | '#'));
-            ends.then_some(value.len())?
-        }
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''));
+    let len = if let Some(q) = quote {
+        let close = rest[1..].find(q)?;
+        (rest.get(1..=close)? == value).then_some(close + 2)?
+    } else {
+        let tail = rest.strip_prefix(value)?;
+        let ends = tail
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | ',' | '}' | ']' | '#'));
+        ends.then_some(value.len())?
     };
     Some(Span::new(at.file, from, from + len))
 }
