@@ -53,6 +53,21 @@ pub fn load_imports(
     loaded: &mut Loaded,
     cache: Option<&ParseCache>,
 ) -> Vec<Found> {
+    resolve(Some(paths), loaded, cache)
+}
+
+/// [`load_imports`] from the standard library only: for a family held in memory, which has no
+/// repository around it.
+pub fn load_stdlib_imports(loaded: &mut Loaded) -> Vec<Found> {
+    resolve(None, loaded, None)
+}
+
+/// `paths` are the checked paths, whose repository is searched; `None` searches none.
+fn resolve(
+    paths: Option<&[PathBuf]>,
+    loaded: &mut Loaded,
+    cache: Option<&ParseCache>,
+) -> Vec<Found> {
     let mut found = Vec::new();
     let mut repository: Option<BTreeMap<String, FamilyDir>> = None;
     let mut given_up: BTreeSet<String> = BTreeSet::new();
@@ -69,7 +84,9 @@ pub fn load_imports(
         if missing.is_empty() {
             break;
         }
-        let repo = repository.get_or_insert_with(|| repository_families(paths, loaded));
+        let repo = repository.get_or_insert_with(|| {
+            paths.map_or_else(BTreeMap::new, |paths| repository_families(paths, loaded))
+        });
         let mut dirs = Vec::new();
         for name in missing {
             let std_family = stdlib::FAMILIES.iter().find(|f| f.name == name);
@@ -128,7 +145,13 @@ fn embedded(family: &stdlib::StdFamily) -> FamilyDir {
             .collect(),
         root,
         unreadable: Vec::new(),
-        embedded: Some(family.files.iter().map(|(_, text)| *text).collect()),
+        embedded: Some(
+            family
+                .files
+                .iter()
+                .map(|(_, text)| (*text).into())
+                .collect(),
+        ),
     }
 }
 

@@ -147,6 +147,82 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
         timings.cache = Some(cache.stats());
     }
     timings.load = t.elapsed();
+    if let Some(e) = config_error {
+        loaded.path_errors.push(e);
+    }
+    let loads = Loads {
+        loaded,
+        first_dependency_file,
+        imported,
+        config,
+        timings,
+    };
+    check_loaded(loads, options)
+}
+
+/// A family held in memory: its root (a name for messages, never read) and its files, as paths
+/// relative to the root and their texts.
+#[derive(Debug, Clone)]
+pub struct MemoryFamily {
+    pub root: PathBuf,
+    pub files: Vec<(PathBuf, String)>,
+}
+
+/// [`check`] of one family held in memory, with the default configuration: nothing is read from
+/// disk but the standard library's families (built into skillc) for its imports. For fuzzing and
+/// for front ends that hold sources in memory.
+pub fn check_memory(family: &MemoryFamily, options: &CheckOptions) -> Checked {
+    let mut timings = Timings::default();
+    let t = Instant::now();
+    let dir = skillc_syntax::FamilyDir {
+        root: family.root.clone(),
+        files: family
+            .files
+            .iter()
+            .map(|(p, _)| family.root.join(p))
+            .collect(),
+        unreadable: Vec::new(),
+        embedded: Some(
+            family
+                .files
+                .iter()
+                .map(|(_, t)| t.as_str().into())
+                .collect(),
+        ),
+    };
+    let mut loaded = skillc_syntax::Loaded::default();
+    skillc_syntax::load_dirs(&mut loaded, &[dir], None, false);
+    let first_dependency_file = loaded.sources.len();
+    let imported = crate::imports::load_stdlib_imports(&mut loaded);
+    timings.load = t.elapsed();
+    let loads = Loads {
+        loaded,
+        first_dependency_file,
+        imported,
+        config: Config::default(),
+        timings,
+    };
+    check_loaded(loads, options)
+}
+
+/// What loading produced, for [`check_loaded`].
+struct Loads {
+    loaded: skillc_syntax::Loaded,
+    /// Files from this one on were loaded for imports only.
+    first_dependency_file: usize,
+    imported: Vec<crate::imports::Found>,
+    config: Config,
+    timings: Timings,
+}
+
+fn check_loaded(loads: Loads, options: &CheckOptions) -> Checked {
+    let Loads {
+        loaded,
+        first_dependency_file,
+        imported,
+        config,
+        mut timings,
+    } = loads;
 
     let t = Instant::now();
     let (ir, mut diagnostics) = skillc_ir::lower(&loaded);
@@ -196,8 +272,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> Checked {
     let mut summary = summarize(&diagnostics, first_dependency_file, families);
     summary.suppressed = suppressed;
     summary.not_analysed = not_analysed;
-    let mut usage_errors = loaded.path_errors;
-    usage_errors.extend(config_error);
+    let usage_errors = loaded.path_errors;
     Checked {
         sources,
         ir,
@@ -223,15 +298,15 @@ fn summarize(diagnostics: &[Diagnostic], files: usize, families: usize) -> Summa
     }
 }
 
-/// A finding of lowering or analysis placed on a flow mapping (a default of `run: { ... }`, say)
-/// points at the `{`: move it to the key that owns the mapping, which names what the finding is
-/// about.
+/// A finding of lowering or analysis placed on a mapping points at the `{` of a flow mapping (a
+/// default of `run: { ... }`, say) or at the first key of a block mapping: move it to the key that
+/// owns the mapping, which names what the finding is about.
 fn point_at_keys(sources: &SourceMap, diags: &mut [Diagnostic]) {
     let key_of = |span: Span| -> Option<Span> {
         let text: &str = &sources.get(span.file)?.text;
         let at = span.start as usize;
         if text.as_bytes().get(at) != Some(&b'{') {
-            return None;
+            return block_owner(text, span);
         }
         let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let before = text[line_start..at].trim_end();
@@ -260,6 +335,55 @@ fn point_at_keys(sources: &SourceMap, diags: &mut [Diagnostic]) {
             }
         }
     }
+}
+
+/// The key owning the block mapping `span` covers: the mapping starts a line (after its
+/// indentation) with `key:` and holds more than its first key; its owner is the nearest line above
+/// with less indentation, which ends in `owner:`. A span on a key or a scalar is not a mapping.
+fn block_owner(text: &str, span: Span) -> Option<Span> {
+    let (at, end) = (span.start as usize, span.end as usize);
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = &text[line_start..at];
+    if indent.is_empty() || indent.bytes().any(|b| b != b' ') {
+        return None;
+    }
+    // A block mapping's span is empty (at its first key) or covers more than that key.
+    let covered = if at == end {
+        let line = &text[at..];
+        &line[..line.find(['\n', '\r']).unwrap_or(line.len())]
+    } else {
+        text.get(at..end)?
+    };
+    let first_key = covered.find(':')?;
+    let after = &covered[first_key + 1..];
+    if !(after.is_empty() || after.starts_with([' ', '\n', '\r']))
+        || covered[..first_key].contains('\n')
+    {
+        return None;
+    }
+    let mut line_end = line_start;
+    while line_end > 0 {
+        let prev_end = line_end - 1;
+        let prev_start = text[..prev_end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = &text[prev_start..prev_end];
+        line_end = prev_start;
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if line.len() - trimmed.len() >= indent.len() {
+            return None;
+        }
+        let body = trimmed.split(" #").next()?.trim_end();
+        let key = body.strip_suffix(':')?.trim_start_matches("- ").trim();
+        let key = key.trim_matches(['"', '\'']);
+        if key.is_empty() || key.contains(": ") {
+            return None;
+        }
+        let start = prev_start + line.find(key)?;
+        return Some(Span::new(span.file, start, start + key.len()));
+    }
+    None
 }
 
 /// Sorted by file, line, column, code; identical findings once.

@@ -158,3 +158,221 @@ fn check_spans(sources: &SourceMap, diags: &[Diagnostic]) {
         assert!(!d.message.is_empty(), "empty message: {d:?}");
     }
 }
+
+/// A pipeline input as a family held in memory (see [`split_files`]); `None` when a file is not
+/// UTF-8 (reading such a file is the `load` and `pipeline` targets' business).
+pub fn memory_family(data: &[u8]) -> Option<skillc::pipeline::MemoryFamily> {
+    let mut files = Vec::new();
+    for (name, bytes) in split_files(data) {
+        files.push((PathBuf::from(name), String::from_utf8(bytes.to_vec()).ok()?));
+    }
+    Some(skillc::pipeline::MemoryFamily {
+        root: PathBuf::from("fuzz-family"),
+        files,
+    })
+}
+
+/// Lowers a family held in memory and runs every backend's check on the IR, whole (with
+/// lowering's errors, as no command does: the checks must not assume a sound IR) and through the
+/// pipeline (over its sound part). Every span lies inside its file.
+pub fn backends(data: &[u8]) {
+    let Some(family) = memory_family(data) else {
+        return;
+    };
+    let checked = skillc::pipeline::check_memory(&family, &Default::default());
+    check_spans(&checked.sources, &checked.diagnostics);
+    let ir = checked.ir();
+    for check in [skillc_backend_scripts::check, skillc_backend_launchd::check] {
+        let first = check(ir);
+        check_spans(&checked.sources, &first);
+        assert_eq!(
+            first,
+            check(ir),
+            "a backend check gave different findings twice"
+        );
+    }
+}
+
+/// Builds a family held in memory without touching disk: check → (no error) every backend's
+/// files rendered into memory. Plists parse back, scripts are non-empty, and rendering twice
+/// gives identical bytes, as does building from the same sources again.
+pub fn emit(data: &[u8]) {
+    let Some(family) = memory_family(data) else {
+        return;
+    };
+    let first = build_once(&family);
+    if first.is_empty() {
+        return;
+    }
+    assert_eq!(
+        first,
+        build_once(&family),
+        "two builds of the same sources differ"
+    );
+}
+
+fn build_once(family: &skillc::pipeline::MemoryFamily) -> Vec<(String, bool, Vec<u8>)> {
+    let checked = skillc::pipeline::check_memory(family, &Default::default());
+    check_spans(&checked.sources, &checked.diagnostics);
+    let Ok(ir) = &checked.ir else {
+        assert!(
+            checked.has_errors() || !checked.usage_errors.is_empty(),
+            "the build refused an IR without an error"
+        );
+        return Vec::new();
+    };
+    assert!(!checked.has_errors(), "a checked IR with errors");
+    let mut out = Vec::new();
+    for file in skillc::build::plan(ir) {
+        let bytes = file.render();
+        assert_eq!(bytes, file.render(), "{} rendered twice differs", file.path);
+        assert!(
+            !file.path.is_empty() && !file.path.starts_with('/') && !file.path.contains(".."),
+            "output path {:?} leaves the tree",
+            file.path
+        );
+        if file.path.ends_with(".plist") {
+            if let Err(e) = plist::Value::from_reader(std::io::Cursor::new(&bytes)) {
+                panic!(
+                    "{} is not a plist: {e}\n{}",
+                    file.path,
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+        } else if file.path.ends_with(".json") {
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", file.path));
+        }
+        if file.executable {
+            assert!(
+                bytes.starts_with(b"#!") && bytes.len() > 2,
+                "script {} is empty or has no interpreter line",
+                file.path
+            );
+        }
+        out.push((file.path.clone(), file.executable, bytes));
+    }
+    let mut paths: Vec<&String> = out.iter().map(|(p, _, _)| p).collect();
+    paths.dedup();
+    assert_eq!(paths.len(), out.len(), "two output files share a path");
+    out
+}
+
+/// Renders the findings of a family held in memory in every output format: JSON and SARIF
+/// parse, and every position they give lies inside its file (1-based line, character column up
+/// to one past the line's end); the human, short and GitHub forms are produced without panic and
+/// name the same number of findings.
+pub fn render(data: &[u8]) {
+    let Some(family) = memory_family(data) else {
+        return;
+    };
+    let checked = skillc::pipeline::check_memory(&family, &Default::default());
+    let (sources, diags) = (&checked.sources, &checked.diagnostics);
+    check_spans(sources, diags);
+    let texts: std::collections::HashMap<String, &str> = (0..sources.len())
+        .filter_map(|i| sources.get(FileId(u32::try_from(i).ok()?)))
+        .map(|f| (f.path.to_string(), &*f.text))
+        .collect();
+    let in_range = |file: &str, line: u64, column: u64, what: &str| {
+        let text = texts
+            .get(file)
+            .unwrap_or_else(|| panic!("{what} names an unknown file {file:?}"));
+        let lines = lines_of(text);
+        assert!(
+            line >= 1 && line as usize <= lines.len(),
+            "{what}: line {line} outside {file} ({} lines)",
+            lines.len()
+        );
+        let width = lines[line as usize - 1].chars().count() as u64;
+        assert!(
+            column >= 1 && column <= width + 1,
+            "{what}: column {column} outside line {line} of {file} ({width} characters)"
+        );
+    };
+
+    let json = skillc_diagnostics::render_json(sources, diags, &checked.summary);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("the JSON output parses");
+    let items = doc["diagnostics"].as_array().expect("diagnostics array");
+    assert_eq!(items.len(), diags.len(), "JSON lost findings");
+    for d in items {
+        if let Some(file) = d["file"].as_str() {
+            let n = |k: &str| {
+                d[k].as_u64()
+                    .unwrap_or_else(|| panic!("JSON {k} missing: {d}"))
+            };
+            in_range(file, n("line"), n("column"), "JSON start");
+            in_range(file, n("end_line"), n("end_column"), "JSON end");
+            assert!(
+                (n("line"), n("column")) <= (n("end_line"), n("end_column")),
+                "JSON span ends before it starts: {d}"
+            );
+        }
+    }
+
+    let sarif = skillc_diagnostics::render_sarif(
+        sources,
+        diags,
+        &skillc::registry::all_rules(),
+        skillc_diagnostics::SarifTool {
+            version: "0",
+            information_uri: None,
+            rules_base_uri: None,
+        },
+    );
+    let log: serde_json::Value = serde_json::from_str(&sarif).expect("the SARIF output parses");
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints", "SARIF columnKind");
+    let results = run["results"].as_array().expect("SARIF results");
+    assert_eq!(results.len(), diags.len(), "SARIF lost findings");
+    for r in results {
+        let rule = r["ruleId"].as_str().expect("SARIF ruleId");
+        assert!(
+            skillc::registry::all_rules().iter().any(|x| x.id == rule)
+                || rule.is_empty()
+                || diags.iter().any(|d| d.code == rule),
+            "SARIF names an unknown rule {rule}"
+        );
+        for loc in r["locations"].as_array().into_iter().flatten() {
+            let p = &loc["physicalLocation"];
+            let file = p["artifactLocation"]["uri"].as_str().expect("SARIF uri");
+            let reg = &p["region"];
+            let n = |k: &str| reg[k].as_u64().unwrap_or_else(|| panic!("SARIF {k}: {r}"));
+            in_range(file, n("startLine"), n("startColumn"), "SARIF start");
+            in_range(file, n("endLine"), n("endColumn"), "SARIF end");
+        }
+    }
+
+    let short = render_short(sources, diags);
+    assert_eq!(
+        short.lines().count(),
+        diags.len(),
+        "one short line per finding"
+    );
+    let github = skillc_diagnostics::render_github(sources, diags);
+    assert_eq!(
+        github.lines().filter(|l| l.starts_with("::")).count(),
+        diags.len(),
+        "one GitHub annotation per finding"
+    );
+    let _ = render_human(sources, diags, false, 100);
+    let _ = render_human(sources, diags, true, 40);
+}
+
+/// The lines of `text` as the renderers count them: broken at `\n`, `\r\n` and a lone `\r`.
+fn lines_of(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    loop {
+        match rest.find(['\n', '\r']) {
+            None => {
+                lines.push(rest);
+                return lines;
+            }
+            Some(i) => {
+                lines.push(&rest[..i]);
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+            }
+        }
+    }
+}

@@ -20,5 +20,6 @@ mod imports_cli;
 mod init_cli;
 mod launchd_fidelity;
 mod mcp;
+mod positions_oracle;
 mod rule_pages;
 mod schema;

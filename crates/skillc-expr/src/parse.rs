@@ -207,6 +207,16 @@ fn found_at(text: &str, pos: usize) -> (usize, String) {
         .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
         .map(|(_, c)| c.len_utf8())
         .sum();
+    if let Some(c) = rest.chars().next().filter(|c| c.is_control()) {
+        // A line break (an expression is one line; a `|` block keeps its breaks) or another
+        // control character: named, never printed raw, and blamed where it starts (zero width,
+        // so the span stays on its line).
+        let name = match c {
+            '\n' | '\r' => "a line break".to_owned(),
+            c => format!("the control character U+{:04X}", u32::from(c)),
+        };
+        return (0, name);
+    }
     let len = if word > 0 {
         word
     } else if ["&&", "||", "==", "!=", "<=", ">="]

@@ -147,6 +147,7 @@ fn without_a_content_start_every_span_is_the_scalar() {
     let origin = Origin {
         file: FILE,
         content_start: None,
+        offsets: None,
         scalar,
     };
     let e = parse(r#"ready("a") && true"#, &origin).expect("parses");
@@ -419,6 +420,7 @@ fn rebasing_a_cached_parse_equals_parsing_in_place() {
     let inexact = Origin {
         file: FileId(7),
         content_start: None,
+        offsets: None,
         scalar: Span::new(FileId(7), 100, 190),
     };
     assert_eq!(

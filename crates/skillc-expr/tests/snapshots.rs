@@ -42,7 +42,7 @@ fn syntax_error_at_the_end_of_a_plain_probe() {
 }
 
 #[test]
-fn syntax_error_in_a_scalar_with_escapes_points_at_the_scalar() {
+fn syntax_error_in_a_scalar_with_escapes_points_at_the_character() {
     insta::assert_snapshot!(render(
         r#""tcp(\"127.0.0.1:7400\" x""#,
         r#"tcp("127.0.0.1:7400" x"#,

@@ -12,9 +12,10 @@ pub struct FamilyDir {
     pub files: Vec<PathBuf>,
     /// Entries that could not be read while walking (path, reason).
     pub unreadable: Vec<(PathBuf, String)>,
-    /// The files' texts when the family is built into skillc (the standard library), in the
-    /// order of `files`; `None` for a family read from disk.
-    pub embedded: Option<Vec<&'static str>>,
+    /// The files' texts when the family is held in memory (the standard library built into
+    /// skillc, a family given by a library caller), in the order of `files`; `None` for a family
+    /// read from disk.
+    pub embedded: Option<Vec<std::sync::Arc<str>>>,
 }
 
 /// The families found under `paths`, sorted by root, each once. A path that is a file selects the

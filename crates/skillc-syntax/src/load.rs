@@ -85,7 +85,7 @@ pub fn load_dirs(
                 .files
                 .iter()
                 .zip(texts)
-                .map(|(path, text)| (loaded.sources.add(display(path), *text), true))
+                .map(|(path, text)| (loaded.sources.add(display(path), text.clone()), true))
                 .collect(),
             None => dir
                 .files

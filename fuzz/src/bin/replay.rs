@@ -5,7 +5,7 @@
 //! replay TARGET --mutate N [--seed S] PATH...
 //!                                        also run N random mutations of those inputs
 //! ```
-//! TARGET is `load`, `expr` or `pipeline`. Exits 1 when an input panics and prints its path (a
+//! TARGET is `load`, `expr`, `pipeline`, `backends`, `emit` or `render`. Exits 1 when an input panics and prints its path (a
 //! mutated input that panics is written to `fuzz/artifacts/<target>/crash-<n>`).
 
 use std::path::{Path, PathBuf};
@@ -16,6 +16,9 @@ fn target(name: &str) -> Option<fn(&[u8])> {
         "load" => Some(skillc_fuzz::load),
         "expr" => Some(skillc_fuzz::expr),
         "pipeline" => Some(skillc_fuzz::pipeline),
+        "backends" => Some(skillc_fuzz::backends),
+        "emit" => Some(skillc_fuzz::emit),
+        "render" => Some(skillc_fuzz::render),
         _ => None,
     }
 }
@@ -143,7 +146,8 @@ fn runs_clean(f: fn(&[u8]), data: &[u8]) -> bool {
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: replay load|expr|pipeline [--mutate N] [--seed S] PATH...";
+    let usage =
+        "usage: replay load|expr|pipeline|backends|emit|render [--mutate N] [--seed S] PATH...";
     if args.is_empty() {
         eprintln!("{usage}");
         return ExitCode::from(2);

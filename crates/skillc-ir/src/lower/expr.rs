@@ -64,7 +64,7 @@ impl Cx<'_> {
             Ok(e) => e,
             Err(d) => {
                 self.emit(*d);
-                return placeholder(origin);
+                return placeholder(&origin);
             }
         };
         let errors = skillc_expr::typecheck(&expr, env, Type::Bool);
@@ -72,7 +72,7 @@ impl Cx<'_> {
         self.diags.extend(errors);
         match self.resolve_expr(family, &expr, env) {
             Some(e) if typed => e,
-            _ => placeholder(origin),
+            _ => placeholder(&origin),
         }
     }
 
@@ -212,7 +212,7 @@ impl Cx<'_> {
     }
 }
 
-fn placeholder(origin: Origin) -> Expr {
+fn placeholder(origin: &Origin) -> Expr {
     Expr {
         kind: ExprKind::Bool(true),
         span: origin.scalar,

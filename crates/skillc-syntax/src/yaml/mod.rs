@@ -302,6 +302,35 @@ fn error_span(e: &Error, source: &SourceFile, file: FileId) -> Span {
     Span::new(file, start as usize, start as usize)
 }
 
+/// A value read through a value-or-map field (`keep_alive: on`) is decoded after its node was
+/// consumed, and the parser blames the key: when `at` is a key whose value on the same line is the
+/// scalar `value`, the span of that scalar (quotes included).
+fn value_of_key(text: &str, at: Span, value: &str) -> Option<Span> {
+    let (start, end) = (at.start as usize, at.end as usize);
+    if start >= end {
+        return None;
+    }
+    let after_key = text.get(end..)?;
+    let rest = after_key.strip_prefix(['"', '\'']).unwrap_or(after_key);
+    let rest = rest.strip_prefix(':')?;
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let rest = &rest[gap..];
+    let from = text.len() - rest.len();
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''));
+    let len = if let Some(q) = quote {
+        let close = rest[1..].find(q)?;
+        (rest.get(1..=close)? == value).then_some(close + 2)?
+    } else {
+        let tail = rest.strip_prefix(value)?;
+        let ends = tail
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | ',' | '}' | ']' | '#'));
+        ends.then_some(value.len())?
+    };
+    Some(Span::new(at.file, from, from + len))
+}
+
 /// Splits "unknown field `x`, expected one of a, b" into the name and the expected names.
 fn split_unknown<'m>(msg: &'m str, prefix: &str) -> Option<(&'m str, Vec<&'m str>)> {
     let rest = msg.strip_prefix(prefix)?;
@@ -386,6 +415,7 @@ fn to_diagnostic(e: &Error, source: &SourceFile, file: FileId) -> Diagnostic {
         return d;
     }
     if let Some((name, expected)) = split_unknown(&msg, "unknown variant `") {
+        let span = value_of_key(text, span, name).unwrap_or(span);
         let mut d = rules::INVALID_VALUE
             .finding(format!("invalid value `{name}`"))
             .at(span, "not allowed here");
@@ -492,9 +522,9 @@ mod tests {
             [
                 ("invalid-value", "l3"),
                 ("invalid-value", "Session"),
-                // A value-or-map field (`keep_alive`) reports a bad scalar at its key, on the
-                // same line: pointing at the value itself is an open remainder of issue 14.
-                ("invalid-value", "keep_alive"),
+                // A value-or-map field (`keep_alive`) decodes its scalar after the parser has
+                // moved on; the finding is still the value, not the key.
+                ("invalid-value", "on"),
                 ("unknown-key", "descripton"),
             ]
         );

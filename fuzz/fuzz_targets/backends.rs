@@ -1,0 +1,6 @@
+//! `cargo fuzz run backends`: see fuzz/README.md.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    skillc_fuzz::backends(data);
+});
