@@ -56,6 +56,15 @@ pub(crate) enum Command {
     /// Start a repository: a family (one service, one skill, a policy) that checks clean and
     /// builds, with skillc.toml, the JSON Schema and a pre-commit configuration.
     Init(InitArgs),
+    /// Turn existing launchd property lists into a skill family.
+    ///
+    /// Reads XML, binary and ASCII plists (files, or every `*.plist` of a directory such as
+    /// ~/Library/LaunchAgents) and writes OUT/FAMILY/: family.yaml and one services/<id>.yaml per
+    /// job, with typed fields, keys skillc has no field for under `run.launchd`, and a comment
+    /// for every key it could not map. The YAML is checked before anything is written, and
+    /// `skillc build` of it gives each original plist back key by key except the changes the
+    /// summary lists. See docs/import.md.
+    Import(ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.
@@ -70,6 +79,77 @@ pub(crate) struct InitArgs {
     /// The family's name (default: DIR's name, lowercased).
     #[arg(long)]
     pub(crate) name: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// Property lists, or directories whose `*.plist` files are read.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The family's name; its directory is OUT/NAME.
+    #[arg(long, default_value = "imported")]
+    pub(crate) family: String,
+    /// Where the family directory is created (it must not exist yet, or be empty).
+    #[arg(long, default_value = ".")]
+    pub(crate) out: PathBuf,
+    /// The scope of every job (default: from each file's directory, LaunchAgents or
+    /// LaunchDaemons, else from its keys).
+    #[arg(long, value_enum)]
+    pub(crate) scope: Option<ImportScope>,
+    /// The layer written for every service (choose per service afterwards).
+    #[arg(long, value_enum, default_value_t = ImportLayer::L2)]
+    pub(crate) layer: ImportLayer,
+    /// Format of the summary on stdout.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
+    pub(crate) format: ImportFormat,
+    /// Replace a label prefix, OLD=NEW (repeatable): import a copy of a job under your own name,
+    /// e.g. --relabel com.apple=org.example.apple. Jobs left in Apple's namespace are refused.
+    #[arg(long, value_name = "OLD=NEW", value_parser = parse_relabel)]
+    pub(crate) relabel: Vec<(String, String)>,
+    /// Check and print the summary, but write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+fn parse_relabel(s: &str) -> Result<(String, String), String> {
+    let (from, to) = s
+        .split_once('=')
+        .ok_or_else(|| "expected OLD=NEW, e.g. com.apple=org.example.apple".to_owned())?;
+    let ok = |p: &str| {
+        !p.is_empty()
+            && p.split('.').all(|c| {
+                !c.is_empty()
+                    && c.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+            })
+    };
+    if ok(from) && ok(to) {
+        Ok((from.to_owned(), to.to_owned()))
+    } else {
+        Err("OLD and NEW must be dotted label prefixes (letters, digits, `-`, `_`)".into())
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ImportScope {
+    Daemon,
+    Session,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ImportLayer {
+    #[value(name = "L1")]
+    L1,
+    #[value(name = "L2")]
+    L2,
+    #[value(name = "L3")]
+    L3,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

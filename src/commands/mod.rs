@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod explain;
 mod graph;
+mod import;
 mod init;
 mod man;
 mod mcp;
@@ -25,6 +26,7 @@ pub(crate) fn run(cli: Cli) -> u8 {
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Completions(args) => man::completions(&args),
         Command::Man(args) => man::run(&args),
     }

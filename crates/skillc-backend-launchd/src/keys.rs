@@ -5,7 +5,7 @@
 
 /// Keys the typed schema writes, with the field that writes them; the escape hatch may not set
 /// them (`launchd-key-conflict`).
-pub(crate) const TYPED_KEYS: &[(&str, &str)] = &[
+pub const TYPED_KEYS: &[(&str, &str)] = &[
     ("AbandonProcessGroup", "`run.abandon_process_group`"),
     (
         "AssociatedBundleIdentifiers",
@@ -76,7 +76,7 @@ pub(crate) const TYPED_KEYS: &[(&str, &str)] = &[
 ];
 
 /// Keys launchd no longer honours (or that the installer overrides): why, and what to use.
-pub(crate) const DEPRECATED_KEYS: &[(&str, &str, &str)] = &[
+pub const DEPRECATED_KEYS: &[(&str, &str, &str)] = &[
     (
         "OnDemand",
         "a 10.4-era key: true does nothing and false means KeepAlive=true",
@@ -140,7 +140,7 @@ pub(crate) fn deprecated(key: &str) -> Option<(&'static str, &'static str, &'sta
 }
 
 /// Every key skillc knows, typed or deprecated.
-pub(crate) fn known() -> impl Iterator<Item = &'static str> {
+pub fn known() -> impl Iterator<Item = &'static str> {
     TYPED_KEYS
         .iter()
         .map(|(k, _)| *k)
@@ -148,7 +148,7 @@ pub(crate) fn known() -> impl Iterator<Item = &'static str> {
 }
 
 /// The known key an unknown one is probably a misspelling of.
-pub(crate) fn near_miss(key: &str) -> Option<&'static str> {
+pub fn near_miss(key: &str) -> Option<&'static str> {
     if typed(key).is_some() || deprecated(key).is_some() {
         return None;
     }

@@ -17,7 +17,7 @@
 
 mod gate;
 mod install;
-mod keys;
+pub mod keys;
 mod plist_gen;
 mod resolve;
 pub mod rules;

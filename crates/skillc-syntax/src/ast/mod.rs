@@ -16,10 +16,10 @@ pub use common::{Capability, DurationText, ExprText, Id, Layer, Reference, Risk,
 pub use family::FamilyDecl;
 pub use policy::{Approve, Outcome, Policy, PolicyRule, RuleMatch};
 pub use service::{
-    BonjourName, CalendarEntry, InetdCompatibility, KeepAlive, KeepAliveConditions,
-    LaunchEventStream, MachServiceEntry, MachServiceOptions, PortOrName, PosixSpawnType,
-    ProcessType, Readiness, ResourceLimits, Run, Schedule, Service, SessionType, SockFamily,
-    SockProtocol, SockType, Socket,
+    BonjourName, CalendarEntry, FLAG_KEYS, InetdCompatibility, KeepAlive, KeepAliveConditions,
+    LIMIT_KEYS, LaunchEventStream, MachServiceEntry, MachServiceOptions, PortOrName,
+    PosixSpawnType, ProcessType, Readiness, ResourceLimits, Run, Schedule, Service, SessionType,
+    SockFamily, SockProtocol, SockType, Socket,
 };
 pub use shapes::{MapOrList, OneOrMany, ScalarOrMap};
 pub use skill::{AppliesTo, LoopSpec, OnFailure, Skill, SkillSeverity, Step, WithValue};

@@ -167,6 +167,14 @@ pub enum SessionType {
 }
 
 impl SessionType {
+    pub const ALL: [SessionType; 5] = [
+        SessionType::Aqua,
+        SessionType::Background,
+        SessionType::LoginWindow,
+        SessionType::StandardIO,
+        SessionType::System,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SessionType::Aqua => "Aqua",
@@ -232,6 +240,13 @@ pub enum PosixSpawnType {
 }
 
 impl ProcessType {
+    pub const ALL: [ProcessType; 4] = [
+        ProcessType::Background,
+        ProcessType::Standard,
+        ProcessType::Adaptive,
+        ProcessType::Interactive,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProcessType::Background => "Background",
@@ -243,6 +258,16 @@ impl ProcessType {
 }
 
 impl PosixSpawnType {
+    pub const ALL: [PosixSpawnType; 7] = [
+        PosixSpawnType::Interactive,
+        PosixSpawnType::Adaptive,
+        PosixSpawnType::Standard,
+        PosixSpawnType::Background,
+        PosixSpawnType::App,
+        PosixSpawnType::SystemApp,
+        PosixSpawnType::TalApp,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PosixSpawnType::Interactive => "Interactive",
@@ -373,103 +398,90 @@ pub struct ResourceLimits {
     pub stack: Option<Sp<u64>>,
 }
 
+/// Resource limits: field, launchd key, in launchd's key order.
+pub const LIMIT_KEYS: [(&str, &str); 9] = [
+    ("core", "Core"),
+    ("cpu", "CPU"),
+    ("data", "Data"),
+    ("file_size", "FileSize"),
+    ("memory_lock", "MemoryLock"),
+    ("number_of_files", "NumberOfFiles"),
+    ("number_of_processes", "NumberOfProcesses"),
+    ("resident_set_size", "ResidentSetSize"),
+    ("stack", "Stack"),
+];
+
 impl ResourceLimits {
-    /// Every limit with its launchd key, in launchd's key order.
+    /// Every limit of [`LIMIT_KEYS`] with its value.
     pub fn entries(&self) -> [(&'static str, &'static str, Option<&Sp<u64>>); 9] {
-        [
-            ("core", "Core", self.core.as_ref()),
-            ("cpu", "CPU", self.cpu.as_ref()),
-            ("data", "Data", self.data.as_ref()),
-            ("file_size", "FileSize", self.file_size.as_ref()),
-            ("memory_lock", "MemoryLock", self.memory_lock.as_ref()),
-            (
-                "number_of_files",
-                "NumberOfFiles",
-                self.number_of_files.as_ref(),
-            ),
-            (
-                "number_of_processes",
-                "NumberOfProcesses",
-                self.number_of_processes.as_ref(),
-            ),
-            (
-                "resident_set_size",
-                "ResidentSetSize",
-                self.resident_set_size.as_ref(),
-            ),
-            ("stack", "Stack", self.stack.as_ref()),
-        ]
+        let values = [
+            self.core.as_ref(),
+            self.cpu.as_ref(),
+            self.data.as_ref(),
+            self.file_size.as_ref(),
+            self.memory_lock.as_ref(),
+            self.number_of_files.as_ref(),
+            self.number_of_processes.as_ref(),
+            self.resident_set_size.as_ref(),
+            self.stack.as_ref(),
+        ];
+        let mut i = 0;
+        values.map(|v| {
+            let (field, key) = LIMIT_KEYS[i];
+            i += 1;
+            (field, key, v)
+        })
     }
 }
 
+/// The boolean fields that map one to one onto a launchd boolean key: field, key.
+pub const FLAG_KEYS: [(&str, &str); 15] = [
+    ("init_groups", "InitGroups"),
+    ("start_on_mount", "StartOnMount"),
+    ("low_priority_io", "LowPriorityIO"),
+    ("low_priority_background_io", "LowPriorityBackgroundIO"),
+    ("abandon_process_group", "AbandonProcessGroup"),
+    ("enable_transactions", "EnableTransactions"),
+    ("enable_pressured_exit", "EnablePressuredExit"),
+    (
+        "begin_transaction_at_shutdown",
+        "BeginTransactionAtShutdown",
+    ),
+    ("launch_only_once", "LaunchOnlyOnce"),
+    ("materialize_dataless_files", "MaterializeDatalessFiles"),
+    ("legacy_timers", "LegacyTimers"),
+    ("enable_globbing", "EnableGlobbing"),
+    ("session_create", "SessionCreate"),
+    ("debug", "Debug"),
+    ("wait_for_debugger", "WaitForDebugger"),
+];
+
 impl Run {
-    /// The boolean fields that map one to one onto a launchd boolean key: field, key, value.
+    /// The boolean fields of [`FLAG_KEYS`] with their values: field, key, value.
     pub fn flags(&self) -> [(&'static str, &'static str, Option<&Sp<bool>>); 15] {
-        [
-            ("init_groups", "InitGroups", self.init_groups.as_ref()),
-            (
-                "start_on_mount",
-                "StartOnMount",
-                self.start_on_mount.as_ref(),
-            ),
-            (
-                "low_priority_io",
-                "LowPriorityIO",
-                self.low_priority_io.as_ref(),
-            ),
-            (
-                "low_priority_background_io",
-                "LowPriorityBackgroundIO",
-                self.low_priority_background_io.as_ref(),
-            ),
-            (
-                "abandon_process_group",
-                "AbandonProcessGroup",
-                self.abandon_process_group.as_ref(),
-            ),
-            (
-                "enable_transactions",
-                "EnableTransactions",
-                self.enable_transactions.as_ref(),
-            ),
-            (
-                "enable_pressured_exit",
-                "EnablePressuredExit",
-                self.enable_pressured_exit.as_ref(),
-            ),
-            (
-                "begin_transaction_at_shutdown",
-                "BeginTransactionAtShutdown",
-                self.begin_transaction_at_shutdown.as_ref(),
-            ),
-            (
-                "launch_only_once",
-                "LaunchOnlyOnce",
-                self.launch_only_once.as_ref(),
-            ),
-            (
-                "materialize_dataless_files",
-                "MaterializeDatalessFiles",
-                self.materialize_dataless_files.as_ref(),
-            ),
-            ("legacy_timers", "LegacyTimers", self.legacy_timers.as_ref()),
-            (
-                "enable_globbing",
-                "EnableGlobbing",
-                self.enable_globbing.as_ref(),
-            ),
-            (
-                "session_create",
-                "SessionCreate",
-                self.session_create.as_ref(),
-            ),
-            ("debug", "Debug", self.debug.as_ref()),
-            (
-                "wait_for_debugger",
-                "WaitForDebugger",
-                self.wait_for_debugger.as_ref(),
-            ),
-        ]
+        let values = [
+            self.init_groups.as_ref(),
+            self.start_on_mount.as_ref(),
+            self.low_priority_io.as_ref(),
+            self.low_priority_background_io.as_ref(),
+            self.abandon_process_group.as_ref(),
+            self.enable_transactions.as_ref(),
+            self.enable_pressured_exit.as_ref(),
+            self.begin_transaction_at_shutdown.as_ref(),
+            self.launch_only_once.as_ref(),
+            self.materialize_dataless_files.as_ref(),
+            self.legacy_timers.as_ref(),
+            self.enable_globbing.as_ref(),
+            self.session_create.as_ref(),
+            self.debug.as_ref(),
+            self.wait_for_debugger.as_ref(),
+        ];
+        let mut i = 0;
+        values.map(|v| {
+            let (field, key) = FLAG_KEYS[i];
+            i += 1;
+            (field, key, v)
+        })
     }
 }
 
