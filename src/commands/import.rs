@@ -52,21 +52,43 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
         .to_owned(),
         relabel: args.relabel.clone(),
     };
-    let mut imported = skillc_import::import(&inputs, &options);
-    imported.refused.append(&mut unreadable);
+    // A job whose service does not check (a label launchd would refuse, a socket it could not
+    // create) is refused with the findings, and the others are imported again without it.
     let family_dir = args.out.join(&args.family);
-
-    let verified = if imported.jobs.is_empty() {
-        None
-    } else {
+    let mut inputs = inputs;
+    let mut not_checked = Vec::new();
+    let (mut imported, verified) = loop {
+        let imported = skillc_import::import(&inputs, &options);
+        if imported.jobs.is_empty() {
+            break (imported, None);
+        }
         match verify(&imported, &family_dir) {
-            Ok(v) => Some(v),
-            Err(Failure::Findings(text)) => {
-                eprint!("{text}");
-                eprintln!(
-                    "skillc: error: the imported YAML does not check; nothing was written (a skillc import bug: please report it with the plist)"
-                );
-                return exit::INTERNAL;
+            Ok(v) => break (imported, Some(v)),
+            Err(Failure::Findings(lines)) => {
+                let mut bad = BTreeSet::new();
+                for job in &imported.jobs {
+                    let file = family_dir.join(&job.file).display().to_string();
+                    let mine: Vec<&str> = lines
+                        .iter()
+                        .filter(|l| l.starts_with(&format!("{file}:")))
+                        .map(|l| without_position(l.strip_prefix(&format!("{file}:")).unwrap_or(l)))
+                        .collect();
+                    if !mine.is_empty() {
+                        bad.insert(job.source.clone());
+                        not_checked.push(skillc_import::Refused {
+                            source: job.source.clone(),
+                            reason: format!("its service does not check: {}", mine.join("; ")),
+                        });
+                    }
+                }
+                if bad.is_empty() {
+                    eprintln!("{}", lines.join("\n"));
+                    eprintln!(
+                        "skillc: internal error: the imported family does not check; nothing was written"
+                    );
+                    return exit::INTERNAL;
+                }
+                inputs.retain(|i| !bad.contains(&i.path));
             }
             Err(Failure::RoundTrip(text)) => {
                 eprintln!("skillc: internal error: {text}; nothing was written");
@@ -74,6 +96,8 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
             }
         }
     };
+    imported.refused.append(&mut unreadable);
+    imported.refused.append(&mut not_checked);
     let warnings = verified.unwrap_or_default();
 
     let written = if args.dry_run || imported.jobs.is_empty() {
@@ -86,7 +110,7 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
         true
     };
     let summary = match args.format {
-        ImportFormat::Human => human(&imported, &family_dir, &warnings, written),
+        ImportFormat::Human => human(&imported, &family_dir, &warnings, args.dry_run),
         ImportFormat::Json => {
             let mut s = serde_json::to_string_pretty(&json_summary(
                 &imported,
@@ -107,6 +131,19 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
     } else {
         exit::FINDINGS
     }
+}
+
+/// `12:9: error: ...` → `error: ...`: the line is in YAML that was never written.
+fn without_position(line: &str) -> &str {
+    let mut rest = line;
+    for _ in 0..2 {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || !rest[digits..].starts_with(':') {
+            return line;
+        }
+        rest = &rest[digits + 1..];
+    }
+    rest.trim_start()
 }
 
 fn is_id(s: &str) -> bool {
@@ -165,7 +202,8 @@ fn collect(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<skillc_import::Refused>
 }
 
 enum Failure {
-    Findings(String),
+    /// The errors, one `file:line:col: ...` line each.
+    Findings(Vec<String>),
     RoundTrip(String),
 }
 
@@ -191,7 +229,8 @@ fn verify(imported: &Imported, family_dir: &Path) -> Result<Vec<Warning>, Failur
         .collect();
     let Ok(ir) = &checked.ir else {
         let errors: Vec<_> = own.iter().filter(|d| d.is_error()).cloned().collect();
-        return Err(Failure::Findings(render_short(&checked.sources, &errors)));
+        let text = render_short(&checked.sources, &errors);
+        return Err(Failure::Findings(text.lines().map(str::to_owned).collect()));
     };
     for job in &imported.jobs {
         let Some(id) = ir
@@ -281,10 +320,10 @@ fn write_family(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
     })
 }
 
-fn human(imported: &Imported, dir: &Path, warnings: &[Warning], written: bool) -> String {
+fn human(imported: &Imported, dir: &Path, warnings: &[Warning], dry_run: bool) -> String {
     let mut out = String::new();
     let n = imported.jobs.len();
-    let verb = if written { "imported" } else { "would import" };
+    let verb = if dry_run { "would import" } else { "imported" };
     out.push_str(&format!(
         "skillc import: {verb} {n} job{} into {}\n",
         if n == 1 { "" } else { "s" },

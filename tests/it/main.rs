@@ -16,6 +16,7 @@ mod doc_links;
 mod formats;
 mod fuzz_regressions;
 mod graph_cli;
+mod import_cli;
 mod imports_cli;
 mod init_cli;
 mod launchd_fidelity;

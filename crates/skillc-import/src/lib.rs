@@ -104,8 +104,17 @@ pub struct Imported {
     pub label_prefix: Option<String>,
 }
 
-/// Reads a plist in any of the three serializations.
+/// At most this many values in one plist: a binary plist may reference one object from many
+/// places, so a file of a few hundred bytes can stand for 2^40 values once expanded. Real jobs
+/// have a few hundred.
+const MAX_VALUES: usize = 100_000;
+/// At most this deep.
+const MAX_DEPTH: usize = 64;
+
+/// Reads a plist in any of the three serializations, refusing one that expands beyond
+/// [`MAX_VALUES`] values or [`MAX_DEPTH`] levels.
 pub fn read(bytes: &[u8]) -> Result<(plist::Value, Format), String> {
+    use plist::stream::{AsciiReader, Event, Reader};
     let format = if bytes.starts_with(b"bplist") {
         Format::Binary
     } else if bytes
@@ -118,17 +127,45 @@ pub fn read(bytes: &[u8]) -> Result<(plist::Value, Format), String> {
     } else {
         Format::Ascii
     };
-    let cursor = std::io::Cursor::new(bytes);
-    let value = match format {
-        Format::Ascii => plist::Value::from_reader_ascii(cursor),
-        _ => plist::Value::from_reader(cursor),
-    };
-    value.map(|v| (v, format)).map_err(|e| {
+    let unreadable = |e: plist::Error| {
         format!(
             "not a readable property list ({} form): {e}",
             format.as_str()
         )
-    })
+    };
+    let cursor = std::io::Cursor::new(bytes);
+    let events: Box<dyn Iterator<Item = Result<plist::stream::OwnedEvent, plist::Error>>> =
+        match format {
+            Format::Ascii => Box::new(AsciiReader::new(cursor)),
+            _ => Box::new(Reader::new(cursor)),
+        };
+    let mut taken = Vec::new();
+    let mut depth = 0usize;
+    for event in events {
+        let event = event.map_err(unreadable)?;
+        match event {
+            Event::StartArray(_) | Event::StartDictionary(_) => depth += 1,
+            Event::EndCollection => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "nested more than {MAX_DEPTH} levels deep: not a launchd job"
+            ));
+        }
+        taken.push(event);
+        if taken.len() > MAX_VALUES {
+            return Err(format!(
+                "holds more than {MAX_VALUES} values (a binary plist can reference one object many times): not a launchd job"
+            ));
+        }
+        if depth == 0 {
+            break;
+        }
+    }
+    plist::Value::from_events(taken.into_iter().map(Ok))
+        .map(|v| (v, format))
+        .map_err(unreadable)
 }
 
 fn scope_of(path: &str, dict: &plist::Dictionary, given: Option<Scope>) -> (Scope, String) {
@@ -541,8 +578,10 @@ mod tests {
         assert_eq!(read(ascii).map(|r| r.1), Ok(Format::Ascii));
         let mut bin = Vec::new();
         let (v, _) = read(xml).expect("the XML sample reads");
-        v.to_writer_binary(&mut bin).expect("a binary plist is written");
+        v.to_writer_binary(&mut bin)
+            .expect("a binary plist is written");
         assert_eq!(read(&bin).map(|r| r.1), Ok(Format::Binary));
         assert!(read(b"<plist><dict>").is_err());
+        assert!(read(b"").is_err());
     }
 }
