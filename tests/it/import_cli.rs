@@ -39,7 +39,7 @@ fn every_corpus_plist_has_provenance_and_every_entry_a_file() {
     let mut on_disk: Vec<String> = std::fs::read_dir(repo().join(CORPUS))
         .expect("corpus dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".plist"))
+        .filter(|n| Path::new(n).extension().is_some_and(|x| x == "plist"))
         .collect();
     on_disk.sort();
     let mut listed: Vec<String> = p.plist.iter().map(|e| e.file.clone()).collect();
@@ -433,8 +433,10 @@ fn bad_inputs_are_refused_each_with_its_reason() {
             .expect("refused")
             .iter()
             .find(|r| r["source"].as_str().is_some_and(|s| s.ends_with(file)))
-            .map(|r| r["reason"].as_str().expect("reason").to_owned())
-            .unwrap_or_else(|| panic!("{file} not refused: {summary}"))
+            .map_or_else(
+                || panic!("{file} not refused: {summary}"),
+                |r| r["reason"].as_str().expect("reason").to_owned(),
+            )
     };
     assert!(reason("nolabel.plist").contains("no `Label`"));
     assert!(reason("relative.plist").contains("not an absolute path"));
