@@ -2,6 +2,7 @@
 //! and its check.
 
 mod agent_only_key;
+mod agent_system_session;
 mod argv0_gate;
 mod bus_not_registered;
 mod daemon_only_key;
@@ -9,6 +10,7 @@ mod deprecated_key;
 mod discouraged_key;
 mod exit_timeout_zero;
 mod hide_until_check_in;
+mod init_groups_without_user;
 mod inetd_without_sockets;
 mod keepalive_empty;
 mod keepalive_schedule;
@@ -18,6 +20,7 @@ mod legacy_timers_process_type;
 mod mach_service_conflict;
 mod mach_service_false;
 mod never_starts;
+mod nice_needs_root;
 mod pressured_exit_keep_alive;
 mod probe_unsupported;
 mod raw_key;
@@ -82,6 +85,15 @@ pub(crate) const ALL: &[Rule] = &[
         run_at_load_implied::check,
     ),
     Check::new(&never_starts::NEVER_STARTS, never_starts::check),
+    Check::new(&nice_needs_root::NICE_NEEDS_ROOT, nice_needs_root::check),
+    Check::new(
+        &init_groups_without_user::INIT_GROUPS_WITHOUT_USER,
+        init_groups_without_user::check,
+    ),
+    Check::new(
+        &agent_system_session::AGENT_SYSTEM_SESSION,
+        agent_system_session::check,
+    ),
     Check::new(
         &pressured_exit_keep_alive::PRESSURED_EXIT_KEEP_ALIVE,
         pressured_exit_keep_alive::check,
