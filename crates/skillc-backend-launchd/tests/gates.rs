@@ -16,20 +16,60 @@ use std::time::{Duration, Instant};
 /// SKILLC_FAKE_LAUNCHD is unset, so it connects for real).
 const NC_SHIM: &str = include_str!("../../skillc-backend-scripts/tests/harness/nc");
 
-fn shells() -> Vec<Vec<&'static str>> {
-    let mut out = vec![vec!["sh"]];
+/// `sh`, `dash`, `bash --posix`, zsh as `sh` (a link named `sh`: zsh emulates sh) and busybox
+/// `sh`, whose directory also holds every busybox applet, first on the gate's PATH (after the
+/// test's own shims): the shells a Mac's `/bin/sh` may be, and a non-GNU userland.
+fn shells() -> Vec<Vec<String>> {
+    let found = |name: &str| -> Option<String> {
+        let o = Command::new("sh")
+            .args(["-c", "command -v \"$1\"", "sh", name])
+            .output()
+            .ok()?;
+        let p = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+        (o.status.success() && !p.is_empty()).then_some(p)
+    };
+    let mut out = vec![vec!["sh".to_owned()]];
     for (name, extra) in [("dash", None), ("bash", Some("--posix"))] {
-        if Command::new("sh")
-            .args(["-c", &format!("command -v {name} >/dev/null")])
-            .status()
-            .is_ok_and(|s| s.success())
-        {
-            let mut v = vec![name];
-            v.extend(extra);
+        if common::have_tool(name) {
+            let mut v = vec![name.to_owned()];
+            v.extend(extra.map(str::to_owned));
             out.push(v);
         }
     }
+    for name in ["zsh", "busybox"] {
+        if !common::have_tool(name) {
+            continue;
+        }
+        let Some(path) = found(name) else { continue };
+        let dir = std::env::temp_dir().join(format!("skillc-gates-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let link = |applet: &str| {
+            let l = dir.join(applet);
+            if std::fs::symlink_metadata(&l).is_err() {
+                std::os::unix::fs::symlink(&path, &l).expect("symlink");
+            }
+        };
+        link("sh");
+        if name == "busybox" {
+            let list = Command::new(&path)
+                .arg("--list")
+                .output()
+                .expect("busybox --list");
+            for applet in String::from_utf8_lossy(&list.stdout).lines() {
+                if !applet.is_empty() && !matches!(applet, "nc" | "sh" | "ash" | "hush") {
+                    link(applet);
+                }
+            }
+        }
+        out.push(vec![dir.join("sh").display().to_string()]);
+    }
     out
+}
+
+/// The busybox applets' directory when `shell` is busybox's `sh`.
+fn applets_of(shell: &[String]) -> Option<PathBuf> {
+    let dir = Path::new(&shell[0]).parent()?;
+    dir.join("awk").exists().then(|| dir.to_path_buf())
 }
 
 fn free_port() -> u16 {
@@ -121,7 +161,7 @@ impl Gate {
     }
 
     /// Runs the gate under `shell` with the program: python3 writing its argv as JSON.
-    fn run(&self, shell: &[&str], marker: &Path, args: &[&str]) -> (Output, Duration) {
+    fn run(&self, shell: &[String], marker: &Path, args: &[&str]) -> (Output, Duration) {
         let python = String::from_utf8(
             Command::new("sh")
                 .args(["-c", "command -v python3"])
@@ -130,13 +170,16 @@ impl Gate {
                 .stdout,
         )
         .expect("utf-8");
+        let applets = applets_of(shell)
+            .map(|d| format!("{}:", d.display()))
+            .unwrap_or_default();
         let path = format!(
-            "{}:{}",
+            "{}:{applets}{}",
             self.root.join("bin").display(),
             std::env::var("PATH").unwrap_or_default()
         );
         let start = Instant::now();
-        let out = Command::new(shell[0])
+        let out = Command::new(&shell[0])
             .args(&shell[1..])
             .arg(&self.script)
             .arg(python.trim())
@@ -326,7 +369,7 @@ fn every_script_parses_in_every_shell() {
         let p = dir.path().join("s.sh");
         std::fs::write(&p, &bytes).expect("write");
         for shell in shells() {
-            let out = Command::new(shell[0])
+            let out = Command::new(&shell[0])
                 .args(&shell[1..])
                 .arg("-n")
                 .arg(&p)
@@ -363,109 +406,151 @@ fn shellcheck_is_clean_on_every_script() {
     }
 }
 
+/// The installer's staging names carry its PID (`.skillc-tmp.<pid>`): the one thing that differs
+/// between two runs.
+fn without_pids(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(".skillc-tmp.") {
+        let (head, tail) = rest.split_at(i + ".skillc-tmp.".len());
+        out.push_str(head);
+        out.push_str("PID");
+        rest = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `shell` running `script ARGS...`, with busybox's applets first on PATH for busybox.
+fn sh_command(shell: &[String], script: &Path) -> Command {
+    let mut c = Command::new(&shell[0]);
+    c.args(&shell[1..]).arg(script);
+    if let Some(dir) = applets_of(shell) {
+        c.env(
+            "PATH",
+            format!(
+                "{}:{}",
+                dir.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        );
+    }
+    c
+}
+
 #[test]
 fn install_dry_run_plans_in_dependency_order_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     common::write_tree(dir.path(), &emit(&common::shipped()));
-    let out = Command::new("sh")
-        .arg(dir.path().join("foundation-core/install.sh"))
-        .arg("--dry-run")
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let plan = String::from_utf8_lossy(&out.stdout);
-    let pos = |label: &str| {
-        plan.find(&format!(
-            "bootstrap system /Library/LaunchDaemons/{label}.plist"
-        ))
-        .unwrap_or_else(|| panic!("{label} not bootstrapped in:\n{plan}"))
-    };
-    // requires: identity → bus; storage → bus; scheduler → bus, identity, storage; ...
-    assert!(pos("org.sovereign.busd") < pos("org.sovereign.identity"));
-    assert!(pos("org.sovereign.identity") < pos("org.sovereign.secrets"));
-    assert!(pos("org.sovereign.storage") < pos("org.sovereign.scheduler"));
-    assert!(pos("org.sovereign.skills-engine") < pos("org.sovereign.control-api"));
-    assert!(pos("org.sovereign.control-api") < pos("org.sovereign.mobile-gateway"));
-    assert!(plan.contains("would run: launchctl enable system/org.sovereign.busd"));
-    assert!(!plan.contains(" load ") && !plan.contains("unload"));
-    assert!(!Path::new("/Library/LaunchDaemons/org.sovereign.busd.plist").exists());
+    let mut plans: Vec<(Vec<String>, String)> = Vec::new();
+    for shell in shells() {
+        let out = sh_command(&shell, &dir.path().join("foundation-core/install.sh"))
+            .arg("--dry-run")
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{shell:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let plan = String::from_utf8_lossy(&out.stdout).into_owned();
+        let pos = |label: &str| {
+            plan.find(&format!(
+                "bootstrap system /Library/LaunchDaemons/{label}.plist"
+            ))
+            .unwrap_or_else(|| panic!("{label} not bootstrapped in:\n{plan}"))
+        };
+        // requires: identity → bus; storage → bus; scheduler → bus, identity, storage; ...
+        assert!(pos("org.sovereign.busd") < pos("org.sovereign.identity"));
+        assert!(pos("org.sovereign.identity") < pos("org.sovereign.secrets"));
+        assert!(pos("org.sovereign.storage") < pos("org.sovereign.scheduler"));
+        assert!(pos("org.sovereign.skills-engine") < pos("org.sovereign.control-api"));
+        assert!(pos("org.sovereign.control-api") < pos("org.sovereign.mobile-gateway"));
+        assert!(plan.contains("would run: launchctl enable system/org.sovereign.busd"));
+        assert!(!plan.contains(" load ") && !plan.contains("unload"));
+        assert!(!Path::new("/Library/LaunchDaemons/org.sovereign.busd.plist").exists());
 
-    let un = Command::new("sh")
-        .arg(dir.path().join("foundation-core/uninstall.sh"))
-        .arg("--dry-run")
-        .output()
-        .expect("run");
-    assert!(un.status.success());
-    let bad = Command::new("sh")
-        .arg(dir.path().join("foundation-core/install.sh"))
-        .arg("--apply-everything")
-        .output()
-        .expect("run");
-    assert_eq!(bad.status.code(), Some(64));
+        let un = sh_command(&shell, &dir.path().join("foundation-core/uninstall.sh"))
+            .arg("--dry-run")
+            .output()
+            .expect("run");
+        assert!(un.status.success(), "{shell:?}");
+        let bad = sh_command(&shell, &dir.path().join("foundation-core/install.sh"))
+            .arg("--apply-everything")
+            .output()
+            .expect("run");
+        assert_eq!(bad.status.code(), Some(64), "{shell:?}");
+        let both = format!(
+            "{plan}\n--- uninstall\n{}",
+            String::from_utf8_lossy(&un.stdout)
+        );
+        plans.push((shell, without_pids(&both)));
+    }
+    // Every shell plans the same install, word for word.
+    for (shell, plan) in &plans[1..] {
+        assert_eq!(plan, &plans[0].1, "{shell:?} differs from {:?}", plans[0].0);
+    }
 }
 
 #[test]
 fn staged_install_is_atomic_idempotent_and_uninstall_removes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let stage = tempfile::tempdir().expect("stage");
     common::write_tree(dir.path(), &emit(&common::shipped()));
-    let install = dir.path().join("foundation-core/install.sh");
-    let run = |script: &Path| {
-        let out = Command::new("sh")
-            .arg(script)
-            .env("SKILLC_DESTDIR", stage.path())
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let first = run(&install);
-    assert!(first.contains("install: "), "{first}");
-    let plist = stage
-        .path()
-        .join("Library/LaunchDaemons/org.sovereign.busd.plist");
-    let gate = stage
-        .path()
-        .join("usr/local/libexec/skillc/foundation-core/gates/identity.sh");
-    assert_eq!(
-        std::fs::read(&plist).expect("plist"),
-        std::fs::read(
-            dir.path()
-                .join("foundation-core/LaunchDaemons/org.sovereign.busd.plist")
-        )
-        .expect("src")
-    );
-    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
-    assert_eq!(mode(&plist), 0o644);
-    assert_eq!(mode(&gate), 0o755);
-    assert!(
-        stage
+    for shell in shells() {
+        let stage = tempfile::tempdir().expect("stage");
+        let install = dir.path().join("foundation-core/install.sh");
+        let run = |script: &Path| {
+            let out = sh_command(&shell, script)
+                .env("SKILLC_DESTDIR", stage.path())
+                .output()
+                .expect("run");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let first = run(&install);
+        assert!(first.contains("install: "), "{first}");
+        let plist = stage
             .path()
-            .join("Library/LaunchAgents/org.sovereign.session-agent.plist")
-            .exists()
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(stage.path().join("Library/LaunchDaemons"))
-        .expect("dir")
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("skillc-tmp"))
-        .collect();
-    assert!(leftovers.is_empty());
+            .join("Library/LaunchDaemons/org.sovereign.busd.plist");
+        let gate = stage
+            .path()
+            .join("usr/local/libexec/skillc/foundation-core/gates/identity.sh");
+        assert_eq!(
+            std::fs::read(&plist).expect("plist"),
+            std::fs::read(
+                dir.path()
+                    .join("foundation-core/LaunchDaemons/org.sovereign.busd.plist")
+            )
+            .expect("src")
+        );
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&plist), 0o644);
+        assert_eq!(mode(&gate), 0o755);
+        assert!(
+            stage
+                .path()
+                .join("Library/LaunchAgents/org.sovereign.session-agent.plist")
+                .exists()
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(stage.path().join("Library/LaunchDaemons"))
+            .expect("dir")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("skillc-tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
 
-    let second = run(&install);
-    assert!(
-        !second.contains("install: "),
-        "second run changed files:\n{second}"
-    );
-    assert!(second.contains("unchanged: "));
+        let second = run(&install);
+        assert!(
+            !second.contains("install: "),
+            "second run changed files:\n{second}"
+        );
+        assert!(second.contains("unchanged: "));
 
-    run(&dir.path().join("foundation-core/uninstall.sh"));
-    assert!(!plist.exists() && !gate.exists());
+        run(&dir.path().join("foundation-core/uninstall.sh"));
+        assert!(!plist.exists() && !gate.exists());
+    }
 }

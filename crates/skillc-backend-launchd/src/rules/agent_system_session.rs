@@ -102,7 +102,9 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                         s.id.value
                     ))
                     .at(types[0].span, "the system domain's session type")
-                    .with_help("add `Aqua` (a logged-in user) or `Background`, or make it `scope: daemon`"),
+                    .with_help(
+                        "add `Aqua` (a logged-in user) or `Background`, or make it `scope: daemon`",
+                    ),
             );
         }
     }

@@ -98,7 +98,10 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                         "`init_groups` of `{}` does nothing without `user`",
                         s.id.value
                     ))
-                    .at(f.span, "launchd calls initgroups(3) only when it switches user")
+                    .at(
+                        f.span,
+                        "launchd calls initgroups(3) only when it switches user",
+                    )
                     .with_help("set `run.user`, or remove `init_groups`"),
             );
         }

@@ -100,7 +100,9 @@ pub(crate) fn check(ir: &skillc_ir::Ir, out: &mut Vec<skillc_diagnostics::Diagno
                         s.id.value, n.value
                     ))
                     .at(n.span, "needs root")
-                    .with_help("use `process_type: Interactive` for an agent, or run it as a root daemon"),
+                    .with_help(
+                        "use `process_type: Interactive` for an agent, or run it as a root daemon",
+                    ),
             );
         }
     }
