@@ -24,16 +24,8 @@ fn build(root: &Path) -> PathBuf {
     out
 }
 
-fn uid() -> String {
-    let o = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .expect("id");
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
-}
-
 fn web() -> String {
-    format!("gui/{}/org.example.lab.web", uid())
+    format!("gui/{}/org.example.lab.web", common::GUI_UID)
 }
 
 const STORE: &str = "system/org.example.lab.store";

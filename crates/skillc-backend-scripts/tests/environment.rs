@@ -41,7 +41,7 @@ fn is_root() -> bool {
 }
 
 fn web() -> String {
-    format!("gui/{}/org.example.lab.web", uid())
+    format!("gui/{}/org.example.lab.web", common::GUI_UID)
 }
 
 /// A host with a disabled web job and the script that fixes it (a mutating skill).
@@ -368,7 +368,12 @@ fn unsafe_state_and_audit_locations_are_refused_before_any_change() {
 fn runners_are_enforced_against_the_real_invoker_and_every_audit_line_names_it() {
     for shell in common::shells() {
         let (host, s) = victim(&shell, true);
-        // mallory is in no role of the lab policy's runners.
+        // mallory is in no role of the lab policy's runners; the job is disabled in her own
+        // gui domain too (a run as mallory addresses hers).
+        host.service(
+            "gui/1234/org.example.lab.web",
+            &json!({ "disabled": true, "loaded": false }),
+        );
         let o = host
             .command(&s, &["--apply", "--json"])
             .env("SKILLC_TEST_INVOKER", "mallory:1234")

@@ -277,13 +277,15 @@ impl Svc {
 
     fn launchd_target(self) -> String {
         match self {
-            Self::App => format!("gui/{}/org.example.fm.app", uid()),
+            Self::App => format!("gui/{}/org.example.fm.app", common::GUI_UID),
             Self::Worker => "system/org.example.fm.worker".to_owned(),
-            Self::Core("session-agent") => format!("gui/{}/org.sovereign.session-agent", uid()),
+            Self::Core("session-agent") => {
+                format!("gui/{}/org.sovereign.session-agent", common::GUI_UID)
+            }
             Self::Core("bus") => "system/org.sovereign.busd".to_owned(),
             Self::Core(id) => format!("system/org.sovereign.{id}"),
             Self::Keeper => "system/org.example.fm.keeper".to_owned(),
-            Self::Fetcher => format!("gui/{}/org.example.fm.fetcher", uid()),
+            Self::Fetcher => format!("gui/{}/org.example.fm.fetcher", common::GUI_UID),
         }
     }
 }
@@ -523,7 +525,7 @@ fn console(c: &Ctx, uid: &str) {
 
 /// A user other than the one running the scenarios.
 fn other_uid() -> &'static str {
-    if uid() == "501" { "502" } else { "501" }
+    "502"
 }
 
 /// The host gets a default route.
@@ -1018,7 +1020,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
             // Logged in at the console: an agent that is merely not loaded is not-loaded's case.
             healthy: |c| {
                 c.set(&json!({ "loaded": false }));
-                console(c, &uid());
+                console(c, common::GUI_UID);
             },
             plan: &[
                 (
@@ -1039,7 +1041,7 @@ static SCENARIOS: &[(&str, Scenario)] = &[
             approval: false,
             params: no_params,
             // The user logs in at the console once told.
-            react: Some(("explain", |c| console(c, &uid()))),
+            react: Some(("explain", |c| console(c, common::GUI_UID))),
             ends: Ends::Fixed,
             after: |c| {
                 assert_running(c);

@@ -26,11 +26,6 @@ fn build(root: &Path) -> PathBuf {
     out
 }
 
-fn uid() -> String {
-    let o = Command::new("id").arg("-u").output().expect("id");
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
-}
-
 fn which(tool: &str) -> Option<String> {
     let o = Command::new("sh")
         .args(["-c", "command -v \"$1\"", "sh", tool])
@@ -106,7 +101,7 @@ fn busybox_first(host: &Host) {
 fn normalize(s: &str, host: &Host) -> String {
     let t = s
         .replace(&host.path().display().to_string(), "/ROOT")
-        .replace(&format!("gui/{}", uid()), "gui/UID");
+        .replace(&format!("gui/{}", common::GUI_UID), "gui/UID");
     let mut out = String::with_capacity(t.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
@@ -151,7 +146,7 @@ fn transcript(shell: &[String], busybox: bool) -> String {
         let awk = std::fs::read_link(host.path().join("bin/awk")).expect("awk is a link");
         assert!(awk.ends_with("busybox"), "{}", awk.display());
     }
-    let web = format!("gui/{}/org.example.lab.web", uid());
+    let web = format!("gui/{}/org.example.lab.web", common::GUI_UID);
     let mut log = String::new();
     let mut run = |label: &str, script: &Path, args: &[&str]| {
         let o = host.run(script, args);

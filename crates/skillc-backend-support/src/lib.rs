@@ -15,4 +15,7 @@ pub use skillc_diagnostics::parallel;
 pub use order::{Edges, Order, OrderSpec, Ties, dependency_order};
 pub use output::{OutputFile, PlannedFile};
 pub use probe::{Literal, ParamValue, ProbeCompiler, ProbeError};
-pub use service::{AGENT_DIR, DAEMON_DIR, Domain, ceil_secs, domain, plist_dir};
+pub use service::{
+    AGENT_DIR, DAEMON_DIR, Domain, GUI_UID_VAR, ceil_secs, domain, gui_uid_sh, plist_dir,
+    uses_gui_uid,
+};

@@ -198,7 +198,9 @@ impl Env {
         let mut c = ProbeCompiler::new(&ir);
         let cond = c.condition(probe(&ir, id), id, 1).expect("compiles");
         let script = format!(
-            "#!/bin/sh\nset -u\n{}if {cond}; then echo true; else echo false; fi\n",
+            // Agents are addressed in $SKILLC_GUI_UID's domain (the generated scripts set it from
+            // the console user; here the test's own uid, as the launchctl shim expects).
+            "#!/bin/sh\nset -u\nSKILLC_GUI_UID=$(id -u)\n{}if {cond}; then echo true; else echo false; fi\n",
             c.definitions()
         );
         let file = self.path().join("probe.sh");

@@ -141,7 +141,7 @@ pub(super) fn generate(
         comment_text(label),
         match domain(svc) {
             Domain::System => "system",
-            Domain::Gui => "gui/<uid>",
+            Domain::Gui => "gui/<console uid>",
         }
     );
     let _ = writeln!(out, "# {}", comment_text(&skill.title));
@@ -396,6 +396,9 @@ pub(super) fn generate(
              SKILLC_PLAN_HASH=$(skillc_plan_hash)"
         );
     }
+    if domain(svc) == Domain::Gui {
+        out.push_str(AGENT_NEEDS_CONSOLE_USER);
+    }
     out.push_str(MAIN_START);
     let title = comment_text(&format!(
         "skillc {skill_name} on {target_name} ({label}): {}",
@@ -409,8 +412,22 @@ pub(super) fn generate(
         out.push_str("skillc_run_next\n");
     }
     out.push_str("skillc_finish 3 verify_failed\n");
+    // The agents' domain, first thing after the environment: the target's, or one a step or a
+    // probe names.
+    if skillc_backend_support::uses_gui_uid(&out)
+        && let Some(at) = out.find("set -u\n\n")
+    {
+        out.insert_str(
+            at + "set -u\n\n".len(),
+            &skillc_backend_support::gui_uid_sh(options.test_build),
+        );
+    }
     (out, errors)
 }
+
+/// An agent lives in the gui domain of the user logged in at the console (under root): with
+/// nobody logged in there is no such domain, and nothing to detect or fix.
+const AGENT_NEEDS_CONSOLE_USER: &str = "if [ -z \"$SKILLC_GUI_UID\" ]; then\n\tskillc_warn \"no user is logged in at the console: $SKILLC_TARGET is an agent, in that user's gui domain; run this again once someone is logged in, or as the agent's user\"\n\texit 69\nfi\n";
 
 /// `skillc_warn TEXT`.
 fn warn(text: String) -> Command {

@@ -15,11 +15,21 @@ skillc_service() {
 	SKILLC_FOUND_J=''
 	SKILLC_NOTES=''
 	SKILLC_TODO=''
+	SKILLC_SKIP=0
+	# An agent lives in the console user's gui domain: with nobody logged in there is none, so
+	# it is not checked (ready null), and not counted as a failure.
+	if [ "$5" = gui ] && [ -z "${SKILLC_GUI_UID:-}" ]; then
+		SKILLC_SKIP=1
+		SKILLC_READY=null
+		SKILLC_NOTES='; not checked: no user is logged in at the console (an agent lives in that user'"'"'s gui domain)'
+		return 0
+	fi
 	if "$6"; then SKILLC_READY=true; else SKILLC_READY=false; fi
 }
 
 # skillc_check SKILL SCRIPT: does the script's detect hold?
 skillc_check() {
+	[ "$SKILLC_SKIP" -eq 0 ] || return 0
 	"$SKILLC_DIR/remediate/$2" --detect </dev/null >/dev/null 2>&1
 	skillc_rc=$?
 	if [ "$skillc_rc" -eq 0 ]; then
@@ -33,6 +43,7 @@ skillc_check() {
 
 # skillc_unchecked SKILL WHY
 skillc_unchecked() {
+	[ "$SKILLC_SKIP" -eq 0 ] || return 0
 	SKILLC_NOTES="$SKILLC_NOTES; $1 not checked: $2"
 }
 
@@ -56,7 +67,9 @@ skillc_remediate() {
 
 # skillc_row: print the row, then run the remediations found.
 skillc_row() {
-	if [ "$SKILLC_READY" = true ] && [ -z "$SKILLC_FOUND" ]; then
+	if [ "$SKILLC_SKIP" -eq 1 ]; then
+		skillc_st='not checked'
+	elif [ "$SKILLC_READY" = true ] && [ -z "$SKILLC_FOUND" ]; then
 		skillc_st=ready
 	elif [ -n "$SKILLC_FOUND" ]; then
 		skillc_st="failure: $SKILLC_FOUND"

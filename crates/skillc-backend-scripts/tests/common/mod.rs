@@ -265,7 +265,12 @@ pub fn shells() -> Vec<Vec<String>> {
     out
 }
 
-/// Whether the host's `tool` takes macOS's `-h` (chmod, mv: act on a symbolic link itself).
+/// The uid of the gui domain test builds address agents in: the invoker every `Host` names
+/// (`SKILLC_TEST_INVOKER=alice:501`).
+pub const GUI_UID: &str = "501";
+
+/// Whether the host's `tool` takes macOS's `-h` (chmod, mv: act on a symbolic link itself), or
+/// for stat, `-f FORMAT`.
 fn bsd_flag_works(tool: &str) -> bool {
     let Ok(dir) = tempfile::tempdir() else {
         return false;
@@ -273,6 +278,18 @@ fn bsd_flag_works(tool: &str) -> bool {
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     if std::fs::write(&a, "").is_err() {
         return false;
+    }
+    if tool == "stat" {
+        return Command::new("stat")
+            .args(["-f".as_ref(), "%u".as_ref(), a.as_os_str()])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .is_ok_and(|o| {
+                let out = String::from_utf8_lossy(&o.stdout);
+                o.status.success()
+                    && !out.trim().is_empty()
+                    && out.trim().chars().all(|c| c.is_ascii_digit())
+            });
     }
     let args: Vec<&std::ffi::OsStr> = match tool {
         "chmod" => vec!["-h".as_ref(), "--".as_ref(), "0600".as_ref(), a.as_os_str()],
@@ -316,8 +333,8 @@ impl Host {
         for tool in ["launchctl", "nc"] {
             std::os::unix::fs::symlink(harness.join(tool), bin.join(tool)).expect("symlink");
         }
-        // macOS's `chmod -h` and `mv -h` where the host's tools lack them (GNU).
-        for tool in ["chmod", "mv"] {
+        // macOS's `chmod -h`, `mv -h` and `stat -f FORMAT` where the host's tools lack them (GNU).
+        for tool in ["chmod", "mv", "stat"] {
             if !bsd_flag_works(tool) {
                 std::os::unix::fs::symlink(harness.join("bsd").join(tool), bin.join(tool))
                     .expect("symlink");
@@ -342,6 +359,8 @@ impl Host {
             std::fs::set_permissions(&w, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
         std::fs::create_dir_all(dir.path().join("launchd")).expect("mkdir");
+        // The simulated Mac has a user logged in at the console: the invoker test builds name.
+        std::fs::write(dir.path().join("launchd/console"), GUI_UID).expect("console");
         Self {
             dir,
             shell: shell.to_vec(),

@@ -1,0 +1,213 @@
+//! Agents are addressed in the gui domain of the user logged in at the console when a script runs
+//! as root (sudo), as install.sh does, not in `gui/0`; with nobody logged in, a script whose target
+//! is an agent stops before anything (exit 69) and the doctor reports its agents as not checked.
+//! The console's owner is simulated by tests/harness/bsd/stat (`stat -f %u /dev/console`).
+
+mod common;
+
+use common::{Host, text};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+fn build(root: &Path) -> PathBuf {
+    let yaml = std::fs::read_to_string(common::crate_dir().join("tests/fixtures/lab/family.yaml"))
+        .expect("fixture")
+        .replace("/ROOT", &root.display().to_string());
+    let fam = common::write_family(&root.join("src"), "lab", &yaml);
+    let ir = common::load_ok(&[fam, common::repo().join("skills/launchd-doctor")]);
+    let out = root.join("out");
+    common::write_tree(&out, &common::emit_test(&ir));
+    for d in ["web", "store", "bin"] {
+        std::fs::create_dir_all(root.join(d)).expect("mkdir");
+    }
+    out
+}
+
+fn console(host: &Host, uid: Option<&str>) {
+    let f = host.path().join("launchd/console");
+    match uid {
+        Some(u) => std::fs::write(f, u).expect("console"),
+        None => {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
+
+/// The script as root (a test build's invoker root:0, i.e. `sudo SCRIPT`).
+fn as_root(host: &Host, script: &Path, args: &[&str]) -> std::process::Output {
+    host.command(script, args)
+        .env("SKILLC_TEST_INVOKER", "root:0")
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn under_root_an_agent_is_addressed_in_the_console_users_domain() {
+    for shell in common::shells() {
+        let host = Host::new(&shell);
+        let out = build(host.path());
+        let s = out.join("lab/remediate/launchd-doctor--job-disabled--web.sh");
+        let detected = |host: &Host| -> serde_json::Value {
+            let o = as_root(host, &s, &["--json"]);
+            assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+            serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("json")["detected"]
+                .clone()
+        };
+        for user in ["501", "502"] {
+            console(&host, Some(user));
+            let mine = format!("gui/{user}/org.example.lab.web");
+            // Disabled in the console user's domain: found.
+            host.service(&mine, &json!({ "disabled": true, "loaded": false }));
+            host.service(
+                "gui/0/org.example.lab.web",
+                &json!({ "disabled": false, "loaded": true }),
+            );
+            assert_eq!(detected(&host), json!(true), "{user}");
+            // Disabled only in root's own domain: not this agent's problem.
+            host.service(
+                &mine,
+                &json!({ "disabled": false, "loaded": true, "running": true }),
+            );
+            host.service(
+                "gui/0/org.example.lab.web",
+                &json!({ "disabled": true, "loaded": false }),
+            );
+            assert_eq!(detected(&host), json!(false), "{user}");
+        }
+        let calls = std::fs::read_to_string(host.path().join("launchd/calls.log")).expect("calls");
+        assert!(
+            calls.contains("gui/501") && calls.contains("gui/502"),
+            "{calls}"
+        );
+        assert!(!calls.contains("gui/0"), "{calls}");
+    }
+}
+
+#[test]
+fn with_nobody_at_the_console_an_agents_script_stops_before_anything() {
+    for shell in common::shells() {
+        let host = Host::new(&shell);
+        let out = build(host.path());
+        console(&host, None);
+        host.service(
+            "gui/0/org.example.lab.web",
+            &json!({ "disabled": true, "loaded": false }),
+        );
+        let s = out.join("lab/remediate/launchd-doctor--job-disabled--web.sh");
+        for args in [
+            &["--apply"][..],
+            &[][..],
+            &["--detect"][..],
+            &["--json"][..],
+        ] {
+            let o = as_root(&host, &s, args);
+            assert_eq!(o.status.code(), Some(69), "{args:?}: {}", text(&o));
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                stderr.contains("no user is logged in at the console"),
+                "{stderr}"
+            );
+        }
+        assert!(host.mutations().is_empty(), "{:?}", host.mutations());
+        assert!(
+            !host.audit_log().exists(),
+            "nothing was audited: nothing ran"
+        );
+        // A daemon's script does not depend on the console.
+        let store = out.join("lab/remediate/launchd-doctor--not-loaded--store.sh");
+        let o = as_root(&host, &store, &[]);
+        assert_ne!(o.status.code(), Some(69), "{}", text(&o));
+    }
+}
+
+#[test]
+fn the_doctor_reports_agents_as_not_checked_when_nobody_is_logged_in() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let out = build(host.path());
+    host.service(
+        "system/org.example.lab.store",
+        &json!({ "loaded": true, "running": true }),
+    );
+    let doctor = out.join("lab/doctor.sh");
+    let row = |o: &std::process::Output, name: &str| -> serde_json::Value {
+        let r: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)));
+        r["services"]
+            .as_array()
+            .expect("services")
+            .iter()
+            .find(|s| s["service"] == name)
+            .cloned()
+            .expect("row")
+    };
+    console(&host, None);
+    let o = as_root(&host, &doctor, &["--json"]);
+    let web = row(&o, "lab/web");
+    assert_eq!(web["ready"], json!(null), "{web}");
+    assert!(
+        web["notes"]
+            .as_str()
+            .is_some_and(|n| n.contains("no user is logged in")),
+        "{web}"
+    );
+    assert_eq!(web["failures"], json!([]));
+    let table = as_root(&host, &doctor, &[]);
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains("not checked"),
+        "{}",
+        text(&table)
+    );
+    // Someone logs in: the agent is checked in that user's domain.
+    console(&host, Some("501"));
+    host.service(
+        "gui/501/org.example.lab.web",
+        &json!({ "loaded": true, "running": true }),
+    );
+    let o = as_root(&host, &doctor, &["--json"]);
+    let web = row(&o, "lab/web");
+    assert_ne!(web["ready"], json!(null), "{web}");
+}
+
+/// Under a real `sudo` (real uid 0, SUDO_USER/SUDO_UID set), the domain is the console user's,
+/// not the sudo caller's.
+#[test]
+fn under_real_sudo_the_console_user_wins_over_the_sudo_caller() {
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("id");
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        common::tool_missing("root (to run as root)");
+        return;
+    }
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let out = build(host.path());
+    console(&host, Some("502"));
+    host.service(
+        "gui/502/org.example.lab.web",
+        &json!({ "disabled": true, "loaded": false }),
+    );
+    host.service(
+        "gui/501/org.example.lab.web",
+        &json!({ "disabled": true, "loaded": false }),
+    );
+    let s = out.join("lab/remediate/launchd-doctor--job-disabled--web.sh");
+    let o = host
+        .command(&s, &["--apply", "--json"])
+        .env_remove("SKILLC_TEST_INVOKER")
+        .env("SUDO_USER", "alice")
+        .env("SUDO_UID", "501")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        host.state()["gui/502/org.example.lab.web"]["disabled"],
+        json!(false)
+    );
+    assert_eq!(
+        host.state()["gui/501/org.example.lab.web"]["disabled"],
+        json!(true)
+    );
+}
