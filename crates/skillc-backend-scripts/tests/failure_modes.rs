@@ -171,7 +171,6 @@ const RELOCATED: &[(&str, &str)] = &[
     ("/usr/bin/security", "shim/security"),
     ("/usr/bin/openssl", "shim/openssl"),
     ("/usr/sbin/diskutil", "shim/diskutil"),
-    ("/usr/sbin/newsyslog", "shim/newsyslog"),
 ];
 
 /// Links the tool shims of tests/harness/shim/ into `dir` (`/ROOT/shim`). They keep the simulated
@@ -2485,15 +2484,15 @@ static SCENARIOS: &[(&str, Scenario)] = &[
             plan: &[
                 (
                     "would_run",
-                    "rotate-stdout",
+                    "truncate-stdout",
                     "approve",
-                    "shim/newsyslog -F {root}/usr/local/var/log/sovereign/bus.out.log",
+                    "truncate {root}/usr/local/var/log/sovereign/bus.out.log",
                 ),
                 (
                     "would_run",
-                    "rotate-stderr",
+                    "truncate-stderr",
                     "approve",
-                    "shim/newsyslog -F {root}/usr/local/var/log/sovereign/bus.err.log",
+                    "truncate {root}/usr/local/var/log/sovereign/bus.err.log",
                 ),
                 (
                     "would_run",
@@ -2516,8 +2515,18 @@ static SCENARIOS: &[(&str, Scenario)] = &[
                 assert_running(c);
                 let logs = c.root.join("usr/local/var/log/sovereign");
                 assert!(!logs.join("archive").exists(), "archive still there");
-                assert!(logs.join("bus.out.log.0").exists(), "not rotated");
-                assert!(logs.join("bus.err.log.0").exists(), "not rotated");
+                // Emptied in place: the same file (the descriptor launchd holds stays valid),
+                // owner and mode as they were, no renamed copy left on the full volume.
+                for f in ["bus.out.log", "bus.err.log"] {
+                    let m = std::fs::metadata(logs.join(f)).expect("log still there");
+                    assert_eq!(m.len(), 0, "{f} not emptied");
+                    assert_eq!(
+                        std::fs::read_to_string(logs.join(format!("{f}.inode"))).expect("inode"),
+                        std::os::unix::fs::MetadataExt::ino(&m).to_string(),
+                        "{f} was replaced, not emptied in place"
+                    );
+                    assert!(!logs.join(format!("{f}.0")).exists(), "{f} renamed");
+                }
             },
             acts: false,
             files: true,
@@ -2830,6 +2839,9 @@ fn log_volume(c: &Ctx) {
     }
     for f in ["bus.out.log", "bus.err.log"] {
         std::fs::write(logs.join(f), "started\n").expect("log");
+        let ino =
+            std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(logs.join(f)).expect("log"));
+        std::fs::write(logs.join(format!("{f}.inode")), ino.to_string()).expect("inode");
     }
     set_facts(
         c,

@@ -97,6 +97,17 @@ skills:
       - { id: owner, action: fs.chown, with: { path: /ROOT/svc/app.conf, owner: nobody } }
     verify: 'dir_exists(param("marker"))'
     on_failure: stop
+  empty-log:
+    title: Empty the service's log in place
+    severity: low
+    applies_to: { services: [edge] }
+    params:
+      marker: { type: path, default: /ROOT/svc }
+    detect: 'dir_exists(param("marker"))'
+    remediate:
+      - { id: empty, action: fs.truncate, with: { path: /ROOT/svc/app.log } }
+    verify: 'dir_exists(param("marker"))'
+    on_failure: stop
   owner:
     title: Fix the owner of the service's config
     severity: low
@@ -514,6 +525,55 @@ fn fs_chmod_and_chown_never_follow_a_symlink_the_service_user_planted() {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         assert_eq!(mode_and_owner(&conf), (0o600, NOBODY, 0));
         assert_eq!(mode_and_owner(precious), (0o644, 0, 0));
+    });
+}
+
+#[test]
+fn fs_truncate_never_follows_a_planted_symlink_and_empties_a_real_log_in_place() {
+    each_shell_with_nobody(|host, precious| {
+        let log = host.path().join("svc/app.log");
+        as_nobody(&format!(
+            "ln -s '{}' '{}'",
+            precious.display(),
+            log.display()
+        ));
+        let o = host.run(&script(host, "empty-log"), &["--apply"]);
+        assert_eq!(
+            std::fs::read_to_string(precious).expect("precious"),
+            "precious",
+            "{}",
+            text(&o)
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("refusing to truncate"),
+            "{}",
+            text(&o)
+        );
+        let audit = host.validate_audit();
+        assert_eq!(
+            events(&audit, "step_end").last().expect("step_end")["status"],
+            "failed"
+        );
+        // The service's own log: emptied, the same inode, owner and mode.
+        std::fs::remove_file(&log).expect("rm link");
+        as_nobody(&format!(
+            "printf 'line\\n%.0s' $(seq 1 100) > '{}'",
+            log.display()
+        ));
+        let before = std::fs::metadata(&log).expect("log");
+        assert!(before.len() > 0);
+        let o = host.run(&script(host, "empty-log"), &["--apply"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let after = std::fs::metadata(&log).expect("log");
+        assert_eq!(after.len(), 0);
+        assert_eq!(after.ino(), before.ino(), "replaced, not emptied in place");
+        assert_eq!(
+            mode_and_owner(&log),
+            (before.mode() & 0o7777, NOBODY, NOBODY)
+        );
+        // Already empty: skipped, nothing changed.
+        let o = host.run(&script(host, "empty-log"), &["--apply", "--json"]);
+        assert_eq!(json(&o)["steps"][0]["plan"], "no_change", "{}", text(&o));
     });
 }
 

@@ -19,6 +19,7 @@ pub enum Builtin {
     FsChmod,
     FsChown,
     FsRemove,
+    FsTruncate,
     ProcSignal,
     WaitReady,
     Notify,
@@ -38,7 +39,7 @@ const TARGET: (&str, ArgType, bool) = ("target", ArgType::Target, true);
 
 impl Builtin {
     /// Every built-in, in catalogue order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Run,
         Self::Shell,
         Self::LaunchctlPrint,
@@ -52,6 +53,7 @@ impl Builtin {
         Self::FsChmod,
         Self::FsChown,
         Self::FsRemove,
+        Self::FsTruncate,
         Self::ProcSignal,
         Self::WaitReady,
         Self::Notify,
@@ -171,6 +173,13 @@ impl Builtin {
             Self::FsRemove => Spec {
                 name: "fs.remove",
                 description: "Delete a file or directory.",
+                risk: Some(Risk::Destructive),
+                needs_root: false,
+                params: &[("path", ArgType::Path, true)],
+            },
+            Self::FsTruncate => Spec {
+                name: "fs.truncate",
+                description: "Empty a file in place: its inode, owner and mode stay, so a process that has it open (launchd's descriptor of a job's log) keeps writing to it, and its space is freed at once.",
                 risk: Some(Risk::Destructive),
                 needs_root: false,
                 params: &[("path", ArgType::Path, true)],

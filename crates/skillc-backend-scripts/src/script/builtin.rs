@@ -211,6 +211,18 @@ impl Gen<'_, '_> {
                     txt,
                 )
             }
+            // Empties a regular file in place (launchd keeps the job's log open: a rename would
+            // free nothing and leave the job writing to the old file); never through a link.
+            Builtin::FsTruncate => {
+                let p = self.word(arg(args, "path"));
+                self.path_fact(&p);
+                let txt = format!("truncate {}", text(&p));
+                guarded(
+                    Command::new("skillc_truncate").arg(p.clone()),
+                    Cond::test(&["-s"], p),
+                    txt,
+                )
+            }
             Builtin::FsChmod => {
                 let p = self.word(arg(args, "path"));
                 self.path_fact(&p);

@@ -65,6 +65,20 @@ skillc_remove() {
 	rm -rf -- "$1"
 }
 
+# skillc_truncate PATH: empty the regular file PATH in place (inode, owner and mode kept, so a
+# process holding it open keeps writing to it), when it is no symbolic link and no link a service
+# user owns leads to it. Opened with O_NOFOLLOW (open(2): "If the trailing component of the
+# pathname is a symbolic link, open() fails"), so a link swapped in after the check is refused too;
+# without O_CREAT, so nothing is created. perl, as for process groups (process.sh).
+skillc_truncate() {
+	skillc_fs_not_link "$1" truncate || return 1
+	if [ ! -f "$1" ]; then
+		skillc_warn "refusing to truncate $1: not a regular file"
+		return 1
+	fi
+	/usr/bin/perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_WRONLY | O_TRUNC | O_NOFOLLOW) or die "cannot truncate $ARGV[0]: $!\n"' -- "$1"
+}
+
 # skillc_mkdir PATH: mkdir -p PATH when no link a service user owns leads to it.
 skillc_mkdir() {
 	skillc_fs_safe "$1" || return 1
