@@ -22,8 +22,75 @@ use crate::resolve::{gate_path, has_gate};
 use skillc_backend_support::{Domain, Edges, OrderSpec, Ties, dependency_order, domain, plist_dir};
 use skillc_ir::{FamilyId, Ir, Scope, ServiceId};
 use skillc_sh::{Command, Cond, Dq, Redirect, Word, comment_text};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+
+/// Who a service's files belong to: its user (and group) for a daemon, root without one; the
+/// console user for an agent.
+fn owner_of(s: &skillc_ir::Service) -> String {
+    match s.scope.value {
+        Scope::Daemon => {
+            let user = s.run.user.as_ref().map_or("root", |u| u.value.as_str());
+            match &s.run.group {
+                Some(g) => format!("{user}:{}", g.value),
+                None => user.to_owned(),
+            }
+        }
+        Scope::Session => CONSOLE_OWNER.to_owned(),
+    }
+}
+
+/// The owner word meaning "the user logged in at the console" ($console_uid).
+const CONSOLE_OWNER: &str = "$console_uid";
+
+fn owner_word(owner: &str) -> Word {
+    if owner == CONSOLE_OWNER {
+        Word::var("console_uid")
+    } else {
+        Word::lit(owner)
+    }
+}
+
+/// The directories a service needs before launchd execs it (else EX_CONFIG 78): its working
+/// directory and its logs' directories.
+fn dirs_of(s: &skillc_ir::Service) -> BTreeSet<String> {
+    let mut dirs = BTreeSet::new();
+    if let Some(wd) = &s.run.working_dir {
+        dirs.insert(wd.value.clone());
+    }
+    for p in [&s.run.stdout, &s.run.stderr].into_iter().flatten() {
+        if let Some((parent, _)) = p.value.rsplit_once('/')
+            && !parent.is_empty()
+        {
+            dirs.insert(parent.to_owned());
+        }
+    }
+    dirs
+}
+
+/// The owner of each directory the family's services need: the one service owner that uses it,
+/// or root:wheel when services of different owners share it (each then writes only its own log
+/// file, which install.sh creates with that service's owner: no service can replace another's).
+fn dir_owners(ir: &Ir, services: &[ServiceId]) -> BTreeMap<String, String> {
+    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for &id in services {
+        let s = ir.service(id);
+        for d in dirs_of(s) {
+            users.entry(d).or_default().insert(owner_of(s));
+        }
+    }
+    users
+        .into_iter()
+        .map(|(d, owners)| {
+            let owner = if owners.len() == 1 {
+                owners.into_iter().next().unwrap_or_default()
+            } else {
+                "root:wheel".to_owned()
+            };
+            (d, owner)
+        })
+        .collect()
+}
 
 /// The services of a family in install order: dependencies (`requires` and `wants` within the
 /// family) first; of the services ready, the lower layer first, then the id. Services on a cycle
@@ -66,7 +133,10 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
     out.push_str(PRELUDE);
     out.push_str(INSTALL_FNS);
     out.push('\n');
-    for id in install_order(ir, family) {
+    let order = install_order(ir, family);
+    let owners = dir_owners(ir, &order);
+    let mut made: BTreeSet<String> = BTreeSet::new();
+    for id in order {
         let s = ir.service(id);
         let label = &s.label.value;
         let plist_rel = format!(
@@ -84,33 +154,29 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
             let _ = writeln!(out, "{}", put(&rel, gate_path(ir, id), "0755"));
             let _ = writeln!(out, "if [ \"$changed\" -eq 1 ]; then reload=gate; fi");
         }
-        // Directories launchd must be able to open before exec (else EX_CONFIG 78).
-        let mut dirs: BTreeSet<String> = BTreeSet::new();
-        if let Some(wd) = &s.run.working_dir {
-            dirs.insert(wd.value.clone());
-        }
-        for p in [&s.run.stdout, &s.run.stderr].into_iter().flatten() {
-            if let Some((parent, _)) = p.value.rsplit_once('/')
-                && !parent.is_empty()
-            {
-                dirs.insert(parent.to_owned());
+        // Directories launchd must be able to open before exec (else EX_CONFIG 78), each made
+        // once, with the owner computed over the whole family.
+        for d in dirs_of(s) {
+            if made.insert(d.clone()) {
+                let owner = owners.get(&d).map_or("root", String::as_str);
+                let mkdirs = Command::new("mkdirs")
+                    .arg(owner_word(owner))
+                    .arg(Word::lit(d));
+                let _ = writeln!(out, "{mkdirs}");
             }
         }
-        if !dirs.is_empty() {
-            let owner = match s.scope.value {
-                Scope::Daemon => {
-                    let user = s.run.user.as_ref().map_or("root", |u| u.value.as_str());
-                    match &s.run.group {
-                        Some(g) => Word::lit(format!("{user}:{}", g.value)),
-                        None => Word::lit(user),
-                    }
-                }
-                Scope::Session => Word::var("console_uid"),
-            };
-            let mkdirs = Command::new("mkdirs")
-                .arg(owner)
-                .args(dirs.into_iter().map(Word::lit));
-            let _ = writeln!(out, "{mkdirs}");
+        // The log files, created with the service's owner (mode 0640): launchd opens them as the
+        // job's user, who may not be able to create a file in a shared directory.
+        let logs: BTreeSet<&str> = [&s.run.stdout, &s.run.stderr]
+            .into_iter()
+            .flatten()
+            .map(|p| p.value.as_str())
+            .collect();
+        for log in logs {
+            let cmd = Command::new("logfile")
+                .arg(owner_word(&owner_of(s)))
+                .arg(Word::lit(log));
+            let _ = writeln!(out, "{cmd}");
         }
         let _ = writeln!(out, "{}", put(&plist_rel, plist_dest.clone(), "0644"));
         let _ = writeln!(out, "if [ \"$changed\" -eq 1 ]; then reload=plist; fi");

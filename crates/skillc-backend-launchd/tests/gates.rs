@@ -554,3 +554,162 @@ fn staged_install_is_atomic_idempotent_and_uninstall_removes_it() {
         assert!(!plist.exists() && !gate.exists());
     }
 }
+
+/// Services of different users sharing a log directory: the directory is made once, root:wheel,
+/// and each service's log file is created for its own user, so every one can open its log when
+/// launchd spawns it as that user (a directory owned by the first service left the others
+/// failing at spawn with exit 78).
+#[test]
+fn a_shared_log_directory_is_root_owned_and_each_log_file_its_services() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::write_tree(dir.path(), &emit(&common::shipped()));
+    let out = Command::new("sh")
+        .arg(dir.path().join("foundation-core/install.sh"))
+        .arg("--dry-run")
+        .output()
+        .expect("run");
+    let plan = String::from_utf8_lossy(&out.stdout);
+    let shared = "/usr/local/var/log/sovereign";
+    assert_eq!(
+        plan.matches(&format!("would run: mkdir -p -- {shared}\n"))
+            .count(),
+        1,
+        "{plan}"
+    );
+    assert!(
+        plan.contains(&format!("would run: chown root:wheel {shared}\n")),
+        "{plan}"
+    );
+    assert!(
+        !plan.contains(&format!("chown _sovereign:_sovereign {shared}\n")),
+        "{plan}"
+    );
+    for (log, owner) in [
+        ("bus.out.log", "_sovereign:_sovereign"),
+        ("network.err.log", "root:wheel"),
+    ] {
+        assert!(
+            plan.contains(&format!("would create: {shared}/{log} (mode 0640)")),
+            "{log}: {plan}"
+        );
+        assert!(
+            plan.contains(&format!("would run: chown -h {owner} {shared}/{log}\n")),
+            "{log}: {plan}"
+        );
+    }
+    // Staged, the log files exist with mode 0640 before any job is started.
+    let stage = tempfile::tempdir().expect("stage");
+    let o = Command::new("sh")
+        .arg(dir.path().join("foundation-core/install.sh"))
+        .env("SKILLC_DESTDIR", stage.path())
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let log = stage.path().join("usr/local/var/log/sovereign/bus.out.log");
+    let mode = std::fs::metadata(&log)
+        .expect("log created")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o640);
+    // A symbolic link planted where a log goes is refused, never followed.
+    let stage2 = tempfile::tempdir().expect("stage");
+    let logs = stage2.path().join("usr/local/var/log/sovereign");
+    std::fs::create_dir_all(&logs).expect("mkdir");
+    let victim = stage2.path().join("victim");
+    std::fs::write(&victim, "keep").expect("write");
+    std::os::unix::fs::symlink(&victim, logs.join("bus.err.log")).expect("symlink");
+    let o = Command::new("sh")
+        .arg(dir.path().join("foundation-core/install.sh"))
+        .env("SKILLC_DESTDIR", stage2.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(73),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("symbolic link"));
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep");
+}
+
+/// A working directory on a volume that is not mounted is not created at install: a directory
+/// at /Volumes/NAME would make the volume mount as "NAME 1". Simulated as macOS (a `uname` that
+/// says Darwin, BSD `stat -f %d` reporting the boot volume's device for the missing mount point).
+#[test]
+fn nothing_is_created_on_an_unmounted_volume() {
+    let (dir, ir, diags) = common::family(
+        r#"family:
+  name: demo
+  version: 1.0.0
+  description: Demo family.
+  label_prefix: org.example
+services:
+  sync:
+    description: Syncs photos to the external disk.
+    layer: L1
+    scope: daemon
+    capabilities: [storage]
+    run:
+      program: /usr/local/bin/sync
+      user: _sync
+      working_dir: /Volumes/PhotoDisk/sync
+      stdout: /Volumes/PhotoDisk/logs/sync.log
+"#,
+    );
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    let out_dir = dir.path().join("out");
+    common::write_tree(&out_dir, &emit(&common::checked(ir)));
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let mounted = dir.path().join("mounted");
+    for (name, text) in [
+        ("uname", "#!/bin/sh\necho Darwin\n".to_owned()),
+        // stat -f %d PATH: the device; PATH is "mounted" when the marker file exists.
+        (
+            "stat",
+            format!(
+                "#!/bin/sh\ncase $3 in /) echo 1 ;; *) if [ -e '{}' ]; then echo 2; else echo 1; fi ;; esac\n",
+                mounted.display()
+            ),
+        ),
+    ] {
+        let p = bin.join(name);
+        std::fs::write(&p, text).expect("write");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let run = || {
+        let o = Command::new("sh")
+            .arg(out_dir.join("demo/install.sh"))
+            .arg("--dry-run")
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .expect("run");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let plan = run();
+    assert!(!plan.contains("mkdir -p -- /Volumes"), "{plan}");
+    assert!(
+        plan.contains("skipped: /Volumes/PhotoDisk/sync (/Volumes/PhotoDisk is not mounted"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("skipped: /Volumes/PhotoDisk/logs/sync.log"),
+        "{plan}"
+    );
+    std::fs::write(&mounted, "").expect("mount");
+    let plan = run();
+    assert!(
+        plan.contains("would run: mkdir -p -- /Volumes/PhotoDisk/sync"),
+        "{plan}"
+    );
+}

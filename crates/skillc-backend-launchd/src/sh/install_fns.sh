@@ -40,6 +40,7 @@ mkdirs() {
 	owner=$1
 	shift
 	for d in "$@"; do
+		unmounted "$d" && continue
 		if [ ! -d "$destdir$d" ]; then
 			act mkdir -p -- "$destdir$d" || exit 73
 			if [ -z "$destdir" ] && [ -n "$owner" ]; then
@@ -47,6 +48,50 @@ mkdirs() {
 			fi
 		fi
 	done
+}
+
+# unmounted PATH: PATH is on a volume under /Volumes that is not mounted now (its mount point is
+# missing, or is a plain directory on the boot volume). Nothing is created there: a directory at
+# /Volumes/NAME would make the volume mount as "NAME 1" later.
+unmounted() {
+	if [ -n "$destdir" ] || [ "$is_darwin" -ne 1 ]; then
+		return 1
+	fi
+	case $1 in
+		/Volumes/?*) ;;
+		*) return 1 ;;
+	esac
+	vol=${1#/Volumes/}
+	vol=/Volumes/${vol%%/*}
+	dev=$(stat -f %d "$vol" 2>/dev/null) || dev=
+	if [ -n "$dev" ] && [ "$dev" != "$(stat -f %d /)" ]; then
+		return 1
+	fi
+	say "skipped: $1 ($vol is not mounted; nothing is created there, so the volume can mount)"
+	return 0
+}
+
+# logfile OWNER PATH: create the log file PATH (mode 0640) owned by OWNER if it is missing, and
+# give an existing one to OWNER; a symbolic link there is refused (root would change what it
+# points to). Created with noclobber (O_EXCL), so a link swapped in meanwhile is not followed.
+logfile() {
+	unmounted "$2" && return 0
+	f=$destdir$2
+	if [ -L "$f" ]; then
+		echo "skillc: $f is a symbolic link; refusing to create or chown it (remove it and run again)" >&2
+		exit 73
+	fi
+	if [ ! -e "$f" ]; then
+		if [ "$dry_run" -eq 1 ]; then
+			say "would create: $f (mode 0640)"
+		else
+			(set -C && : >"$f") || exit 73
+			chmod 0640 "$f" || exit 73
+		fi
+	fi
+	if [ -z "$destdir" ] && [ -n "$1" ]; then
+		act chown -h "$1" "$f" || exit 73
+	fi
 }
 
 # start DOMAIN LABEL PLIST RELOAD: enable, then bootstrap (or re-bootstrap when RELOAD=plist,
