@@ -640,7 +640,7 @@ fn a_shared_log_directory_is_root_owned_and_each_log_file_its_services() {
 #[test]
 fn nothing_is_created_on_an_unmounted_volume() {
     let (dir, ir, diags) = common::family(
-        r#"family:
+        r"family:
   name: demo
   version: 1.0.0
   description: Demo family.
@@ -656,7 +656,7 @@ services:
       user: _sync
       working_dir: /Volumes/PhotoDisk/sync
       stdout: /Volumes/PhotoDisk/logs/sync.log
-"#,
+",
     );
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
     let out_dir = dir.path().join("out");
