@@ -32,7 +32,7 @@ services:
     layer: L3
     scope: session
     capabilities: [show_status]
-    run: { program: /bin/ui }
+    run: { program: /bin/ui, associated_bundle_identifiers: org.shop.UI }
     requires: [api]
 "#;
 

@@ -165,6 +165,19 @@ fn expected(ir: &Ir, id: ServiceId) -> J {
     for f in &r.flags {
         m.insert(f.key.into(), b(f.value.value));
     }
+    // One string stays a string (Karabiner's form), a list an array.
+    if let [one] = r.associated_bundle_identifiers.as_slice()
+        && r.associated_bundle_identifiers_one
+    {
+        m.insert("AssociatedBundleIdentifiers".into(), json!(one.value));
+    } else if !r.associated_bundle_identifiers.is_empty() {
+        let ids: Vec<J> = r
+            .associated_bundle_identifiers
+            .iter()
+            .map(|x| json!(x.value))
+            .collect();
+        m.insert("AssociatedBundleIdentifiers".into(), J::Array(ids));
+    }
     for (k, v) in &r.launchd {
         m.insert(k.value.clone(), tagged(&v.value));
     }

@@ -9,6 +9,7 @@ mod daemon_only_key;
 mod deprecated_key;
 mod discouraged_key;
 mod exit_timeout_zero;
+mod gate_unidentified;
 mod hide_until_check_in;
 mod inetd_without_sockets;
 mod init_groups_without_user;
@@ -78,6 +79,10 @@ pub(crate) const ALL: &[Rule] = &[
         bus_not_registered::check,
     ),
     Check::new(&argv0_gate::ARGV0_GATE, argv0_gate::check),
+    Check::new(
+        &gate_unidentified::GATE_UNIDENTIFIED,
+        gate_unidentified::check,
+    ),
     Check::new(&soft_above_hard::SOFT_ABOVE_HARD, soft_above_hard::check),
     Check::new(&keepalive_empty::KEEPALIVE_EMPTY, keepalive_empty::check),
     Check::new(
