@@ -9,6 +9,7 @@
 //! | `<family>/LaunchAgents/<Label>.plist` | `scope: session` services |
 //! | `<family>/gates/<service-id>.sh` | readiness gate of each service with `requires` (executable) |
 //! | `<family>/install.sh`, `<family>/uninstall.sh` | installers (executable) |
+//! | `install.sh`, `uninstall.sh` | every family's installer, imported families first (executable) |
 //!
 //! Installed paths: daemons in `/Library/LaunchDaemons`, agents in `/Library/LaunchAgents`, gates
 //! in `/usr/local/libexec/skillc/<family>/gates/<service-id>.sh` (the path the plist's
@@ -26,7 +27,7 @@ pub use gate::gate_script;
 pub use plist_gen::plist_value;
 pub use resolve::{gate_path, has_gate};
 
-use install::{install_script, uninstall_script};
+use install::{install_script, tree_script, uninstall_script};
 use plist_gen::to_xml;
 
 use skillc_analysis::CheckedIr;
@@ -97,6 +98,16 @@ pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
             format!("{}/uninstall.sh", fam.name.value),
             true,
             move || uninstall_script(ir, fid).into_bytes(),
+        ));
+    }
+    if !install::family_order(ir).is_empty() {
+        files.push(PlannedFile::new("install.sh".to_owned(), true, move || {
+            tree_script(ir, false).into_bytes()
+        }));
+        files.push(PlannedFile::new(
+            "uninstall.sh".to_owned(),
+            true,
+            move || tree_script(ir, true).into_bytes(),
         ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

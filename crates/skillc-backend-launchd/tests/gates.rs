@@ -713,3 +713,45 @@ services:
         "{plan}"
     );
 }
+
+/// One install for the whole tree: every family's install.sh, each after the families it imports;
+/// the first failure stops it with that family's exit code.
+#[test]
+fn the_tree_installs_imported_families_first_and_stops_at_the_first_failure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::write_tree(dir.path(), &emit(&common::shipped()));
+    let run = |script: &str, arg: &str| {
+        Command::new("sh")
+            .arg(dir.path().join(script))
+            .arg(arg)
+            .output()
+            .expect("run")
+    };
+    let o = run("install.sh", "--dry-run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = String::from_utf8_lossy(&o.stdout);
+    let families: Vec<&str> = plan.lines().filter_map(|l| l.strip_prefix("== ")).collect();
+    let at = |f: &str| {
+        families
+            .iter()
+            .position(|x| *x == f)
+            .unwrap_or_else(|| panic!("{f}: {families:?}"))
+    };
+    // homelab (examples/quickstart) imports foundation-core.
+    assert!(at("foundation-core") < at("homelab"), "{families:?}");
+    assert!(plan.contains("bootstrap system /Library/LaunchDaemons/org.sovereign.busd.plist"));
+    let o = run("uninstall.sh", "--dry-run");
+    let families: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("== ").map(str::to_owned))
+        .collect();
+    let pos = |f: &str| families.iter().position(|x| x == f).expect("family");
+    assert!(pos("homelab") < pos("foundation-core"), "{families:?}");
+    let o = run("install.sh", "--bogus");
+    assert_eq!(o.status.code(), Some(64));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).matches("== ").count(),
+        1,
+        "stopped at the first"
+    );
+}
