@@ -188,3 +188,35 @@ fn columns_after_wide_characters_agree_in_every_format() {
         .collect();
     assert!(regions.contains(&(Some(line), Some(col))), "{regions:?}");
 }
+
+/// Labels far apart in one file get a snippet each (their lines and one line of context), not one
+/// snippet with everything between them: a dependency cycle over services 50 lines apart.
+#[test]
+fn far_apart_labels_get_their_own_snippets() {
+    let svc = |n: &str, req: &str| {
+        let filler: String = (0..40)
+            .map(|i| format!("      # filler line {i}\n"))
+            .collect();
+        format!(
+            "  {n}:\n    description: Service {n}.\n    layer: L1\n    scope: daemon\n    requires: [{req}]\n    run:\n      program: /bin/{n}\n{filler}    readiness:\n      probe: 'tcp(\"127.0.0.1:80\")'\n"
+        )
+    };
+    let text = format!(
+        "family: {{ name: fam, version: 1.0.0, description: d, label_prefix: org.fam }}\nservices:\n{}{}{}",
+        svc("a", "b"),
+        svc("b", "c"),
+        svc("c", "a")
+    );
+    let dir = crate::common::tree(&[("fam/family.yaml", &text)]);
+    let run = crate::common::skillc(&["check", "--format", "human", "fam"], dir.path());
+    assert_eq!(run.code, 1);
+    let out = &run.stdout;
+    for edge in ["`a` requires `b`", "`b` requires `c`", "`c` requires `a`"] {
+        assert!(out.contains(edge), "{out}");
+    }
+    assert!(
+        !out.contains("filler line"),
+        "a snippet spans the lines between labels:\n{out}"
+    );
+    assert!(out.lines().count() < 40, "{out}");
+}

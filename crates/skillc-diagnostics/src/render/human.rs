@@ -66,7 +66,11 @@ impl SourceCode for Source<'_> {
             SourceSpan::new(at.into(), inner.span().len()),
             inner.line() + breaks,
             column,
-            inner.line_count() + breaks,
+            // The snippet's own number of lines. (miette's readers report the count of line breaks
+            // from the file's start instead, and miette merges two labels' snippets when the first
+            // one's line plus that count reaches the second: every pair of labels in a file, however
+            // far apart, became one snippet with everything between them.)
+            inner.line_count().saturating_sub(inner.line()),
         )))
     }
 }
@@ -235,13 +239,15 @@ mod tests {
                     for before in 0..3 {
                         for after in 0..3 {
                             let span = SourceSpan::new(start.into(), len);
-                            // The same, with the column in characters instead of bytes.
+                            // The same, with the column in characters instead of bytes, and
+                            // the snippet's own line count instead of miette's count from the
+                            // file's start (which made far-apart labels share one snippet).
                             let want = contents(&text, span, before, after).map(
                                 |(data, sp, line, col, count)| {
                                     let at = sp.offset();
                                     let chars =
                                         text.get(at - col..at).map_or(col, |s| s.chars().count());
-                                    (data, sp, line, chars, count)
+                                    (data, sp, line, chars, count.saturating_sub(line))
                                 },
                             );
                             assert_eq!(
