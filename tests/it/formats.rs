@@ -194,9 +194,12 @@ fn columns_after_wide_characters_agree_in_every_format() {
 #[test]
 fn far_apart_labels_get_their_own_snippets() {
     let svc = |n: &str, req: &str| {
-        let filler: String = (0..40)
-            .map(|i| format!("      # filler line {i}\n"))
-            .collect();
+        let mut filler = String::new();
+        for i in 0..40 {
+            filler.push_str("      # filler line ");
+            filler.push_str(&i.to_string());
+            filler.push('\n');
+        }
         format!(
             "  {n}:\n    description: Service {n}.\n    layer: L1\n    scope: daemon\n    requires: [{req}]\n    run:\n      program: /bin/{n}\n{filler}    readiness:\n      probe: 'tcp(\"127.0.0.1:80\")'\n"
         )
