@@ -169,8 +169,8 @@ pub(crate) struct ManArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
-    /// Families to check: directories (searched for family.yaml) or files of a family.
-    #[arg(default_value = "skills")]
+    /// Families to check: directories (searched for family.yaml) or files of a family. Default:
+    /// `./skills` when that directory exists, else the current directory.
     pub(crate) paths: Vec<PathBuf>,
     /// Output format; `github` is the default when GITHUB_ACTIONS=true, else `human`.
     #[arg(long, value_enum)]
@@ -237,8 +237,7 @@ pub(crate) enum Color {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CatalogArgs {
-    /// Families to list.
-    #[arg(default_value = "skills")]
+    /// Families to list (default as for `check`).
     pub(crate) paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CatalogFormat::Markdown)]
@@ -297,8 +296,7 @@ pub(crate) struct McpArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct GraphArgs {
-    /// Families to draw.
-    #[arg(default_value = "skills")]
+    /// Families to draw (default as for `check`).
     pub(crate) paths: Vec<PathBuf>,
     /// Graph format. `svg` and `html` also draw a graph with errors (the edges a finding is
     /// about in red) and then exit 1; the others refuse it.
@@ -340,4 +338,19 @@ pub(crate) struct ExplainArgs {
     /// `docs/rules/`).
     #[arg(long, conflicts_with_all = ["rule", "list"])]
     pub(crate) out: Option<PathBuf>,
+}
+
+/// The paths a command works on: those given, else `./skills` when that directory exists (this
+/// repository's and the docs' layout), else the current directory (`skillc init`'s layout, a
+/// family per directory at the top).
+pub(crate) fn family_paths(given: &[PathBuf]) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        return given.to_vec();
+    }
+    let skills = PathBuf::from("skills");
+    if skills.is_dir() {
+        vec![skills]
+    } else {
+        vec![PathBuf::from(".")]
+    }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 pub(crate) fn run(args: &BuildArgs) -> u8 {
     let mut checked = pipeline::check(
-        &args.check.paths,
+        &crate::cli::family_paths(&args.check.paths),
         &pipeline::CheckOptions {
             cache: pipeline::Cache::Off,
             ..Default::default()

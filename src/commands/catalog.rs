@@ -113,7 +113,7 @@ pub(crate) fn markdown(ir: &Ir) -> String {
 
 pub(crate) fn run(args: &CatalogArgs) -> u8 {
     let checked = pipeline::check(
-        &args.paths,
+        &crate::cli::family_paths(&args.paths),
         &pipeline::CheckOptions {
             cache: pipeline::Cache::Use,
             ..Default::default()

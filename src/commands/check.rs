@@ -18,7 +18,7 @@ fn home() -> Option<&'static str> {
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
     let checked = pipeline::check(
-        &args.paths,
+        &crate::cli::family_paths(&args.paths),
         &pipeline::CheckOptions {
             cache: pipeline::Cache::unless(args.no_cache),
             ..Default::default()

@@ -8,7 +8,7 @@ use skillc_ir::Ir;
 
 pub(crate) fn run(args: &GraphArgs) -> u8 {
     let checked = pipeline::check(
-        &args.paths,
+        &crate::cli::family_paths(&args.paths),
         &pipeline::CheckOptions {
             cache: pipeline::Cache::Use,
             ..Default::default()

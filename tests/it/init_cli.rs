@@ -31,6 +31,10 @@ fn init_writes_a_repository_that_checks_clean_and_builds() {
     let (code, json) = check_json(&repo, &["homelab"]);
     assert_eq!(code, 0, "{json:#}");
     assert!(codes(&json).is_empty(), "no finding at all: {json:#}");
+    // Without a path, `check` checks the repository's families (no ./skills here: `.`).
+    let (code, json) = check_json(&repo, &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["summary"]["families"], 1, "{json:#}");
 
     let run = skillc(&["build", "homelab", "--out", "build"], &repo);
     assert_eq!(run.code, 0, "{}", run.stderr);
