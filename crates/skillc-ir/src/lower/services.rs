@@ -322,10 +322,10 @@ fn socket(cx: &mut Cx<'_>, file: FileId, s: &Sp<ast::Socket>) -> Spanned<Socket>
                 .path_group
                 .as_ref()
                 .map(|n| Spanned::new(n.value, n.span(file))),
-            path_mode: v
-                .path_mode
-                .as_ref()
-                .and_then(|m| octal(cx, file, m, "socket mode")),
+            path_mode: v.path_mode.as_ref().and_then(|m| {
+                unquoted(cx, file, m, "path_mode", true);
+                octal(cx, file, m, "socket mode")
+            }),
             secure_socket_with_key: v.secure_socket_with_key.as_ref().map(sp),
             bonjour,
             multicast_group: v.multicast_group.as_ref().map(sp),
@@ -334,8 +334,41 @@ fn socket(cx: &mut Cx<'_>, file: FileId, s: &Sp<ast::Socket>) -> Spanned<Socket>
     )
 }
 
+/// Warns when a string field was written as a plain scalar other YAML readers take for a boolean
+/// or a number (`unquoted-scalar`); `always`: any plain scalar (an octal mode is a number to all).
+fn unquoted(cx: &mut Cx<'_>, file: FileId, value: &Sp<String>, field: &str, always: bool) {
+    let span = value.span(file);
+    let Some(written) = cx
+        .sources
+        .get(file)
+        .and_then(|f| f.text.get(span.start as usize..span.end as usize))
+    else {
+        return;
+    };
+    if written.starts_with(['"', '\'']) || written != value.value {
+        return;
+    }
+    let reading = rules::reading_of(written).or(always.then_some("a number"));
+    if let Some(reading) = reading {
+        cx.emit(
+            rules::UNQUOTED_SCALAR
+                .finding(format!(
+                    "`{written}` in `{field}` is unquoted: skillc reads the text `{written}`, other YAML readers read it as {reading}"
+                ))
+                .at(span, format!("read as {reading} by other YAML readers"))
+                .with_help(format!("quote it: \"{written}\"")),
+        );
+    }
+}
+
 fn lower_run(cx: &mut Cx<'_>, file: FileId, run: &Sp<ast::Run>) -> Run {
     let r = &run.value;
+    if let Some(u) = &r.umask {
+        unquoted(cx, file, u, "umask", true);
+    }
+    for (_, value) in r.env.iter().flatten() {
+        unquoted(cx, file, value, "env", false);
+    }
     let umask = r.umask.as_ref().and_then(|u| octal(cx, file, u, "umask"));
     for (name, _) in r.env.iter().flatten() {
         let ok = name

@@ -11,6 +11,7 @@ mod invalid_step;
 mod invalid_umask;
 mod invalid_version;
 mod missing_label;
+mod unquoted_scalar;
 mod unresolved_reference;
 
 pub use action_argument::ACTION_ARGUMENT;
@@ -24,6 +25,8 @@ pub use invalid_step::INVALID_STEP;
 pub use invalid_umask::INVALID_UMASK;
 pub use invalid_version::INVALID_VERSION;
 pub use missing_label::MISSING_LABEL;
+pub use unquoted_scalar::UNQUOTED_SCALAR;
+pub(crate) use unquoted_scalar::reading_of;
 pub use unresolved_reference::UNRESOLVED_REFERENCE;
 
 /// Every rule of the lowering stage.
@@ -38,6 +41,7 @@ pub const RULES: &[skillc_diagnostics::RuleInfo] = &[
     INVALID_SCHEDULE,
     INVALID_PLACEHOLDER,
     INVALID_UMASK,
+    UNQUOTED_SCALAR,
     INVALID_VERSION,
     MISSING_LABEL,
 ];
