@@ -487,3 +487,70 @@ policy:\n  rules:\n    - {{ match: {{}}, outcome: auto }}\n",
         "--keep-newer 1h30m --mode gentle\n"
     );
 }
+
+/// `doctor.sh --param NAME=VALUE` checks the skills that take the run-time parameter NAME (and
+/// passes it to their remediation); without it they are listed as not checked.
+#[test]
+fn the_doctor_passes_run_time_parameters_to_the_skills_that_take_them() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let out = build(host.path());
+    host.service(&web(), &json!({ "loaded": true, "running": true }));
+    std::fs::write(host.path().join("web/fan"), "").expect("marker");
+    let doctor = out.join("lab/doctor.sh");
+    let web_row = |o: &std::process::Output| -> serde_json::Value {
+        let r: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)));
+        r["services"]
+            .as_array()
+            .expect("services")
+            .iter()
+            .find(|s| s["service"] == "lab/web")
+            .cloned()
+            .expect("web")
+    };
+    let o = host.run(&doctor, &["--json"]);
+    let row = web_row(&o);
+    assert!(
+        row["notes"]
+            .as_str()
+            .is_some_and(|n| n.contains("lab/fan-out not checked: needs --param port=VALUE")),
+        "{row}"
+    );
+    // A free port: fan-out's detect holds, and its plan gets the value.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let o = host.run(&doctor, &["--json", "--param", &format!("port={port}")]);
+    let row = web_row(&o);
+    assert!(
+        row["failures"]
+            .as_array()
+            .expect("failures")
+            .iter()
+            .any(|f| f == "lab/fan-out"),
+        "{row}"
+    );
+    let run = row["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .find(|r| r["skill"] == "lab/fan-out")
+        .cloned()
+        .expect("fan-out planned");
+    assert_eq!(run["params"]["port"], json!(port.to_string()), "{run}");
+    assert!(
+        !row["notes"]
+            .as_str()
+            .unwrap_or("")
+            .contains("fan-out not checked"),
+        "{row}"
+    );
+    // Bad --param values are refused before anything runs.
+    for bad in ["port", "Port=1", "=1", "por t=1"] {
+        let o = host.run(&doctor, &["--param", bad]);
+        assert_eq!(o.status.code(), Some(64), "{bad}: {}", text(&o));
+    }
+}

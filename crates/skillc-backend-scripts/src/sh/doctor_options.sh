@@ -1,6 +1,7 @@
 SKILLC_MODE=plan
 SKILLC_JSON=0
 SKILLC_PASS=''
+SKILLC_PARAMS=''
 SKILLC_NL='
 '
 while [ "$#" -gt 0 ]; do
@@ -15,8 +16,33 @@ while [ "$#" -gt 0 ]; do
 			SKILLC_PASS="$SKILLC_PASS$1$SKILLC_NL$2$SKILLC_NL"
 			shift
 			;;
+		--param)
+			# NAME=VALUE, given to every remediation script that takes the run-time parameter
+			# NAME (the script checks the value itself).
+			case ${2-} in
+				[a-z]*=*) ;;
+				*)
+					printf 'skillc: --param needs NAME=VALUE\n' >&2
+					exit 64
+					;;
+			esac
+			case ${2%%=*} in
+				*[!a-z0-9-]*)
+					printf 'skillc: --param %s: not a parameter name\n' "${2%%=*}" >&2
+					exit 64
+					;;
+			esac
+			case $2 in
+				*"$SKILLC_NL"*)
+					printf 'skillc: --param %s: the value holds a line break\n' "${2%%=*}" >&2
+					exit 64
+					;;
+			esac
+			SKILLC_PARAMS="$SKILLC_PARAMS$2$SKILLC_NL"
+			shift
+			;;
 		*)
-			printf 'usage: %s [--apply] [--json] [--require OUTCOME] [--token TOKEN]... [--client NAME]\n' "$0" >&2
+			printf 'usage: %s [--apply] [--json] [--require OUTCOME] [--token TOKEN]... [--client NAME] [--param NAME=VALUE]...\n' "$0" >&2
 			exit 64
 			;;
 	esac
