@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 const MAX_PLIST_BYTES: u64 = 4 * 1024 * 1024;
 
 pub(crate) fn run(args: &ImportArgs) -> u8 {
-    if !is_id(&args.family) {
+    if !skillc_ir::is_id(&args.family) {
         eprintln!(
             "skillc: error: `{}` is not a family name (lowercase letters, digits and `-`, starting with a letter)",
             args.family
@@ -144,13 +144,6 @@ fn without_position(line: &str) -> &str {
         rest = &rest[digits + 1..];
     }
     rest.trim_start()
-}
-
-fn is_id(s: &str) -> bool {
-    s.len() <= 64
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The inputs: files as given, directories' `*.plist` files sorted by name. Files that cannot

@@ -113,13 +113,6 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
     let _ = writeln!(out, "exec \"$@\"");
     // A dependency that is an agent is probed in its gui domain: the gate's own user's, as an
     // agent's gate runs in that user's session.
-    if skillc_backend_support::uses_gui_uid(&out)
-        && let Some(at) = out.find("set -u\n\n")
-    {
-        out.insert_str(
-            at + "set -u\n\n".len(),
-            &skillc_backend_support::gui_uid_sh(false),
-        );
-    }
+    skillc_backend_support::insert_gui_uid(&mut out, false);
     out
 }

@@ -111,13 +111,6 @@ pub(crate) fn doctor_script(ir: &Ir, family: FamilyId, options: crate::Options) 
     out.push_str("skillc_header\n");
     out.push_str(&body);
     out.push_str("skillc_end\n");
-    if skillc_backend_support::uses_gui_uid(&out)
-        && let Some(at) = out.find("set -u\n\n")
-    {
-        out.insert_str(
-            at + "set -u\n\n".len(),
-            &skillc_backend_support::gui_uid_sh(options.test_build),
-        );
-    }
+    skillc_backend_support::insert_gui_uid(&mut out, options.test_build);
     out
 }

@@ -29,21 +29,9 @@ pub(crate) const RUNTIME: &str = concat!(
 /// PATH, locale, IFS and umask; location overrides refused unless built for tests.
 const ENVIRONMENT: &str = include_str!("sh/environment.sh");
 
-/// `text` for a normal or a test build: lines from `#@test-build` to `#@end` are kept only in
-/// test builds, lines from `#@normal-build` to `#@end` only in normal builds (the markers go).
+/// `text` for a normal or a test build (see [`skillc_backend_support::build_variant`]).
 pub(crate) fn variant(text: &str, options: crate::Options) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut keep = true;
-    for line in text.split_inclusive('\n') {
-        match line.trim() {
-            "#@test-build" => keep = options.test_build,
-            "#@normal-build" => keep = !options.test_build,
-            "#@end" => keep = true,
-            _ if keep => out.push_str(line),
-            _ => {}
-        }
-    }
-    out
+    skillc_backend_support::build_variant(text, options.test_build)
 }
 
 /// [`ENVIRONMENT`] for a normal or a test build.

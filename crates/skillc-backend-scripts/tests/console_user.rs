@@ -9,18 +9,9 @@ use common::{Host, text};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+/// The lab fixture under `root` (a test build); its output root.
 fn build(root: &Path) -> PathBuf {
-    let yaml = std::fs::read_to_string(common::crate_dir().join("tests/fixtures/lab/family.yaml"))
-        .expect("fixture")
-        .replace("/ROOT", &root.display().to_string());
-    let fam = common::write_family(&root.join("src"), "lab", &yaml);
-    let ir = common::load_ok(&[fam, common::repo().join("skills/launchd-doctor")]);
-    let out = root.join("out");
-    common::write_tree(&out, &common::emit_test(&ir));
-    for d in ["web", "store", "bin"] {
-        std::fs::create_dir_all(root.join(d)).expect("mkdir");
-    }
-    out
+    common::build_lab(root, true)
 }
 
 fn console(host: &Host, uid: Option<&str>) {

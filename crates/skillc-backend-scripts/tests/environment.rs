@@ -11,24 +11,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The lab fixture (as in e2e.rs) under `root`, built as a test build (`test`) or a normal one.
+/// The lab fixture under `root`, built as a test build (`test`) or a normal one.
 fn build(root: &Path, test: bool) -> PathBuf {
-    let yaml = std::fs::read_to_string(common::crate_dir().join("tests/fixtures/lab/family.yaml"))
-        .expect("fixture")
-        .replace("/ROOT", &root.display().to_string());
-    let fam = common::write_family(&root.join("src"), "lab", &yaml);
-    let ir = common::load_ok(&[fam, common::repo().join("skills/launchd-doctor")]);
-    let out = root.join("out");
-    let files = if test {
-        common::emit_test(&ir)
-    } else {
-        skillc_backend_scripts::emit(&ir)
-    };
-    common::write_tree(&out, &files);
-    for d in ["web", "store", "bin"] {
-        std::fs::create_dir_all(root.join(d)).expect("mkdir");
-    }
-    out
+    common::build_lab(root, test)
 }
 
 fn uid() -> String {

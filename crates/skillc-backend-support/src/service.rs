@@ -20,14 +20,15 @@ pub fn plist_dir(scope: Scope) -> &'static str {
 /// The shell variable holding the uid of the `gui/<uid>` domain agents are addressed in.
 pub const GUI_UID_VAR: &str = "SKILLC_GUI_UID";
 
-/// The sh code that sets [`GUI_UID_VAR`] (see `sh/gui_uid.sh`): every generated script that
-/// addresses an agent runs it first. `test_build`: honour `SKILLC_TEST_INVOKER` (USER:UID).
-pub fn gui_uid_sh(test_build: bool) -> String {
-    let mut out = String::new();
+/// `text` for a normal or a test build: lines from `#@test-build` to `#@end` are kept only in
+/// test builds, lines from `#@normal-build` to `#@end` only in normal builds (the markers go).
+pub fn build_variant(text: &str, test_build: bool) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut keep = true;
-    for line in include_str!("sh/gui_uid.sh").split_inclusive('\n') {
+    for line in text.split_inclusive('\n') {
         match line.trim() {
             "#@test-build" => keep = test_build,
+            "#@normal-build" => keep = !test_build,
             "#@end" => keep = true,
             _ if keep => out.push_str(line),
             _ => {}
@@ -36,9 +37,17 @@ pub fn gui_uid_sh(test_build: bool) -> String {
     out
 }
 
-/// Whether generated sh text addresses an agent's domain.
-pub fn uses_gui_uid(text: &str) -> bool {
-    text.contains(GUI_UID_VAR)
+/// When the generated sh `script` addresses an agent's domain ([`GUI_UID_VAR`]), inserts the code
+/// that sets it (`sh/gui_uid.sh`) right after the script's `set -u` line and the blank line after
+/// it. `test_build`: honour `SKILLC_TEST_INVOKER` (USER:UID).
+pub fn insert_gui_uid(script: &mut String, test_build: bool) {
+    const AFTER: &str = "set -u\n\n";
+    if script.contains(GUI_UID_VAR)
+        && let Some(at) = script.find(AFTER)
+    {
+        let code = build_variant(include_str!("sh/gui_uid.sh"), test_build);
+        script.insert_str(at + AFTER.len(), &code);
+    }
 }
 
 /// The launchd domain a service lives in.
@@ -47,7 +56,7 @@ pub enum Domain {
     /// `system/` (LaunchDaemons).
     System,
     /// `gui/<uid>/` of the user running the script, or under root of the console user
-    /// (LaunchAgents): `$SKILLC_GUI_UID`, set by [`gui_uid_sh`].
+    /// (LaunchAgents): `$SKILLC_GUI_UID`, set by [`insert_gui_uid`].
     Gui,
 }
 

@@ -5,14 +5,8 @@ use skillc_syntax::ast::{PosixSpawnType, ProcessType, SessionType};
 
 pub(crate) use skillc_backend_launchd::keys::DEPRECATED_KEYS as DEPRECATED;
 pub(crate) use skillc_backend_launchd::keys::near_miss;
-pub(crate) use skillc_syntax::ast::{FLAG_KEYS as FLAG_TABLE, LIMIT_KEYS as LIMIT_TABLE};
-
-/// Boolean keys that map one to one: (launchd key, field).
-pub(crate) static FLAGS: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
-    std::sync::LazyLock::new(|| FLAG_TABLE.iter().map(|(f, k)| (*k, *f)).collect());
-
-/// Resource limits: (field, launchd key).
-pub(crate) const LIMITS: [(&str, &str); 9] = LIMIT_TABLE;
+/// Boolean keys that map one to one, and resource limits: (field, launchd key).
+pub(crate) use skillc_syntax::ast::{FLAG_KEYS as FLAGS, LIMIT_KEYS as LIMITS};
 
 pub(crate) static SESSION_TYPES: std::sync::LazyLock<Vec<&'static str>> =
     std::sync::LazyLock::new(|| SessionType::ALL.iter().map(|t| t.as_str()).collect());

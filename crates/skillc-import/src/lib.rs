@@ -244,15 +244,6 @@ fn id_from(label: &str, prefix: Option<&str>) -> String {
     }
 }
 
-/// Whether `s` is a skillc id.
-#[cfg(test)]
-fn is_id(s: &str) -> bool {
-    s.len() <= 64
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 /// The longest dotted prefix shared by every label (at least two components, and leaving at
 /// least one after it): the family's `label_prefix`.
 fn common_prefix(labels: &[&str]) -> Option<String> {
@@ -286,7 +277,6 @@ pub fn import(inputs: &[Input], options: &Options) -> Imported {
         scope: Scope,
         scope_from: String,
         mapped: map::Mapped,
-        original: plist::Dictionary,
     }
     let mut pending = Vec::new();
     let mut refused = Vec::new();
@@ -309,7 +299,6 @@ pub fn import(inputs: &[Input], options: &Options) -> Imported {
             continue;
         };
         let (scope, scope_from) = scope_of(&input.path, &dict, options.scope);
-        let original = normalized(&dict);
         match map::map_job(dict, scope).and_then(|m| relabel(m, &options.relabel)) {
             Ok(mapped) => pending.push(Pending {
                 source: input.path.clone(),
@@ -317,7 +306,6 @@ pub fn import(inputs: &[Input], options: &Options) -> Imported {
                 scope,
                 scope_from,
                 mapped,
-                original,
             }),
             Err(reason) => refused.push(Refused {
                 source: input.path.clone(),
@@ -379,7 +367,7 @@ pub fn import(inputs: &[Input], options: &Options) -> Imported {
             scope_from: p.scope_from,
             changes: p.mapped.changes,
             file,
-            original: p.original,
+            original: p.mapped.original,
         });
     }
     files.insert(
@@ -429,18 +417,6 @@ fn relabel(mut mapped: map::Mapped, rules: &[(String, String)]) -> Result<map::M
         ));
     }
     Ok(mapped)
-}
-
-/// The dictionary with known keys in launchd's spelling (the first of two spellings kept).
-fn normalized(dict: &plist::Dictionary) -> plist::Dictionary {
-    let mut out = plist::Dictionary::new();
-    for (k, v) in dict {
-        let key = keys::canonical(k).map_or_else(|| k.clone(), str::to_owned);
-        if !out.contains_key(&key) {
-            out.insert(key, v.clone());
-        }
-    }
-    out
 }
 
 fn family_yaml(options: &Options, prefix: Option<&str>, jobs: &[Job]) -> String {
@@ -552,7 +528,10 @@ mod tests {
         assert_eq!(id_from("org.example.a.b", Some("org.example")), "a-b");
         assert_eq!(id_from("syncthing", None), "syncthing");
         assert_eq!(id_from("com.x.123", None), "job");
-        assert!(is_id(&id_from("com.apple.some_thing.Helper", None)));
+        assert!(skillc_ir::is_id(&id_from(
+            "com.apple.some_thing.Helper",
+            None
+        )));
     }
 
     #[test]

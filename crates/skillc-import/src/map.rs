@@ -15,6 +15,9 @@ pub(crate) struct Mapped {
     pub(crate) changes: Vec<Change>,
     /// Comments for keys that could not be mapped, shown above `run:`.
     pub(crate) not_imported: Vec<String>,
+    /// The job as read, keys in launchd's spelling (the first of two spellings kept): what the
+    /// round trip compares with.
+    pub(crate) original: Dictionary,
 }
 
 /// Why a job cannot be imported at all.
@@ -197,6 +200,7 @@ pub(crate) fn map_job(mut dict: Dictionary, scope: Scope) -> Result<Mapped, Refu
         }
         normalized.insert(key, v);
     }
+    let original = normalized.clone();
     let label = match normalized.remove("Label") {
         Some(Value::String(l)) if !l.is_empty() => l,
         Some(_) => return Err("its `Label` is not a non-empty string".into()),
@@ -359,8 +363,8 @@ pub(crate) fn map_job(mut dict: Dictionary, scope: Scope) -> Result<Mapped, Refu
     ] {
         limits(&mut m, key, field);
     }
-    for (key, field) in keys::FLAGS.iter() {
-        if !matches!(*key, "InitGroups" | "StartOnMount") {
+    for (field, key) in keys::FLAGS {
+        if !matches!(key, "InitGroups" | "StartOnMount") {
             m.bool_field(key, field);
         }
     }
@@ -404,6 +408,7 @@ pub(crate) fn map_job(mut dict: Dictionary, scope: Scope) -> Result<Mapped, Refu
         run: m.run,
         changes: m.changes,
         not_imported: m.not_imported,
+        original,
     })
 }
 

@@ -13,6 +13,14 @@ pub mod read_only;
 pub mod rules;
 
 pub use builtins::Builtin;
+
+/// Id syntax of the language: `[a-z][a-z0-9-]*`, at most 64 characters.
+pub fn is_id(s: &str) -> bool {
+    s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
 pub use lower::placeholders::{SERVICE_FIELDS, placeholders};
 pub use lower::{lower, lower_strict};
 pub use model::*;

@@ -414,14 +414,7 @@ pub(super) fn generate(
     out.push_str("skillc_finish 3 verify_failed\n");
     // The agents' domain, first thing after the environment: the target's, or one a step or a
     // probe names.
-    if skillc_backend_support::uses_gui_uid(&out)
-        && let Some(at) = out.find("set -u\n\n")
-    {
-        out.insert_str(
-            at + "set -u\n\n".len(),
-            &skillc_backend_support::gui_uid_sh(options.test_build),
-        );
-    }
+    skillc_backend_support::insert_gui_uid(&mut out, options.test_build);
     (out, errors)
 }
 

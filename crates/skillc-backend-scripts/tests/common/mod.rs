@@ -238,6 +238,28 @@ pub fn have_tool(name: &str) -> bool {
     found
 }
 
+/// The lab fixture (tests/fixtures/lab, /ROOT = `root`) with launchd-doctor, its scripts written
+/// under `root/out` as a test build (`test`) or a normal one, and the directories its services
+/// use. Returns the output root.
+pub fn build_lab(root: &Path, test: bool) -> PathBuf {
+    let yaml = std::fs::read_to_string(crate_dir().join("tests/fixtures/lab/family.yaml"))
+        .expect("fixture")
+        .replace("/ROOT", &root.display().to_string());
+    let fam = write_family(&root.join("src"), "lab", &yaml);
+    let ir = load_ok(&[fam, repo().join("skills/launchd-doctor")]);
+    let out = root.join("out");
+    let files = if test {
+        emit_test(&ir)
+    } else {
+        skillc_backend_scripts::emit(&ir)
+    };
+    write_tree(&out, &files);
+    for d in ["web", "store", "bin"] {
+        std::fs::create_dir_all(root.join(d)).expect("mkdir");
+    }
+    out
+}
+
 /// Writes the output files under `root`, with the executable bit where asked.
 pub fn write_tree(root: &Path, files: &[OutputFile]) {
     use std::os::unix::fs::PermissionsExt;

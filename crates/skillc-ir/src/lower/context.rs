@@ -81,10 +81,7 @@ impl<'a> Cx<'a> {
     /// Checks id syntax: `[a-z][a-z0-9-]*`, at most 64 characters.
     pub(crate) fn check_id(&mut self, file: FileId, id: &Sp<Id>, what: &str) -> bool {
         let s = id.value.as_str();
-        let ok = s.len() <= 64
-            && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let ok = crate::is_id(s);
         if !ok {
             let help = if s.len() > 64 {
                 "ids are at most 64 characters".to_owned()

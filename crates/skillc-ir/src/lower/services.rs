@@ -338,13 +338,7 @@ fn socket(cx: &mut Cx<'_>, file: FileId, s: &Sp<ast::Socket>) -> Spanned<Socket>
 /// or a number (`unquoted-scalar`); `always`: any plain scalar (an octal mode is a number to all).
 fn unquoted(cx: &mut Cx<'_>, file: FileId, value: &Sp<String>, field: &str, always: bool) {
     let span = value.span(file);
-    let Some(written) = cx
-        .sources
-        .get(file)
-        .and_then(|f| f.text.get(span.start as usize..span.end as usize))
-    else {
-        return;
-    };
+    let written = cx.text(span);
     if written.starts_with(['"', '\'']) || written != value.value {
         return;
     }
