@@ -537,6 +537,31 @@ fn the_doctor_passes_run_time_parameters_to_the_skills_that_take_them() {
             .contains("fan-out not checked"),
         "{row}"
     );
+    // A hostile value reaches the script as one argument, which refuses it (exit 65): the
+    // doctor reports the skill as not checkable, runs nothing for it, and changes nothing.
+    for hostile in [
+        "port=-x",
+        "port=$(touch /tmp/skillc-doctor-pwned)",
+        "port=1;id",
+    ] {
+        let o = host.run(&doctor, &["--json", "--param", hostile]);
+        let row = web_row(&o);
+        assert!(
+            row["notes"]
+                .as_str()
+                .is_some_and(|n| n.contains("lab/fan-out could not be checked (exit 65)")),
+            "{hostile}: {row}"
+        );
+        assert!(
+            !row["runs"]
+                .as_array()
+                .expect("runs")
+                .iter()
+                .any(|r| r["skill"] == "lab/fan-out")
+        );
+    }
+    assert!(!std::path::Path::new("/tmp/skillc-doctor-pwned").exists());
+    assert!(host.mutations().is_empty(), "{:?}", host.mutations());
     // Bad --param values are refused before anything runs.
     for bad in ["port", "Port=1", "=1", "por t=1"] {
         let o = host.run(&doctor, &["--param", bad]);
