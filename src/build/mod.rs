@@ -12,17 +12,17 @@ pub use skillc_backend_support::{OutputFile, PlannedFile};
 
 /// Every backend's files for a checked IR, sorted by path, rendered when written.
 pub fn plan(ir: &skillc_analysis::CheckedIr) -> Vec<PlannedFile<'_>> {
-    plan_with(ir, skillc_backend_scripts::Options::default())
+    plan_with(ir, skillc_backend_support::Options::default())
 }
 
-/// [`plan`] with the script backend's options (a test build).
+/// [`plan`] with build options (a test build), the same for every backend.
 pub fn plan_with(
     ir: &skillc_analysis::CheckedIr,
-    scripts: skillc_backend_scripts::Options,
+    options: skillc_backend_support::Options,
 ) -> Vec<PlannedFile<'_>> {
-    let mut files: Vec<PlannedFile<'_>> = skillc_backend_launchd::plan(ir)
+    let mut files: Vec<PlannedFile<'_>> = skillc_backend_launchd::plan_with(ir, options)
         .into_iter()
-        .chain(skillc_backend_scripts::plan_with(ir, scripts))
+        .chain(skillc_backend_scripts::plan_with(ir, options))
         .chain(std::iter::once(PlannedFile::new(
             skillc_mcp::TOOLS_FILE.to_owned(),
             false,

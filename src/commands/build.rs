@@ -24,7 +24,7 @@ pub(crate) fn run(args: &BuildArgs) -> u8 {
     let t = Instant::now();
     let files = plan_with(
         ir,
-        skillc_backend_scripts::Options {
+        skillc_backend_support::Options {
             test_build: args.test_build,
         },
     );

@@ -11,6 +11,11 @@
 //! [`crate::resolve::wait_budget_secs`]). It logs to stderr (launchd's `StandardErrorPath`) what it waits
 //! for, when each dependency becomes ready, and when it gives up.
 //!
+//! The gate's own tools (`date`, `sleep`, `nc`, `curl`, `launchctl`, ...) come from the system
+//! directories only ([`skillc_backend_support::system_path`]), never from the job's PATH, whose
+//! first entry may be a Homebrew prefix with a GNU `stat` or a netcat without `-G`; the program is
+//! exec'd with the job's PATH as launchd gave it.
+//!
 //! Exit codes ([`skillc_backend_support::exit`]): `TEMPFAIL` (75) when a dependency is not ready
 //! within its budget: under `KeepAlive` launchd starts the job again, no sooner than
 //! `ThrottleInterval` after the last start, so the gate never hot-loops; `USAGE` (64) when no
@@ -18,8 +23,8 @@
 //! `check` reported an error that was ignored).
 
 use crate::resolve::{backoff_cap_secs, wait_budget_secs};
-use skillc_backend_support::ProbeCompiler;
 use skillc_backend_support::exit::{SOFTWARE, TEMPFAIL, USAGE};
+use skillc_backend_support::{Options, ProbeCompiler};
 use skillc_ir::{Ir, ServiceId};
 use skillc_sh::{Command, Cond, Dq, Function, Redirect, Word, comment_text};
 use std::fmt::Write as _;
@@ -28,7 +33,7 @@ use std::fmt::Write as _;
 const WAIT_FN: &str = include_str!("sh/gate_wait.sh");
 
 /// The gate script of a service with hard dependencies.
-pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
+pub fn gate_script(ir: &Ir, id: ServiceId, options: Options) -> String {
     let svc = ir.service(id);
     let mut compiler = ProbeCompiler::new(ir);
     let mut waits = String::new();
@@ -77,6 +82,10 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
         out,
         "# on-demand start is then missed until the next one. Exit {USAGE}: no program given."
     );
+    // The program gets the job's PATH back (set or unset, as launchd gave it).
+    let _ = writeln!(out, "skillc_job_path=${{PATH-}}");
+    let _ = writeln!(out, "skillc_job_path_set=${{PATH+1}}");
+    out.push_str(&skillc_backend_support::system_path(options.test_build));
     let _ = writeln!(out, "set -u");
     out.push('\n');
     if let Some(msg) = error {
@@ -110,9 +119,13 @@ pub fn gate_script(ir: &Ir, id: ServiceId) -> String {
         "if [ \"$#\" -eq 0 ]; then\n\tskillc_log 'no program to start'\n\texit {USAGE}\nfi"
     );
     out.push_str(&waits);
+    let _ = writeln!(
+        out,
+        "if [ -n \"$skillc_job_path_set\" ]; then\n\tPATH=$skillc_job_path\n\texport PATH\nelse\n\tunset PATH\nfi"
+    );
     let _ = writeln!(out, "exec \"$@\"");
     // A dependency that is an agent is probed in its gui domain: the gate's own user's, as an
     // agent's gate runs in that user's session.
-    skillc_backend_support::insert_gui_uid(&mut out, false);
+    skillc_backend_support::insert_gui_uid(&mut out, options.test_build);
     out
 }

@@ -19,7 +19,9 @@
 //! launchctl, no chown, no root or macOS check.
 
 use crate::resolve::{gate_path, has_gate};
-use skillc_backend_support::{Domain, Edges, OrderSpec, Ties, dependency_order, domain, plist_dir};
+use skillc_backend_support::{
+    Domain, Edges, Options, OrderSpec, Ties, dependency_order, domain, plist_dir,
+};
 use skillc_ir::{FamilyId, Ir, Scope, ServiceId};
 use skillc_sh::{Command, Cond, Dq, Redirect, Word, comment_text};
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,11 +109,19 @@ fn install_order(ir: &Ir, family: FamilyId) -> Vec<ServiceId> {
 /// Options, platform checks and the helpers install.sh and uninstall.sh share.
 const PRELUDE: &str = include_str!("sh/prelude.sh");
 
+/// `set -u`, the fixed system PATH, then [`PRELUDE`].
+fn prelude(options: Options) -> String {
+    format!(
+        "set -u\n{}{PRELUDE}",
+        skillc_backend_support::system_path(options.test_build)
+    )
+}
+
 /// `put`, `lint`, `mkdirs` and `start`.
 const INSTALL_FNS: &str = include_str!("sh/install_fns.sh");
 
 /// `install.sh` of a family.
-pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn install_script(ir: &Ir, family: FamilyId, options: Options) -> String {
     let fam = ir.family(family);
     let mut out = String::new();
     let _ = writeln!(out, "#!/bin/sh");
@@ -130,7 +140,7 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
         "# Exit: 0 done, 64 usage, 69 not macOS, 73 cannot write, 75 launchctl failed (retry),"
     );
     let _ = writeln!(out, "# 77 not root, 78 invalid plist.");
-    out.push_str(PRELUDE);
+    out.push_str(&prelude(options));
     out.push_str(INSTALL_FNS);
     out.push('\n');
     let order = install_order(ir, family);
@@ -216,7 +226,7 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId) -> String {
 const UNINSTALL_FNS: &str = include_str!("sh/uninstall_fns.sh");
 
 /// `uninstall.sh` of a family: reverse install order; logs and working directories are kept.
-pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId) -> String {
+pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId, options: Options) -> String {
     let fam = ir.family(family);
     let mut out = String::new();
     let _ = writeln!(out, "#!/bin/sh");
@@ -234,7 +244,7 @@ pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId) -> String {
         out,
         "# Exit: 0 done, 64 usage, 69 not macOS, 73 cannot remove, 75 launchctl failed, 77 not root."
     );
-    out.push_str(PRELUDE);
+    out.push_str(&prelude(options));
     out.push_str(UNINSTALL_FNS);
     out.push('\n');
     let mut order = install_order(ir, family);
@@ -332,7 +342,7 @@ pub(crate) fn family_order(ir: &Ir) -> Vec<FamilyId> {
 
 /// `install.sh` (or `uninstall.sh`, in reverse order) at the root of the tree: every family's own
 /// script, in [`family_order`]; stops at the first that fails, with its exit code.
-pub(crate) fn tree_script(ir: &Ir, uninstall: bool) -> String {
+pub(crate) fn tree_script(ir: &Ir, uninstall: bool, options: Options) -> String {
     let mut order: Vec<String> = family_order(ir)
         .into_iter()
         .map(|f| ir.family(f).name.value.clone())
@@ -360,6 +370,7 @@ pub(crate) fn tree_script(ir: &Ir, uninstall: bool) -> String {
     );
     let _ = writeln!(out, "# Usage: sudo ./{script} [--dry-run]");
     let _ = writeln!(out, "set -u");
+    out.push_str(&skillc_backend_support::system_path(options.test_build));
     let _ = writeln!(
         out,
         "here=$(cd -- \"$(dirname -- \"$0\")\" && pwd -P) || exit 70"

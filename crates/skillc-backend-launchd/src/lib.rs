@@ -31,7 +31,7 @@ use install::{install_script, tree_script, uninstall_script};
 use plist_gen::to_xml;
 
 use skillc_analysis::CheckedIr;
-use skillc_backend_support::{OutputFile, PlannedFile};
+use skillc_backend_support::{Options, OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, Scope};
 
@@ -52,11 +52,25 @@ pub fn check(ir: &Ir) -> Vec<Diagnostic> {
 /// Even so it never writes a plist that XML cannot hold: a service with an XML-illegal string
 /// gets no plist (`launchd-xml-illegal-char` reports it).
 pub fn emit(ir: &CheckedIr) -> Vec<OutputFile> {
-    plan(ir).into_iter().map(PlannedFile::into_output).collect()
+    emit_with(ir, Options::default())
+}
+
+/// [`emit`] with build options (a test build's gates and installers take their tools from
+/// `SKILLC_TEST_PATH` first).
+pub fn emit_with(ir: &CheckedIr, options: Options) -> Vec<OutputFile> {
+    plan_with(ir, options)
+        .into_iter()
+        .map(PlannedFile::into_output)
+        .collect()
 }
 
 /// [`emit`]'s files, sorted by path, rendered only when asked.
 pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
+    plan_with(ir, Options::default())
+}
+
+/// [`plan`] with build options.
+pub fn plan_with(ir: &CheckedIr, options: Options) -> Vec<PlannedFile<'_>> {
     let ir: &Ir = ir;
     let mut files = Vec::new();
     for id in ir.service_ids() {
@@ -80,7 +94,7 @@ pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
             files.push(PlannedFile::new(
                 format!("{family}/gates/{}.sh", s.id.value),
                 true,
-                move || gate_script(ir, id).into_bytes(),
+                move || gate_script(ir, id, options).into_bytes(),
             ));
         }
     }
@@ -92,22 +106,22 @@ pub fn plan(ir: &CheckedIr) -> Vec<PlannedFile<'_>> {
         files.push(PlannedFile::new(
             format!("{}/install.sh", fam.name.value),
             true,
-            move || install_script(ir, fid).into_bytes(),
+            move || install_script(ir, fid, options).into_bytes(),
         ));
         files.push(PlannedFile::new(
             format!("{}/uninstall.sh", fam.name.value),
             true,
-            move || uninstall_script(ir, fid).into_bytes(),
+            move || uninstall_script(ir, fid, options).into_bytes(),
         ));
     }
     if !install::family_order(ir).is_empty() {
         files.push(PlannedFile::new("install.sh".to_owned(), true, move || {
-            tree_script(ir, false).into_bytes()
+            tree_script(ir, false, options).into_bytes()
         }));
         files.push(PlannedFile::new(
             "uninstall.sh".to_owned(),
             true,
-            move || tree_script(ir, true).into_bytes(),
+            move || tree_script(ir, true, options).into_bytes(),
         ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

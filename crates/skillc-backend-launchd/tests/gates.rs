@@ -3,7 +3,8 @@
 
 mod common;
 
-use skillc_backend_launchd::{emit, gate_script};
+use skillc_backend_launchd::{emit, emit_with, gate_script};
+use skillc_backend_support::Options;
 use skillc_backend_support::exit::TEMPFAIL as GATE_EXIT_NOT_READY;
 use skillc_ir::{Ir, ServiceId};
 use std::net::TcpListener;
@@ -71,6 +72,10 @@ fn applets_of(shell: &[String]) -> Option<PathBuf> {
     let dir = Path::new(&shell[0]).parent()?;
     dir.join("awk").exists().then(|| dir.to_path_buf())
 }
+
+/// Test builds: their gates and installers put `SKILLC_TEST_PATH` (the test's stand-ins) before
+/// the fixed system PATH; nothing else on the caller's PATH is used.
+const TEST_BUILD: Options = Options { test_build: true };
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -152,7 +157,7 @@ impl Gate {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         }
         let gate = root.join("gate.sh");
-        std::fs::write(&gate, gate_script(&ir, service(&ir, "app"))).expect("write");
+        std::fs::write(&gate, gate_script(&ir, service(&ir, "app"), TEST_BUILD)).expect("write");
         Self {
             _dir: dir,
             root,
@@ -171,13 +176,9 @@ impl Gate {
         )
         .expect("utf-8");
         let applets = applets_of(shell)
-            .map(|d| format!("{}:", d.display()))
+            .map(|d| format!(":{}", d.display()))
             .unwrap_or_default();
-        let path = format!(
-            "{}:{applets}{}",
-            self.root.join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
+        let test_path = format!("{}{applets}", self.root.join("bin").display());
         let start = Instant::now();
         let out = Command::new(&shell[0])
             .args(&shell[1..])
@@ -187,7 +188,7 @@ impl Gate {
             .arg("import json, sys; open(sys.argv[1], 'w').write(json.dumps(sys.argv[2:]))")
             .arg(marker)
             .args(args)
-            .env("PATH", path)
+            .env("SKILLC_TEST_PATH", test_path)
             .output()
             .expect("run gate");
         (out, start.elapsed())
@@ -426,14 +427,7 @@ fn sh_command(shell: &[String], script: &Path) -> Command {
     let mut c = Command::new(&shell[0]);
     c.args(&shell[1..]).arg(script);
     if let Some(dir) = applets_of(shell) {
-        c.env(
-            "PATH",
-            format!(
-                "{}:{}",
-                dir.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        );
+        c.env("SKILLC_TEST_PATH", dir);
     }
     c
 }
@@ -441,7 +435,7 @@ fn sh_command(shell: &[String], script: &Path) -> Command {
 #[test]
 fn install_dry_run_plans_in_dependency_order_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    common::write_tree(dir.path(), &emit(&common::shipped()));
+    common::write_tree(dir.path(), &emit_with(&common::shipped(), TEST_BUILD));
     let mut plans: Vec<(Vec<String>, String)> = Vec::new();
     for shell in shells() {
         let out = sh_command(&shell, &dir.path().join("foundation-core/install.sh"))
@@ -495,7 +489,7 @@ fn install_dry_run_plans_in_dependency_order_and_changes_nothing() {
 #[test]
 fn staged_install_is_atomic_idempotent_and_uninstall_removes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    common::write_tree(dir.path(), &emit(&common::shipped()));
+    common::write_tree(dir.path(), &emit_with(&common::shipped(), TEST_BUILD));
     for shell in shells() {
         let stage = tempfile::tempdir().expect("stage");
         let install = dir.path().join("foundation-core/install.sh");
@@ -562,7 +556,7 @@ fn staged_install_is_atomic_idempotent_and_uninstall_removes_it() {
 #[test]
 fn a_shared_log_directory_is_root_owned_and_each_log_file_its_services() {
     let dir = tempfile::tempdir().expect("tempdir");
-    common::write_tree(dir.path(), &emit(&common::shipped()));
+    common::write_tree(dir.path(), &emit_with(&common::shipped(), TEST_BUILD));
     let out = Command::new("sh")
         .arg(dir.path().join("foundation-core/install.sh"))
         .arg("--dry-run")
@@ -660,7 +654,7 @@ services:
     );
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
     let out_dir = dir.path().join("out");
-    common::write_tree(&out_dir, &emit(&common::checked(ir)));
+    common::write_tree(&out_dir, &emit_with(&common::checked(ir), TEST_BUILD));
     let bin = dir.path().join("bin");
     std::fs::create_dir_all(&bin).expect("mkdir");
     let mounted = dir.path().join("mounted");
@@ -683,14 +677,7 @@ services:
         let o = Command::new("sh")
             .arg(out_dir.join("demo/install.sh"))
             .arg("--dry-run")
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    bin.display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            )
+            .env("SKILLC_TEST_PATH", &bin)
             .output()
             .expect("run");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -719,7 +706,7 @@ services:
 #[test]
 fn the_tree_installs_imported_families_first_and_stops_at_the_first_failure() {
     let dir = tempfile::tempdir().expect("tempdir");
-    common::write_tree(dir.path(), &emit(&common::shipped()));
+    common::write_tree(dir.path(), &emit_with(&common::shipped(), TEST_BUILD));
     let run = |script: &str, arg: &str| {
         Command::new("sh")
             .arg(dir.path().join(script))
@@ -754,4 +741,190 @@ fn the_tree_installs_imported_families_first_and_stops_at_the_first_failure() {
         1,
         "stopped at the first"
     );
+}
+
+/// A directory of look-alike tools (a Homebrew prefix with GNU `stat`, a netcat without `-G`,
+/// or a hostile user's `~/bin`): each leaves `<dir>/ran-<tool>` and fails.
+fn lookalike_tools(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    for tool in [
+        "nc",
+        "curl",
+        "date",
+        "sleep",
+        "stat",
+        "id",
+        "uname",
+        "launchctl",
+        "cmp",
+        "cp",
+        "mv",
+        "mkdir",
+        "chmod",
+        "chown",
+        "dirname",
+        "xattr",
+        "plutil",
+        "sh",
+        "[",
+        "test",
+        "printf",
+        "kill",
+        "grep",
+        "sed",
+        "awk",
+        "cat",
+        "rm",
+        "rmdir",
+        "df",
+        "env",
+    ] {
+        let p = dir.join(tool);
+        std::fs::write(
+            &p,
+            format!("#!/bin/sh\n: > '{}/ran-{tool}'\nexit 1\n", dir.display()),
+        )
+        .expect("write");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+}
+
+/// `shell` with its program as an absolute path (a command's own PATH would find the look-alike
+/// `sh` first), and the real python3 executable (pyenv's shims run tools through PATH).
+fn absolute(shell: &[String]) -> Vec<String> {
+    let o = Command::new("sh")
+        .args(["-c", "command -v \"$1\"", "sh", &shell[0]])
+        .output()
+        .expect("command -v");
+    let mut out = vec![String::from_utf8_lossy(&o.stdout).trim().to_owned()];
+    out.extend(shell[1..].iter().cloned());
+    out
+}
+
+fn real_python() -> String {
+    let o = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+fn ran_any(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read")
+        .filter_map(|e| {
+            let n = e.ok()?.file_name().to_string_lossy().into_owned();
+            n.starts_with("ran-").then_some(n)
+        })
+        .collect()
+}
+
+/// The gate's tools never come from the job's PATH (look-alikes first on it are never run, in a
+/// test build as in a normal one, where `SKILLC_TEST_PATH` is not honoured at all), and the
+/// program is exec'd with that PATH as the job had it.
+#[test]
+fn a_gate_never_runs_tools_from_the_jobs_path_and_gives_the_program_that_path_back() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ready = tmp.path().join("db.ready");
+    std::fs::write(&ready, "").expect("write");
+    let yaml = two_services(free_port(), "2s", "[]").replace(
+        &format!("probe: 'tcp(\"127.0.0.1:{}\")'", 0).replace(":0", ":"),
+        "probe: ",
+    );
+    // The dependency's probe needs no tool at all, so the gate runs in a normal build here too.
+    let yaml = {
+        let at = yaml.find("probe: 'tcp(").expect("probe");
+        let end = at + yaml[at..].find('\n').expect("eol");
+        format!(
+            "{}probe: 'file_exists(\"{}\")'{}",
+            &yaml[..at],
+            ready.display(),
+            &yaml[end..]
+        )
+    };
+    let (_t, ir, diags) = common::family(&yaml);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    let app = service(&ir, "app");
+    let evil = tmp.path().join("evil");
+    lookalike_tools(&evil);
+    let python = real_python();
+    let job_path = format!("{}:/usr/bin:/bin", evil.display());
+    for (build, name) in [(Options::default(), "normal"), (TEST_BUILD, "test")] {
+        let gate = tmp.path().join(format!("gate-{name}.sh"));
+        std::fs::write(&gate, gate_script(&ir, app, build)).expect("write");
+        for shell in shells().iter().map(|s| absolute(s)) {
+            let seen = tmp.path().join("seen-path");
+            let _ = std::fs::remove_file(&seen);
+            let mut c = Command::new(&shell[0]);
+            c.args(&shell[1..])
+                .arg(&gate)
+                .arg(python.trim())
+                .arg("-c")
+                .arg("import os, sys; open(sys.argv[1], 'w').write(os.environ.get('PATH', '<unset>'))")
+                .arg(&seen)
+                .env("PATH", &job_path)
+                // Honoured by the test build only, and here it names the look-alikes too.
+                .env("SKILLC_TEST_PATH", &evil);
+            if name == "test" {
+                c.env("SKILLC_TEST_PATH", applets_of(&shell).unwrap_or_default());
+            }
+            let out = c.output().expect("run gate");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{name} {shell:?}: {stderr}");
+            assert_eq!(ran_any(&evil), Vec::<String>::new(), "{name} {shell:?}");
+            assert_eq!(
+                std::fs::read_to_string(&seen).expect("program ran"),
+                job_path,
+                "{name} {shell:?}: the program gets the job's PATH"
+            );
+        }
+    }
+}
+
+/// `sudo ./install.sh` keeps the caller's PATH on macOS (no `secure_path` in its sudoers): the
+/// installers run only the system's tools, whatever comes first on it.
+#[test]
+fn installers_never_run_tools_from_the_callers_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::write_tree(dir.path(), &emit(&common::shipped()));
+    let evil = dir.path().join("evil");
+    lookalike_tools(&evil);
+    let path = format!(
+        "{}:{}",
+        evil.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for shell in shells().iter().map(|s| absolute(s)) {
+        for (script, args) in [
+            ("install.sh", &["--dry-run"][..]),
+            ("install.sh", &[][..]),
+            ("uninstall.sh", &["--dry-run"][..]),
+            ("foundation-core/install.sh", &["--dry-run"][..]),
+        ] {
+            let stage = tempfile::tempdir().expect("stage");
+            let mut c = sh_command(&shell, &dir.path().join(script));
+            let out = c
+                .args(args)
+                .env("PATH", &path)
+                .env("SKILLC_TEST_PATH", &evil)
+                .env("SKILLC_DESTDIR", stage.path())
+                .output()
+                .expect("run");
+            assert!(
+                out.status.success(),
+                "{shell:?} {script} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(ran_any(&evil), Vec::<String>::new(), "{shell:?} {script}");
+            if args.is_empty() {
+                assert!(
+                    stage
+                        .path()
+                        .join("Library/LaunchDaemons/org.sovereign.busd.plist")
+                        .is_file(),
+                    "{shell:?}: staged with the system's tools"
+                );
+            }
+        }
+    }
 }

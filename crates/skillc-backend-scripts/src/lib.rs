@@ -37,16 +37,12 @@ use skillc_backend_support::{OutputFile, PlannedFile};
 use skillc_diagnostics::{Diagnostic, RuleInfo};
 use skillc_ir::{Ir, ServiceId, SkillId};
 
-/// How the scripts are built.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
-    /// Scripts for a test harness: they honour `SKILLC_AUDIT_LOG`, `SKILLC_STATE_DIR`,
-    /// `SKILLC_ALLOWED_SIGNERS` (locations), `SKILLC_TEST_PATH` (put before
-    /// the fixed PATH), `SKILLC_TEST_SHELL` (the shell they re-execute under) and
-    /// `SKILLC_TEST_INVOKER` (`USER:UID`, who runs them). A normal build
-    /// refuses to run when any of them is set. Never install a test build.
-    pub test_build: bool,
-}
+/// How the scripts are built (the options every backend shares): a test build's scripts honour
+/// `SKILLC_AUDIT_LOG`, `SKILLC_STATE_DIR`, `SKILLC_ALLOWED_SIGNERS` (locations), `SKILLC_TEST_PATH`
+/// (put before the fixed PATH), `SKILLC_TEST_SHELL` (the shell they re-execute under) and
+/// `SKILLC_TEST_INVOKER` (`USER:UID`, who runs them); a normal build refuses to run when any of
+/// them is set.
+pub use skillc_backend_support::Options;
 
 /// Default audit log (JSON lines); `SKILLC_AUDIT_LOG` redirects it in test builds.
 pub(crate) const AUDIT_LOG: &str = "/var/log/skillc/audit.jsonl";

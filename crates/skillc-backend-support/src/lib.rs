@@ -16,6 +16,6 @@ pub use order::{Edges, Order, OrderSpec, Ties, dependency_order};
 pub use output::{OutputFile, PlannedFile};
 pub use probe::{Literal, ParamValue, ProbeCompiler, ProbeError};
 pub use service::{
-    AGENT_DIR, DAEMON_DIR, Domain, GUI_UID_VAR, build_variant, ceil_secs, domain, insert_gui_uid,
-    plist_dir,
+    AGENT_DIR, DAEMON_DIR, Domain, GUI_UID_VAR, Options, build_variant, ceil_secs, domain,
+    insert_gui_uid, plist_dir, system_path,
 };

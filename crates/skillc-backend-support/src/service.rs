@@ -50,6 +50,23 @@ pub fn insert_gui_uid(script: &mut String, test_build: bool) {
     }
 }
 
+/// How the output is built; every backend takes the same options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Output for a test harness: scripts honour `SKILLC_TEST_PATH` (put before the fixed
+    /// system PATH, for stand-ins of macOS tools) and the script backend's other overrides
+    /// (`SKILLC_AUDIT_LOG`, `SKILLC_STATE_DIR`, `SKILLC_ALLOWED_SIGNERS`, `SKILLC_TEST_SHELL`,
+    /// `SKILLC_TEST_INVOKER`). A normal build ignores or refuses them. Never install a test build.
+    pub test_build: bool,
+}
+
+/// The lines that fix a generated script's `PATH` to the system directories
+/// (`/usr/bin:/bin:/usr/sbin:/sbin`), so every tool it runs is the one macOS ships, whatever PATH
+/// it was started with; a test build puts `SKILLC_TEST_PATH` first.
+pub fn system_path(test_build: bool) -> String {
+    build_variant(include_str!("sh/system_path.sh"), test_build)
+}
+
 /// The launchd domain a service lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Domain {

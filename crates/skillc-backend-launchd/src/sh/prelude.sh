@@ -1,4 +1,3 @@
-set -u
 
 usage() {
 	printf 'usage: %s [--dry-run]\n' "$0" >&2
