@@ -77,6 +77,9 @@ fn dir_owners(ir: &Ir, services: &[ServiceId]) -> BTreeMap<String, String> {
     let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for &id in services {
         let s = ir.service(id);
+        if s.for_user.is_some() {
+            continue;
+        }
         for d in dirs_of(s) {
             users.entry(d).or_default().insert(owner_of(s));
         }
@@ -120,6 +123,23 @@ fn prelude(options: Options) -> String {
 /// `put`, `lint`, `mkdirs` and `start`.
 const INSTALL_FNS: &str = include_str!("sh/install_fns.sh");
 
+/// `user_home`, `user_run`, `as_user` and `user_session`: what the installers of a family with a
+/// per-user agent need.
+const PER_USER_FNS: &str = include_str!("sh/per_user.sh");
+
+/// `user_put`, `user_mkdirs`, `user_logfile` and `user_lint`.
+const PER_USER_INSTALL_FNS: &str = include_str!("sh/per_user_install.sh");
+
+/// `user_remove`.
+const PER_USER_UNINSTALL_FNS: &str = include_str!("sh/per_user_uninstall.sh");
+
+/// Whether a family has a per-user agent.
+fn has_per_user(ir: &Ir, family: FamilyId) -> bool {
+    ir.services
+        .iter()
+        .any(|s| s.family == family && s.for_user.is_some())
+}
+
 /// `install.sh` of a family.
 pub(crate) fn install_script(ir: &Ir, family: FamilyId, options: Options) -> String {
     let fam = ir.family(family);
@@ -139,9 +159,18 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId, options: Options) -> Str
         out,
         "# Exit: 0 done, 64 usage, 69 not macOS, 73 cannot write, 75 launchctl failed (retry),"
     );
-    let _ = writeln!(out, "# 77 not root, 78 invalid plist.");
+    let _ = writeln!(
+        out,
+        "# 67 no such user (a per-user agent), 77 not root, 78 invalid plist."
+    );
     out.push_str(&prelude(options));
     out.push_str(INSTALL_FNS);
+    if has_per_user(ir, family) {
+        out.push('\n');
+        out.push_str(PER_USER_FNS);
+        out.push('\n');
+        out.push_str(PER_USER_INSTALL_FNS);
+    }
     out.push('\n');
     let order = install_order(ir, family);
     let owners = dir_owners(ir, &order);
@@ -163,6 +192,10 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId, options: Options) -> Str
             let rel = format!("gates/{}.sh", s.id.value);
             let _ = writeln!(out, "{}", put(&rel, gate_path(ir, id), "0755"));
             let _ = writeln!(out, "if [ \"$changed\" -eq 1 ]; then reload=gate; fi");
+        }
+        if let Domain::User(user) = domain(s) {
+            install_per_user(&mut out, s, user, &plist_rel);
+            continue;
         }
         // Directories launchd must be able to open before exec (else EX_CONFIG 78), each made
         // once, with the owner computed over the whole family.
@@ -215,6 +248,8 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId, options: Options) -> Str
                     start(gui)
                 );
             }
+            // Installed by `install_per_user` above.
+            Domain::User(_) => {}
         }
         out.push('\n');
     }
@@ -246,6 +281,12 @@ pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId, options: Options) -> S
     );
     out.push_str(&prelude(options));
     out.push_str(UNINSTALL_FNS);
+    if has_per_user(ir, family) {
+        out.push('\n');
+        out.push_str(PER_USER_FNS);
+        out.push('\n');
+        out.push_str(PER_USER_UNINSTALL_FNS);
+    }
     out.push('\n');
     let mut order = install_order(ir, family);
     order.reverse();
@@ -255,6 +296,19 @@ pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId, options: Options) -> S
         let label = &s.label.value;
         let _ = writeln!(out, "# {} ({label})", comment_text(&ir.service_name(id)));
         match domain(s) {
+            Domain::User(user) => {
+                let _ = writeln!(out, "{}", user_home(user));
+                let _ = writeln!(out, "{}", uid_line(user));
+                let mut target =
+                    Word::quoted(vec![Dq::text("gui/"), Dq::var("uid"), Dq::text("/")]);
+                target.push_lit(label);
+                let stop = Command::new("stop").arg(target);
+                let _ = writeln!(out, "if user_session \"$uid\"; then\n\t{stop}\nfi");
+                let rm = Command::new("user_remove")
+                    .arg(Word::lit(user))
+                    .arg(user_plist(label));
+                let _ = writeln!(out, "{rm}");
+            }
             Domain::System => {
                 let stop = Command::new("stop").arg(Word::lit(format!("system/{label}")));
                 let _ = writeln!(out, "{stop}");
@@ -270,11 +324,13 @@ pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId, options: Options) -> S
                 let _ = writeln!(out, "if {}; then\n\t{stop}\nfi", console_user());
             }
         }
-        let _ = writeln!(
-            out,
-            "{}",
-            remove(format!("{}/{label}.plist", plist_dir(s.scope.value)))
-        );
+        if s.for_user.is_none() {
+            let _ = writeln!(
+                out,
+                "{}",
+                remove(format!("{}/{label}.plist", plist_dir(s.scope.value)))
+            );
+        }
         if has_gate(s) {
             let g = gate_path(ir, id);
             if let Some((dir, _)) = g.rsplit_once('/') {
@@ -300,6 +356,81 @@ pub(crate) fn uninstall_script(ir: &Ir, family: FamilyId, options: Options) -> S
     }
     let _ = writeln!(out, "say 'done'");
     out
+}
+
+/// `home=~USER` and `user_home USER "$home"`: the user's home directory, from the user database
+/// (the shell's tilde expansion; [`skillc_ir::is_user_name`] guarantees the name needs no quoting).
+fn user_home(user: &str) -> String {
+    if skillc_ir::is_user_name(user) {
+        format!("home=~{user}\nuser_home {user} \"$home\"")
+    } else {
+        // Unreachable: `launchd-for-user-invalid` refuses the build.
+        format!("exit {}", skillc_backend_support::exit::SOFTWARE)
+    }
+}
+
+/// `uid=$(id -u USER 2>/dev/null) || uid=`: the user's uid, empty when unknown here.
+fn uid_line(user: &str) -> String {
+    format!("uid=$({}) || uid=", skillc_backend_support::uid_of(user))
+}
+
+/// `"$home"/Library/LaunchAgents/<label>.plist`.
+fn user_plist(label: &str) -> Word {
+    Word::concat([
+        Word::quoted(vec![Dq::var("home")]),
+        Word::lit(format!("/Library/LaunchAgents/{label}.plist")),
+    ])
+}
+
+/// The rest of a per-user agent's install: its directories, log files and plist made as the
+/// user, in the user's home; loaded in the user's gui domain when the user is logged in.
+fn install_per_user(out: &mut String, s: &skillc_ir::Service, user: &str, plist_rel: &str) {
+    let label = &s.label.value;
+    let _ = writeln!(out, "{}", user_home(user));
+    let dirs = dirs_of(s);
+    if !dirs.is_empty() {
+        let mut mk = Command::new("user_mkdirs").arg(Word::lit(user));
+        for d in dirs {
+            mk = mk.arg(Word::lit(d));
+        }
+        let _ = writeln!(out, "{mk}");
+    }
+    let logs: BTreeSet<&str> = [&s.run.stdout, &s.run.stderr]
+        .into_iter()
+        .flatten()
+        .map(|p| p.value.as_str())
+        .collect();
+    for log in logs {
+        let cmd = Command::new("user_logfile")
+            .arg(Word::lit(user))
+            .arg(Word::lit(log));
+        let _ = writeln!(out, "{cmd}");
+    }
+    let src = Word::concat([Word::var("here"), Word::bare("/"), Word::lit(plist_rel)]);
+    let put = Command::new("user_put")
+        .arg(Word::lit(user))
+        .arg(src)
+        .arg(user_plist(label));
+    let _ = writeln!(out, "{put}");
+    let _ = writeln!(out, "if [ \"$changed\" -eq 1 ]; then reload=plist; fi");
+    let lint = Command::new("user_lint")
+        .arg(Word::lit(user))
+        .arg(user_plist(label));
+    let _ = writeln!(out, "{lint}");
+    let _ = writeln!(out, "{}", uid_line(user));
+    let start = Command::new("start")
+        .arg(Word::quoted(vec![Dq::text("gui/"), Dq::var("uid")]))
+        .arg(Word::lit(label.clone()))
+        .arg(user_plist(label))
+        .arg(Word::var("reload"));
+    let say = Command::new("say").arg(Word::lit(format!(
+        "{user} is not logged in: {label} loads at {user}'s next login"
+    )));
+    let _ = writeln!(
+        out,
+        "if user_session \"$uid\"; then\n\t{start}\nelse\n\t{say}\nfi"
+    );
+    out.push('\n');
 }
 
 /// `put "$here"/SRC DEST MODE`: install a file shipped next to the script.

@@ -17,62 +17,6 @@ use std::time::{Duration, Instant};
 /// SKILLC_FAKE_LAUNCHD is unset, so it connects for real).
 const NC_SHIM: &str = include_str!("../../skillc-backend-scripts/tests/harness/nc");
 
-/// `sh`, `dash`, `bash --posix`, zsh as `sh` (a link named `sh`: zsh emulates sh) and busybox
-/// `sh`, whose directory also holds every busybox applet, first on the gate's PATH (after the
-/// test's own shims): the shells a Mac's `/bin/sh` may be, and a non-GNU userland.
-fn shells() -> Vec<Vec<String>> {
-    let found = |name: &str| -> Option<String> {
-        let o = Command::new("sh")
-            .args(["-c", "command -v \"$1\"", "sh", name])
-            .output()
-            .ok()?;
-        let p = String::from_utf8_lossy(&o.stdout).trim().to_owned();
-        (o.status.success() && !p.is_empty()).then_some(p)
-    };
-    let mut out = vec![vec!["sh".to_owned()]];
-    for (name, extra) in [("dash", None), ("bash", Some("--posix"))] {
-        if common::have_tool(name) {
-            let mut v = vec![name.to_owned()];
-            v.extend(extra.map(str::to_owned));
-            out.push(v);
-        }
-    }
-    for name in ["zsh", "busybox"] {
-        if !common::have_tool(name) {
-            continue;
-        }
-        let Some(path) = found(name) else { continue };
-        let dir = std::env::temp_dir().join(format!("skillc-gates-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let link = |applet: &str| {
-            let l = dir.join(applet);
-            if std::fs::symlink_metadata(&l).is_err() {
-                std::os::unix::fs::symlink(&path, &l).expect("symlink");
-            }
-        };
-        link("sh");
-        if name == "busybox" {
-            let list = Command::new(&path)
-                .arg("--list")
-                .output()
-                .expect("busybox --list");
-            for applet in String::from_utf8_lossy(&list.stdout).lines() {
-                if !applet.is_empty() && !matches!(applet, "nc" | "sh" | "ash" | "hush") {
-                    link(applet);
-                }
-            }
-        }
-        out.push(vec![dir.join("sh").display().to_string()]);
-    }
-    out
-}
-
-/// The busybox applets' directory when `shell` is busybox's `sh`.
-fn applets_of(shell: &[String]) -> Option<PathBuf> {
-    let dir = Path::new(&shell[0]).parent()?;
-    dir.join("awk").exists().then(|| dir.to_path_buf())
-}
-
 /// Test builds: their gates and installers put `SKILLC_TEST_PATH` (the test's stand-ins) before
 /// the fixed system PATH; nothing else on the caller's PATH is used.
 const TEST_BUILD: Options = Options { test_build: true };
@@ -175,7 +119,7 @@ impl Gate {
                 .stdout,
         )
         .expect("utf-8");
-        let applets = applets_of(shell)
+        let applets = common::applets_of(shell)
             .map(|d| format!(":{}", d.display()))
             .unwrap_or_default();
         let test_path = format!("{}{applets}", self.root.join("bin").display());
@@ -210,7 +154,7 @@ const HOSTILE: &[&str] = &[
 
 #[test]
 fn gate_waits_for_a_listener_that_appears_late_then_execs_with_args_unchanged() {
-    for shell in shells() {
+    for shell in common::shells() {
         let port = free_port();
         let gate = Gate::new(&two_services(port, "8s", "[]"));
         let marker = gate.root.join("marker.json");
@@ -251,7 +195,7 @@ fn gate_waits_for_a_listener_that_appears_late_then_execs_with_args_unchanged() 
 
 #[test]
 fn gate_gives_up_within_its_budget_with_exit_75() {
-    for shell in shells() {
+    for shell in common::shells() {
         let port = free_port();
         let gate = Gate::new(&two_services(port, "2s", "[]"));
         let marker = gate.root.join("marker.json");
@@ -352,13 +296,23 @@ fn all_scripts() -> Vec<(String, Vec<u8>)> {
         .filter(|f| f.executable)
         .map(|f| (f.path, f.bytes))
         .collect();
-    let (_t, ir, _) = common::family(&two_services(7000, "2s", r#"["$(x)", "it's"]"#));
-    out.extend(
-        emit(&common::exercised(ir))
-            .into_iter()
-            .filter(|f| f.executable)
-            .map(|f| (f.path, f.bytes)),
+    // Plus a family with a gate and a per-user agent with a gate, in both builds.
+    let per_user = two_services(7000, "2s", r#"["$(x)", "it's"]"#).replace(
+        "  app:\n    description: An application.\n    layer: L1\n    scope: daemon\n",
+        "  app:\n    description: An application.\n    layer: L1\n    scope: session\n    for_user: alice\n",
     );
+    assert!(per_user.contains("for_user"));
+    for yaml in [two_services(7000, "2s", r#"["$(x)", "it's"]"#), per_user] {
+        for options in [Options::default(), TEST_BUILD] {
+            let (_t, ir, _) = common::family(&yaml);
+            out.extend(
+                emit_with(&common::exercised(ir), options)
+                    .into_iter()
+                    .filter(|f| f.executable)
+                    .map(|f| (format!("{options:?}/{}", f.path), f.bytes)),
+            );
+        }
+    }
     out
 }
 
@@ -369,7 +323,7 @@ fn every_script_parses_in_every_shell() {
         assert!(bytes.starts_with(b"#!/bin/sh\n"), "{path}");
         let p = dir.path().join("s.sh");
         std::fs::write(&p, &bytes).expect("write");
-        for shell in shells() {
+        for shell in common::shells() {
             let out = Command::new(&shell[0])
                 .args(&shell[1..])
                 .arg("-n")
@@ -426,7 +380,7 @@ fn without_pids(text: &str) -> String {
 fn sh_command(shell: &[String], script: &Path) -> Command {
     let mut c = Command::new(&shell[0]);
     c.args(&shell[1..]).arg(script);
-    if let Some(dir) = applets_of(shell) {
+    if let Some(dir) = common::applets_of(shell) {
         c.env("SKILLC_TEST_PATH", dir);
     }
     c
@@ -437,7 +391,7 @@ fn install_dry_run_plans_in_dependency_order_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     common::write_tree(dir.path(), &emit_with(&common::shipped(), TEST_BUILD));
     let mut plans: Vec<(Vec<String>, String)> = Vec::new();
-    for shell in shells() {
+    for shell in common::shells() {
         let out = sh_command(&shell, &dir.path().join("foundation-core/install.sh"))
             .arg("--dry-run")
             .output()
@@ -490,7 +444,7 @@ fn install_dry_run_plans_in_dependency_order_and_changes_nothing() {
 fn staged_install_is_atomic_idempotent_and_uninstall_removes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     common::write_tree(dir.path(), &emit_with(&common::shipped(), TEST_BUILD));
-    for shell in shells() {
+    for shell in common::shells() {
         let stage = tempfile::tempdir().expect("stage");
         let install = dir.path().join("foundation-core/install.sh");
         let run = |script: &Path| {
@@ -852,7 +806,7 @@ fn a_gate_never_runs_tools_from_the_jobs_path_and_gives_the_program_that_path_ba
     for (build, name) in [(Options::default(), "normal"), (TEST_BUILD, "test")] {
         let gate = tmp.path().join(format!("gate-{name}.sh"));
         std::fs::write(&gate, gate_script(&ir, app, build)).expect("write");
-        for shell in shells().iter().map(|s| absolute(s)) {
+        for shell in common::shells().iter().map(|s| absolute(s)) {
             let seen = tmp.path().join("seen-path");
             let _ = std::fs::remove_file(&seen);
             let mut c = Command::new(&shell[0]);
@@ -866,7 +820,10 @@ fn a_gate_never_runs_tools_from_the_jobs_path_and_gives_the_program_that_path_ba
                 // Honoured by the test build only, and here it names the look-alikes too.
                 .env("SKILLC_TEST_PATH", &evil);
             if name == "test" {
-                c.env("SKILLC_TEST_PATH", applets_of(&shell).unwrap_or_default());
+                c.env(
+                    "SKILLC_TEST_PATH",
+                    common::applets_of(&shell).unwrap_or_default(),
+                );
             }
             let out = c.output().expect("run gate");
             let stderr = String::from_utf8_lossy(&out.stderr);
@@ -894,7 +851,7 @@ fn installers_never_run_tools_from_the_callers_path() {
         evil.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    for shell in shells().iter().map(|s| absolute(s)) {
+    for shell in common::shells().iter().map(|s| absolute(s)) {
         for (script, args) in [
             ("install.sh", &["--dry-run"][..]),
             ("install.sh", &[][..]),
@@ -925,6 +882,40 @@ fn installers_never_run_tools_from_the_callers_path() {
                     "{shell:?}: staged with the system's tools"
                 );
             }
+        }
+    }
+}
+
+/// A probe the watchdog kills (here one that outlives its timeout on every attempt) leaves no
+/// job notice in the job's stderr log: dash and busybox `sh` print "Terminated" when `wait`
+/// collects a job a signal ended, unless the wait's own stderr goes nowhere. Every line the
+/// gate writes is its own.
+#[test]
+fn a_probe_killed_by_its_timeout_leaves_no_job_notice_in_the_log() {
+    let yaml = two_services(free_port(), "3s", "[]");
+    let at = yaml.find("probe: 'tcp(").expect("probe");
+    let end = at + yaml[at..].find('\n').expect("eol");
+    let yaml = format!(
+        "{}probe: 'exec(\"/bin/sleep\", \"5\")'{}",
+        &yaml[..at],
+        &yaml[end..]
+    );
+    let gate = Gate::new(&yaml);
+    let marker = gate.root.join("marker.json");
+    for shell in common::shells() {
+        let (out, _) = gate.run(&shell, &marker, &["x"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(GATE_EXIT_NOT_READY),
+            "{shell:?}: {stderr}"
+        );
+        assert!(stderr.contains("not ready: demo/db"), "{shell:?}: {stderr}");
+        for line in stderr.lines() {
+            assert!(
+                line.contains(" skillc-gate[org.example.app]: "),
+                "{shell:?}: a line that is not the gate's: {line:?}\n{stderr}"
+            );
         }
     }
 }

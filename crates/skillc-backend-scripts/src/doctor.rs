@@ -49,9 +49,10 @@ pub(crate) fn doctor_script(ir: &Ir, family: FamilyId, options: crate::Options) 
             .arg(Word::lit(svc.label.value.clone()))
             .flag(svc.layer.value.as_str())
             .flag(svc.scope.value.as_str())
-            .flag(match domain(svc) {
-                Domain::System => "system",
-                Domain::Gui => "gui",
+            .arg(match domain(svc) {
+                Domain::System => Word::bare("system"),
+                Domain::Gui => Word::bare("gui"),
+                Domain::User(user) => Word::lit(format!("user:{user}")),
             })
             .arg(Word::bare(ready));
         let _ = writeln!(body, "{row}");

@@ -202,3 +202,130 @@ fn under_real_sudo_the_console_user_wins_over_the_sudo_caller() {
         json!(true)
     );
 }
+
+/// The lab with `web` a per-user agent of `daemon` (a user every macOS and Linux has, uid 1).
+fn build_per_user(root: &Path) -> PathBuf {
+    common::build_lab_with(root, true, |y| {
+        let edited = y.replacen(
+            "    scope: session\n",
+            "    scope: session\n    for_user: daemon\n",
+            1,
+        );
+        assert_ne!(edited, y);
+        edited
+    })
+}
+
+fn uid_of(user: &str) -> String {
+    let o = std::process::Command::new("id")
+        .args(["-u", user])
+        .output()
+        .expect("id");
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+fn logged_in(host: &Host, uids: &[&str]) {
+    let list: String = uids.iter().map(|u| format!("{u}\n")).collect();
+    std::fs::write(host.path().join("launchd/gui_sessions"), list).expect("gui_sessions");
+}
+
+/// A per-user agent lives in its user's gui domain, whoever runs the script and whoever is at the
+/// console; while its user is not logged in its scripts stop (69) and the doctor skips it.
+#[test]
+fn a_per_user_agent_is_addressed_in_its_users_domain_only() {
+    let uid = uid_of("daemon");
+    assert!(!uid.is_empty(), "the user `daemon` exists");
+    for shell in common::shells() {
+        let host = Host::new(&shell);
+        let out = build_per_user(host.path());
+        let s = out.join("lab/remediate/launchd-doctor--job-disabled--web.sh");
+        console(&host, Some("501"));
+        let theirs = format!("gui/{uid}/org.example.lab.web");
+        host.service(&theirs, &json!({ "disabled": true, "loaded": false }));
+        host.service(
+            "gui/501/org.example.lab.web",
+            &json!({ "disabled": false, "loaded": true, "running": true }),
+        );
+        logged_in(&host, &["501", &uid]);
+        for invoker in ["root:0", "alice:501"] {
+            let o = host
+                .command(&s, &["--json"])
+                .env("SKILLC_TEST_INVOKER", invoker)
+                .output()
+                .expect("run");
+            assert_eq!(o.status.code(), Some(0), "{invoker}: {}", text(&o));
+            let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+            assert_eq!(r["detected"], json!(true), "{invoker}: {r}");
+        }
+        // Applied by alice (a runner of the lab's policy), who is at the console.
+        let as_alice = |args: &[&str]| {
+            host.command(&s, args)
+                .env("SKILLC_TEST_INVOKER", "alice:501")
+                .output()
+                .expect("run")
+        };
+        let o = as_alice(&["--apply"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert_eq!(host.state()[&theirs]["disabled"], json!(false));
+        let calls = std::fs::read_to_string(host.path().join("launchd/calls.log")).expect("calls");
+        assert!(
+            !calls.contains("gui/501/") && !calls.contains("gui/0"),
+            "{calls}"
+        );
+
+        // Its user logs out: the script stops before anything; the console user is irrelevant.
+        host.service(&theirs, &json!({ "disabled": true, "loaded": false }));
+        logged_in(&host, &["501"]);
+        let before = host.mutations().len();
+        let o = as_alice(&["--apply"]);
+        assert_eq!(o.status.code(), Some(69), "{}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("daemon is not logged in"),
+            "{}",
+            text(&o)
+        );
+        assert_eq!(host.mutations().len(), before, "nothing changed");
+    }
+}
+
+#[test]
+fn the_doctor_skips_a_per_user_agent_whose_user_is_not_logged_in() {
+    let uid = uid_of("daemon");
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let out = build_per_user(host.path());
+    host.service(
+        "system/org.example.lab.store",
+        &json!({ "loaded": true, "running": true }),
+    );
+    console(&host, Some("501"));
+    logged_in(&host, &["501"]);
+    let doctor = out.join("lab/doctor.sh");
+    let web = |host: &Host| -> serde_json::Value {
+        let o = as_root(host, &doctor, &["--json"]);
+        let r: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+        r["services"]
+            .as_array()
+            .expect("services")
+            .iter()
+            .find(|s| s["service"] == "lab/web")
+            .cloned()
+            .expect("row")
+    };
+    let row = web(&host);
+    assert_eq!(row["ready"], json!(null), "{row}");
+    assert!(
+        row["notes"]
+            .as_str()
+            .is_some_and(|n| n.contains("daemon is not logged in")),
+        "{row}"
+    );
+    logged_in(&host, &["501", &uid]);
+    host.service(
+        &format!("gui/{uid}/org.example.lab.web"),
+        &json!({ "loaded": true, "running": true }),
+    );
+    let row = web(&host);
+    assert_ne!(row["ready"], json!(null), "{row}");
+}

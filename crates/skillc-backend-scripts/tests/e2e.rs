@@ -568,3 +568,62 @@ fn the_doctor_passes_run_time_parameters_to_the_skills_that_take_them() {
         assert_eq!(o.status.code(), Some(64), "{bad}: {}", text(&o));
     }
 }
+
+/// A service that sets a skill's parameter itself (`params:`) gets it compiled into its script:
+/// the doctor checks the skill without `--param`, the plan uses the value, and the script refuses
+/// a `--param` for it (exit 64) rather than let a caller override the service's own value.
+#[test]
+fn a_parameter_the_service_sets_is_compiled_in_and_cannot_be_overridden() {
+    let shell = common::shells().remove(0);
+    let host = Host::new(&shell);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let out = common::build_lab_with(host.path(), true, |y| {
+        let edited = y.replacen(
+            "    tags: [uses-lockfile]\n",
+            &format!("    tags: [uses-lockfile]\n    params:\n      port: {port}\n"),
+            1,
+        );
+        assert_ne!(edited, y);
+        edited
+    });
+    host.service(&web(), &json!({ "loaded": true, "running": true }));
+    std::fs::write(host.path().join("web/fan"), "").expect("marker");
+    let o = host.run(&out.join("lab/doctor.sh"), &["--json"]);
+    let r: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    let row = r["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .find(|s| s["service"] == "lab/web")
+        .cloned()
+        .expect("web");
+    assert!(
+        !row["notes"].as_str().unwrap_or("").contains("fan-out"),
+        "checked without --param: {row}"
+    );
+    assert!(
+        row["failures"]
+            .as_array()
+            .expect("failures")
+            .iter()
+            .any(|f| f == "lab/fan-out"),
+        "the port is free, so fan-out's detect holds: {row}"
+    );
+    let script = out.join("lab/remediate/lab--fan-out--web.sh");
+    let text_of = std::fs::read_to_string(&script).expect("script");
+    assert!(text_of.contains(&format!("a-{port}")), "compiled in");
+    let o = host.run(&script, &["--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = host.run(&script, &["--param", "port=1"]);
+    assert_eq!(o.status.code(), Some(64), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("fixed at compile time: port"),
+        "{}",
+        text(&o)
+    );
+}

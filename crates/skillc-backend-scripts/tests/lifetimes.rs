@@ -451,6 +451,12 @@ fn group_and_skill_time_limits_are_enforced() {
             assert!(took < Duration::from_secs(20), "{skill}: took {took:?}");
             let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
             assert_eq!(r["status"], "fixed", "{skill}: {}", text(&o));
+            // The ended step leaves no job notice (dash and busybox sh print "Terminated").
+            assert!(
+                !String::from_utf8_lossy(&o.stderr).contains("Terminated"),
+                "{shell:?} {skill}: {}",
+                text(&o)
+            );
             let lines = host.validate_audit();
             assert!(
                 lines.iter().any(|l| l["event"] == "step_end"

@@ -16,6 +16,8 @@ pub const VERIFY_FAILED: i32 = 3;
 pub const USAGE: i32 = 64;
 /// EX_DATAERR: a `--param` value has the wrong form.
 pub const DATAERR: i32 = 65;
+/// EX_NOUSER: the user a per-user agent is installed for does not exist (install.sh).
+pub const NOUSER: i32 = 67;
 /// EX_UNAVAILABLE: a tool is missing (`launchctl`, `openssl`), or not macOS.
 pub const UNAVAILABLE: i32 = 69;
 /// EX_SOFTWARE: the script could not be generated correctly (`check` reported an error that was

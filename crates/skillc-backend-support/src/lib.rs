@@ -17,5 +17,5 @@ pub use output::{OutputFile, PlannedFile};
 pub use probe::{Literal, ParamValue, ProbeCompiler, ProbeError};
 pub use service::{
     AGENT_DIR, DAEMON_DIR, Domain, GUI_UID_VAR, Options, build_variant, ceil_secs, domain,
-    insert_gui_uid, plist_dir, system_path,
+    insert_gui_uid, plist_dir, system_path, uid_of,
 };

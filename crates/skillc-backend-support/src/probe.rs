@@ -689,7 +689,7 @@ impl<'a> ProbeCompiler<'a> {
         arg: Option<&Expr>,
         span: Span,
         cx: Cx<'_>,
-    ) -> Result<(Domain, &'a str), ProbeError> {
+    ) -> Result<(Domain<'a>, &'a str), ProbeError> {
         let id = Self::service_id(arg, span, cx)?;
         let ir = self.ir;
         let s = ir
@@ -929,7 +929,8 @@ skillc_run_timeout() {
 		kill -KILL "$skillc_p" 2>/dev/null
 	) >/dev/null 2>&1 </dev/null &
 	skillc_w=$!
-	wait "$skillc_p"
+	# dash and busybox sh print "Terminated" to the wait's stderr when a signal ended the job.
+	wait "$skillc_p" 2>/dev/null
 	skillc_rc=$?
 	kill -TERM "$skillc_w" 2>/dev/null
 	wait "$skillc_w" 2>/dev/null

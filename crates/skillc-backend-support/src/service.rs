@@ -1,7 +1,7 @@
 //! launchd facts of a service that more than one backend needs.
 
 use skillc_ir::{Scope, Service};
-use skillc_sh::{Dq, Word};
+use skillc_sh::{Command, Dq, Redirect, Word};
 use std::time::Duration;
 
 /// Install directory of daemon plists.
@@ -69,20 +69,25 @@ pub fn system_path(test_build: bool) -> String {
 
 /// The launchd domain a service lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Domain {
+pub enum Domain<'a> {
     /// `system/` (LaunchDaemons).
     System,
     /// `gui/<uid>/` of the user running the script, or under root of the console user
     /// (LaunchAgents): `$SKILLC_GUI_UID`, set by [`insert_gui_uid`].
     Gui,
+    /// `gui/<uid>/` of the named user (a per-user agent, `for_user`), whoever runs the script:
+    /// the uid is looked up when the script runs (`id -u USER`).
+    User(&'a str),
 }
 
-impl Domain {
-    /// The domain target as one sh word (`'system'`, `"gui/$SKILLC_GUI_UID"`).
+impl Domain<'_> {
+    /// The domain target as one sh word (`'system'`, `"gui/$SKILLC_GUI_UID"`,
+    /// `"gui/$(id -u alice 2>/dev/null)"`).
     pub fn word(self) -> Word {
         match self {
             Domain::System => Word::lit("system"),
             Domain::Gui => Word::quoted(vec![Dq::text("gui/"), Dq::var(GUI_UID_VAR)]),
+            Domain::User(name) => Word::quoted(vec![Dq::text("gui/"), Dq::Subst(uid_of(name))]),
         }
     }
 
@@ -96,15 +101,43 @@ impl Domain {
                 w.push_lit(label);
                 w
             }
+            Domain::User(name) => {
+                let mut w = Word::quoted(vec![
+                    Dq::text("gui/"),
+                    Dq::Subst(uid_of(name)),
+                    Dq::text("/"),
+                ]);
+                w.push_lit(label);
+                w
+            }
+        }
+    }
+
+    /// The domain for people: `system`, `gui/<console uid>`, `gui/<uid of alice>`.
+    pub fn text(self) -> String {
+        match self {
+            Domain::System => "system".to_owned(),
+            Domain::Gui => "gui/<console uid>".to_owned(),
+            Domain::User(name) => format!("gui/<uid of {name}>"),
         }
     }
 }
 
-/// The launchd domain of a service: `system` for daemons, `gui/<uid>` for session agents.
-pub fn domain(s: &Service) -> Domain {
-    match s.scope.value {
-        Scope::Daemon => Domain::System,
-        Scope::Session => Domain::Gui,
+/// `id -u USER 2>/dev/null`: the uid of a per-user agent's user (id(1)).
+pub fn uid_of(user: &str) -> Command {
+    Command::new("id")
+        .flag("-u")
+        .arg(Word::lit(user))
+        .redirect(Redirect::ErrToNull)
+}
+
+/// The launchd domain of a service: `system` for daemons, `gui/<uid>` for session agents (of the
+/// named user for a per-user agent).
+pub fn domain(s: &Service) -> Domain<'_> {
+    match (s.scope.value, &s.for_user) {
+        (Scope::Daemon, _) => Domain::System,
+        (Scope::Session, None) => Domain::Gui,
+        (Scope::Session, Some(user)) => Domain::User(&user.value),
     }
 }
 

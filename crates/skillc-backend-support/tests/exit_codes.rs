@@ -11,6 +11,7 @@ fn exit_codes_page_agrees_with_the_module() {
         exit::VERIFY_FAILED,
         exit::USAGE,
         exit::DATAERR,
+        exit::NOUSER,
         exit::UNAVAILABLE,
         exit::SOFTWARE,
         exit::CANTCREAT,

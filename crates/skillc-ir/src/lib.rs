@@ -21,6 +21,18 @@ pub fn is_id(s: &str) -> bool {
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
+
+/// A macOS short user name skillc accepts for a per-user agent (`for_user`): a letter or `_`,
+/// then letters, digits, `_`, `.` or `-`, at most 255 bytes (what a shell expands as `~name`
+/// and sudo(8) `-u` takes without quoting), and not `root`, which has no gui session.
+pub fn is_user_name(s: &str) -> bool {
+    s.len() <= 255
+        && s != "root"
+        && s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
 pub use lower::placeholders::{SERVICE_FIELDS, placeholders};
 pub use lower::{lower, lower_strict};
 pub use model::*;

@@ -68,6 +68,10 @@ pub struct TargetEntry {
     pub runners: Option<Vec<String>>,
     /// Every action step, diagnose steps first, depth first.
     pub steps: Vec<StepEntry>,
+    /// Run-time parameters of the skill this target sets itself (its `params:`): compiled into
+    /// its script, so they are not asked for, and refused when given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bound: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -213,6 +217,13 @@ fn skill_entry(ir: &Ir, id: SkillId) -> SkillEntry {
                 script: script_path(ir, k, t),
                 runners: policy::runners(ir, id, t),
                 steps,
+                bound: k
+                    .params
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, p)| p.default.is_none() && k.binding(t, *i).is_some())
+                    .map(|(_, p)| p.name.value.clone())
+                    .collect(),
             }
         })
         .collect();

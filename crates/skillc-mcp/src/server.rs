@@ -240,7 +240,17 @@ impl Server {
                 )));
             }
         }
+        let bound = &skill.targets[target].bound;
         for p in &skill.params {
+            if bound.contains(&p.name) {
+                if given.contains_key(&p.name) {
+                    return Err(refused(format!(
+                        "refused: parameter {} is set by {}'s own `params:`; leave it out; nothing was run",
+                        p.name, skill.targets[target].target
+                    )));
+                }
+                continue;
+            }
             let v = match (given.get(&p.name), p.ty.as_str()) {
                 (None, _) => {
                     return Err(refused(format!(

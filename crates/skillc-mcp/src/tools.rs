@@ -79,13 +79,21 @@ fn input_schema(skill: &SkillEntry, targets: &[&TargetEntry], verb: Verb) -> Val
         for x in &skill.params {
             p.insert(x.name.clone(), param_schema(&x.ty));
         }
-        let req: Vec<&str> = skill.params.iter().map(|x| x.name.as_str()).collect();
-        props.insert(
-            "params".into(),
-            json!({"type": "object", "additionalProperties": false, "required": req, "properties": p,
-                   "description": "the skill's run-time parameters (part of the plan hash)"}),
-        );
-        required.push(json!("params"));
+        // A parameter some target sets itself (`bound`) is required only for the others; the
+        // server says which.
+        let req: Vec<&str> = skill
+            .params
+            .iter()
+            .map(|x| x.name.as_str())
+            .filter(|n| !targets.iter().any(|t| t.bound.iter().any(|b| b == n)))
+            .collect();
+        let mut schema = json!({"type": "object", "additionalProperties": false, "properties": p,
+               "description": "the skill's run-time parameters (part of the plan hash); a target that sets one itself refuses it"});
+        if !req.is_empty() {
+            schema["required"] = json!(req);
+            required.push(json!("params"));
+        }
+        props.insert("params".into(), schema);
     }
     if verb == Verb::Apply {
         props.insert(

@@ -225,3 +225,40 @@ fn a_tree_changed_after_the_build_is_refused() {
     assert!(skillc_mcp::Tree::load(&out).is_err());
     assert!(skillc_mcp::Tree::load(&dir.path().join("missing")).is_err());
 }
+
+/// A parameter a target sets itself (`params:`) is listed as bound for that target, and the
+/// tool no longer requires it: the quickstart's media-index sets `port` for port-in-use.
+#[test]
+fn a_parameter_a_service_sets_is_bound_for_that_target_only() {
+    let ir = lower(&[repo().join("skills"), repo().join("examples/quickstart")]);
+    let m = manifest(&ir);
+    let skill = m
+        .skills
+        .iter()
+        .find(|s| s.skill == "launchd-doctor/port-in-use")
+        .expect("port-in-use");
+    assert!(skill.params.iter().any(|p| p.name == "port"));
+    let bound: Vec<(&str, &[String])> = skill
+        .targets
+        .iter()
+        .map(|t| (t.target.as_str(), t.bound.as_slice()))
+        .collect();
+    for (target, b) in &bound {
+        if *target == "homelab/media-index" {
+            assert_eq!(*b, ["port".to_owned()], "{bound:?}");
+        } else {
+            assert!(b.is_empty(), "{target}: {b:?}");
+        }
+    }
+    let tool = definitions(&m, None)
+        .into_iter()
+        .find(|d| d.name.starts_with("launchd-doctor.port-in-use") && d.name.ends_with(".plan"))
+        .expect("tool");
+    let required = &tool.json["inputSchema"]["properties"]["params"]["required"];
+    assert!(
+        !required
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x == "port")),
+        "{required}"
+    );
+}

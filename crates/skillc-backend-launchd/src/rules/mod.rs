@@ -9,6 +9,7 @@ mod daemon_only_key;
 mod deprecated_key;
 mod discouraged_key;
 mod exit_timeout_zero;
+mod for_user_invalid;
 mod gate_unidentified;
 mod hide_until_check_in;
 mod inetd_without_sockets;
@@ -50,6 +51,7 @@ pub(crate) const ALL: &[Rule] = &[
     Check::new(&relative_path::RELATIVE_PATH, relative_path::check),
     Check::new(&daemon_only_key::DAEMON_ONLY_KEY, daemon_only_key::check),
     Check::new(&agent_only_key::AGENT_ONLY_KEY, agent_only_key::check),
+    Check::new(&for_user_invalid::FOR_USER_INVALID, for_user_invalid::check),
     Check::new(&deprecated_key::DEPRECATED_KEY, deprecated_key::check),
     Check::new(&key_conflict::KEY_CONFLICT, key_conflict::check),
     Check::new(&unknown_key::UNKNOWN_KEY, unknown_key::check),

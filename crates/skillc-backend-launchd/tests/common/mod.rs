@@ -94,3 +94,71 @@ pub fn write_tree(root: &Path, files: &[skillc_backend_support::OutputFile]) {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
     }
 }
+
+/// A check cannot run here because `what` is missing: a notice, or a failure under
+/// SKILLC_REQUIRE_TOOLS=1 (CI, where every tool is installed).
+pub fn tool_missing(what: &str) {
+    assert!(
+        std::env::var("SKILLC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "{what} (SKILLC_REQUIRE_TOOLS=1)"
+    );
+    eprintln!("notice: {what}; skipping the checks that need it");
+}
+
+/// `sh`, `dash`, `bash --posix`, zsh as `sh` (a link named `sh`: zsh emulates sh) and busybox
+/// `sh`, whose directory also holds every busybox applet, first on the gate's PATH (after the
+/// test's own shims): the shells a Mac's `/bin/sh` may be, and a non-GNU userland.
+pub fn shells() -> Vec<Vec<String>> {
+    let found = |name: &str| -> Option<String> {
+        let o = Command::new("sh")
+            .args(["-c", "command -v \"$1\"", "sh", name])
+            .output()
+            .ok()?;
+        let p = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+        (o.status.success() && !p.is_empty()).then_some(p)
+    };
+    let mut out = vec![vec!["sh".to_owned()]];
+    for (name, extra) in [("dash", None), ("bash", Some("--posix"))] {
+        if have_tool(name) {
+            let mut v = vec![name.to_owned()];
+            v.extend(extra.map(str::to_owned));
+            out.push(v);
+        }
+    }
+    for name in ["zsh", "busybox"] {
+        if !have_tool(name) {
+            continue;
+        }
+        let Some(path) = found(name) else { continue };
+        let dir = std::env::temp_dir().join(format!("skillc-gates-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let link = |applet: &str| {
+            let l = dir.join(applet);
+            // Tests running at once make the same links: one that exists already is fine.
+            match std::os::unix::fs::symlink(&path, &l) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => panic!("symlink: {e}"),
+                _ => {}
+            }
+        };
+        link("sh");
+        if name == "busybox" {
+            let list = Command::new(&path)
+                .arg("--list")
+                .output()
+                .expect("busybox --list");
+            for applet in String::from_utf8_lossy(&list.stdout).lines() {
+                if !applet.is_empty() && !matches!(applet, "nc" | "sh" | "ash" | "hush") {
+                    link(applet);
+                }
+            }
+        }
+        out.push(vec![dir.join("sh").display().to_string()]);
+    }
+    out
+}
+
+/// The busybox applets' directory when `shell` is busybox's `sh`.
+pub fn applets_of(shell: &[String]) -> Option<PathBuf> {
+    let dir = Path::new(&shell[0]).parent()?;
+    dir.join("awk").exists().then(|| dir.to_path_buf())
+}

@@ -139,10 +139,7 @@ pub(super) fn generate(
         comment_text(&skill_name),
         comment_text(&target_name),
         comment_text(label),
-        match domain(svc) {
-            Domain::System => "system",
-            Domain::Gui => "gui/<console uid>",
-        }
+        domain(svc).text()
     );
     let _ = writeln!(out, "# {}", comment_text(&skill.title));
     let _ = writeln!(
@@ -396,8 +393,24 @@ pub(super) fn generate(
              SKILLC_PLAN_HASH=$(skillc_plan_hash)"
         );
     }
-    if domain(svc) == Domain::Gui {
-        out.push_str(AGENT_NEEDS_CONSOLE_USER);
+    match domain(svc) {
+        Domain::Gui => out.push_str(AGENT_NEEDS_CONSOLE_USER),
+        Domain::User(user) => {
+            let session = Command::new("launchctl")
+                .flag("print")
+                .arg(Domain::User(user).word())
+                .redirect(Redirect::OutToNull)
+                .redirect(Redirect::ErrToNull);
+            let warn = Command::new("skillc_warn").arg(Word::quoted(vec![
+                Dq::text(format!("{user} is not logged in (no gui domain): ")),
+                Dq::var("SKILLC_TARGET"),
+                Dq::text(format!(
+                    " is a per-user agent of {user}; run this again while {user} is logged in"
+                )),
+            ]));
+            let _ = writeln!(out, "if ! {session}; then\n\t{warn}\n\texit 69\nfi");
+        }
+        Domain::System => {}
     }
     out.push_str(MAIN_START);
     let title = comment_text(&format!(

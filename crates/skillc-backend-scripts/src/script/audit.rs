@@ -22,7 +22,7 @@ pub(super) fn static_fields(ir: &Ir, skill_id: SkillId, target: ServiceId) -> St
         json(&svc.label.value),
         match domain(svc) {
             Domain::System => "system",
-            Domain::Gui => "gui",
+            Domain::Gui | Domain::User(_) => "gui",
         }
     )
 }

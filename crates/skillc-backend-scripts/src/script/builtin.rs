@@ -25,6 +25,7 @@ fn domain_text(d: Domain, label: &str) -> String {
     match d {
         Domain::System => format!("system/{}", comment_text(label)),
         Domain::Gui => format!("gui/<uid>/{}", comment_text(label)),
+        Domain::User(user) => format!("gui/<uid of {user}>/{}", comment_text(label)),
     }
 }
 

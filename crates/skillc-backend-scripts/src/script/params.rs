@@ -1,4 +1,5 @@
-//! A skill's parameters for one target: compile-time literals and run-time `--param` variables.
+//! A skill's parameters for one target: compile-time literals (the target's `params:` value, else
+//! the default) and run-time `--param` variables (neither).
 
 use crate::resolve::{Params, expand};
 use skillc_backend_support::{Literal, ParamValue as PVal};
@@ -21,9 +22,10 @@ pub(crate) fn skill_params(
     let svc = ir.service(target);
     let mut params = Params::new();
     let mut runtime = Vec::new();
-    for p in &skill.params {
+    for (i, p) in skill.params.iter().enumerate() {
         let name = p.name.value.clone();
-        if let Some(d) = &p.default {
+        // The target's own value (its `params:`) wins over the default and `--param`.
+        if let Some(d) = skill.binding(target, i).or(p.default.as_ref()) {
             let kind = match &d.value {
                 ArgValue::String(s) => {
                     Literal::Str(expand(s, svc, &|_| None).literal().unwrap_or_default())

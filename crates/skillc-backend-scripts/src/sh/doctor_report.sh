@@ -24,6 +24,17 @@ skillc_service() {
 		SKILLC_NOTES='; not checked: no user is logged in at the console (an agent lives in that user'"'"'s gui domain)'
 		return 0
 	fi
+	# A per-user agent lives in its user's gui domain, which exists while that user is logged in.
+	case $5 in
+		user:*)
+			if ! launchctl print "gui/$(id -u "${5#user:}" 2>/dev/null)" >/dev/null 2>&1; then
+				SKILLC_SKIP=1
+				SKILLC_READY=null
+				SKILLC_NOTES="; not checked: ${5#user:} is not logged in (a per-user agent lives in that user's gui domain)"
+				return 0
+			fi
+			;;
+	esac
 	if "$6"; then SKILLC_READY=true; else SKILLC_READY=false; fi
 }
 

@@ -25,7 +25,8 @@ skillc_pg() {
 		/usr/bin/perl -e 'setpgrp(0, 0) or exit 126; exec { $ARGV[0] } @ARGV; exit 127' -- "$@" &
 		skillc_g=$!
 		printf '%s\n' "$skillc_g" >>"$SKILLC_GROUPS"
-		wait "$skillc_g"
+		# dash and busybox sh print "Terminated" to the wait's stderr when a signal ended the job.
+		wait "$skillc_g" 2>/dev/null
 		return
 	fi
 	"$@"
@@ -178,10 +179,11 @@ skillc_run() {
 	) </dev/null >/dev/null 2>&1 &
 	skillc_wd=$!
 	SKILLC_STEP_WD=$skillc_wd
-	wait "$skillc_pid"
+	# No job notice ("Terminated", from dash and busybox sh) for a step its timeout ended.
+	wait "$skillc_pid" 2>/dev/null
 	skillc_rc=$?
 	if [ -e "$skillc_mark" ]; then
-		wait "$skillc_wd"
+		wait "$skillc_wd" 2>/dev/null
 		rm -f "$skillc_mark"
 		skillc_rc=124
 	else

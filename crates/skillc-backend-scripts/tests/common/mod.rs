@@ -242,9 +242,16 @@ pub fn have_tool(name: &str) -> bool {
 /// under `root/out` as a test build (`test`) or a normal one, and the directories its services
 /// use. Returns the output root.
 pub fn build_lab(root: &Path, test: bool) -> PathBuf {
-    let yaml = std::fs::read_to_string(crate_dir().join("tests/fixtures/lab/family.yaml"))
-        .expect("fixture")
-        .replace("/ROOT", &root.display().to_string());
+    build_lab_with(root, test, |y| y)
+}
+
+/// [`build_lab`] with the fixture's text changed by `edit` first.
+pub fn build_lab_with(root: &Path, test: bool, edit: impl Fn(String) -> String) -> PathBuf {
+    let yaml = edit(
+        std::fs::read_to_string(crate_dir().join("tests/fixtures/lab/family.yaml"))
+            .expect("fixture")
+            .replace("/ROOT", &root.display().to_string()),
+    );
     let fam = write_family(&root.join("src"), "lab", &yaml);
     let ir = load_ok(&[fam, repo().join("skills/launchd-doctor")]);
     let out = root.join("out");

@@ -102,6 +102,7 @@ fn lower_service(cx: &mut Cx<'_>, item: &Item<'_, ast::Service>, layers: &[ast::
         description: s.description.value.clone(),
         layer: Spanned::new(s.layer.value, s.layer.span(file)),
         scope: Spanned::new(s.scope.value, s.scope.span(file)),
+        for_user: s.for_user.as_ref().map(|u| spanned_str(file, u)),
         bus: s.bus.as_ref().map(|b| spanned_str(file, b)),
         label,
         capabilities: s

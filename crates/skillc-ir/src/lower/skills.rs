@@ -13,7 +13,54 @@ use indexmap::IndexMap;
 use skillc_diagnostics::FileId;
 use skillc_syntax::Sp;
 use skillc_syntax::ast::{self, Id, ParamDecl, ParamType, ScalarValue};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+/// A parameter's value as written (a `default`, or a service's `params:` entry), checked against
+/// the parameter's type; `what` names it in the messages.
+fn typed_value(
+    cx: &mut Cx<'_>,
+    file: FileId,
+    ty: ParamType,
+    d: &Sp<ScalarValue>,
+    what: &str,
+) -> Option<Spanned<ArgValue>> {
+    let span = d.span(file);
+    let value = match (ty, &d.value) {
+        (ParamType::Bool, ScalarValue::Bool(b)) => Some(ArgValue::Bool(*b)),
+        (ParamType::Int, ScalarValue::Int(i)) => Some(ArgValue::Int(*i)),
+        (ParamType::String | ParamType::Path | ParamType::Service, ScalarValue::String(s))
+            if s.contains('\0') =>
+        {
+            // It can only reach a command, a file name or an environment value.
+            cx.emit(
+                rules::ACTION_ARGUMENT
+                    .finding("a NUL character cannot be passed to a command")
+                    .at(span, "holds NUL")
+                    .with_help("a parameter's value reaches commands and file names, which cannot carry NUL; remove it"),
+            );
+            None
+        }
+        (ParamType::String | ParamType::Path | ParamType::Service, ScalarValue::String(s)) => {
+            cx.check_placeholders(s, span, &[]);
+            Some(ArgValue::String(s.clone()))
+        }
+        (ParamType::Duration, ScalarValue::String(s)) => {
+            let text = Sp::new(ast::DurationText(s.clone()), d.start, d.end);
+            cx.duration(file, &text)
+                .map(|v| ArgValue::Duration(v.value))
+        }
+        (ty, _) => {
+            cx.emit(
+                rules::ACTION_ARGUMENT
+                    .finding(format!("{what} does not fit type `{}`", ty.as_str()))
+                    .at(span, "wrong type")
+                    .with_help(format!("write a {} {what}, or change `type:`", ty.as_str())),
+            );
+            None
+        }
+    };
+    value.map(|v| Spanned::new(v, span))
+}
 
 pub(crate) fn lower_params(
     cx: &mut Cx<'_>,
@@ -24,51 +71,10 @@ pub(crate) fn lower_params(
     let mut out = Vec::new();
     for (name, decl) in params.into_iter().flatten() {
         cx.check_id(file, name, "parameter");
-        let default = decl.default.as_ref().and_then(|d| {
-            let span = d.span(file);
-            let value = match (decl.ty.value, &d.value) {
-                (ParamType::Bool, ScalarValue::Bool(b)) => Some(ArgValue::Bool(*b)),
-                (ParamType::Int, ScalarValue::Int(i)) => Some(ArgValue::Int(*i)),
-                (
-                    ParamType::String | ParamType::Path | ParamType::Service,
-                    ScalarValue::String(s),
-                ) if s.contains('\0') => {
-                    // It can only reach a command, a file name or an environment value.
-                    cx.emit(
-                        rules::ACTION_ARGUMENT.finding("a NUL character cannot be passed to a command",
-                        )
-                        .at(span, "holds NUL")
-                        .with_help("a parameter's value reaches commands and file names, which cannot carry NUL; remove it"),
-                    );
-                    None
-                }
-                (
-                    ParamType::String | ParamType::Path | ParamType::Service,
-                    ScalarValue::String(s),
-                ) => {
-                    cx.check_placeholders(s, span, &[]);
-                    Some(ArgValue::String(s.clone()))
-                }
-                (ParamType::Duration, ScalarValue::String(s)) => {
-                    let text = Sp::new(ast::DurationText(s.clone()), d.start, d.end);
-                    cx.duration(file, &text)
-                        .map(|v| ArgValue::Duration(v.value))
-                }
-                (ty, _) => {
-                    cx.emit(
-                        rules::ACTION_ARGUMENT.finding(format!("default does not fit type `{}`", ty.as_str()),
-                        )
-                        .at(span, "wrong type")
-                        .with_help(format!(
-                            "write a {} default, or change `type:`",
-                            ty.as_str()
-                        )),
-                    );
-                    None
-                }
-            };
-            value.map(|v| Spanned::new(v, span))
-        });
+        let default = decl
+            .default
+            .as_ref()
+            .and_then(|d| typed_value(cx, file, decl.ty.value, d, "default"));
         out.push(Param {
             name: Spanned::new(name.value.0.clone(), name.span(file)),
             ty: decl.ty.value,
@@ -90,6 +96,76 @@ pub(crate) fn lower_skills(cx: &mut Cx<'_>, decls: &Decls<'_>) {
         .collect();
     for (skill, t) in cx.ir.skills.iter_mut().zip(targets) {
         skill.targets = t;
+    }
+    bind_service_params(cx, decls);
+}
+
+/// Each service's `params:` values, for every skill applied to it that declares the name, checked
+/// against that parameter's type (once per service, name and type); a name no such skill declares
+/// is `unused-param`.
+fn bind_service_params(cx: &mut Cx<'_>, decls: &Decls<'_>) {
+    let mut used: HashSet<(usize, String)> = HashSet::new();
+    let mut checked: HashMap<(usize, String, ParamType), Option<Spanned<ArgValue>>> =
+        HashMap::new();
+    for k in 0..cx.ir.skills.len() {
+        let mut bindings = Vec::new();
+        let (targets, params): (Vec<ServiceId>, Vec<(String, ParamType)>) = {
+            let skill = &cx.ir.skills[k];
+            (
+                skill.targets.clone(),
+                skill
+                    .params
+                    .iter()
+                    .map(|p| (p.name.value.clone(), p.ty))
+                    .collect(),
+            )
+        };
+        for t in targets {
+            let Some(item) = decls.services.get(t.index()) else {
+                continue;
+            };
+            let Some(values) = item.body.value.params.as_ref() else {
+                continue;
+            };
+            for (pi, (name, ty)) in params.iter().enumerate() {
+                let Some(v) = values
+                    .iter()
+                    .find(|(n, _)| n.value.0 == *name)
+                    .map(|(_, v)| v)
+                else {
+                    continue;
+                };
+                used.insert((t.index(), name.clone()));
+                let value = checked
+                    .entry((t.index(), name.clone(), *ty))
+                    .or_insert_with(|| typed_value(cx, item.file, *ty, v, "value"))
+                    .clone();
+                if let Some(value) = value {
+                    bindings.push(crate::model::Binding {
+                        target: t,
+                        param: pi,
+                        value,
+                    });
+                }
+            }
+        }
+        cx.ir.skills[k].bindings = bindings;
+    }
+    for (i, item) in decls.services.iter().enumerate() {
+        for (name, _) in item.body.value.params.iter().flatten() {
+            cx.check_id(item.file, name, "parameter");
+            if !used.contains(&(i, name.value.0.clone())) {
+                cx.emit(
+                    rules::UNUSED_PARAM
+                        .finding(format!(
+                            "no skill applied to `{}` declares a parameter `{}`",
+                            item.key.value.0, name.value.0
+                        ))
+                        .at(name.span(item.file), "sets nothing")
+                        .with_help("name a parameter of a skill applied to this service (`skillc catalog` lists them), or remove the entry"),
+                );
+            }
+        }
     }
 }
 
@@ -187,6 +263,7 @@ fn lower_skill(cx: &mut Cx<'_>, item: &Item<'_, ast::Skill>) -> Skill {
         on_failure,
         timeout: s.timeout.as_ref().and_then(|t| cx.duration(file, t)),
         targets: Vec::new(),
+        bindings: Vec::new(),
     }
 }
 

@@ -11,7 +11,9 @@ pub use service::{
     Bonjour, Calendar, Dependency, DependencyKind, Flag, KeepAliveConditions, KeepAliveMode,
     LaunchEvent, Limit, MachService, Readiness, Run, Schedule, Service, Socket, SocketGroup,
 };
-pub use skill::{AppliesTo, Arg, ArgValue, OnFailure, Param, Skill, Step, StepKind, Target};
+pub use skill::{
+    AppliesTo, Arg, ArgValue, Binding, OnFailure, Param, Skill, Step, StepKind, Target,
+};
 
 pub use skillc_syntax::ast::{
     Capability, KeepAlive, Layer, ParamType, PortOrName, PosixSpawnType, ProcessType, Risk, Scope,

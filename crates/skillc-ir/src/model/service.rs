@@ -15,6 +15,9 @@ pub struct Service {
     pub description: String,
     pub layer: Spanned<Layer>,
     pub scope: Spanned<Scope>,
+    /// A per-user agent: the macOS user whose `~/Library/LaunchAgents` and `gui/<uid>` domain it
+    /// lives in.
+    pub for_user: Option<Spanned<String>>,
     pub bus: Option<Spanned<String>>,
     /// launchd Label; the span is the `label:` value or the service key when defaulted.
     pub label: Spanned<String>,

@@ -24,6 +24,27 @@ pub struct Skill {
     pub timeout: Option<Spanned<Duration>>,
     /// The services the skill applies to (resolved `applies_to`), sorted.
     pub targets: Vec<ServiceId>,
+    /// Parameter values a target service sets (its `params:`), checked against the types.
+    pub bindings: Vec<Binding>,
+}
+
+/// A target's own value for one of the skill's parameters.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub target: ServiceId,
+    /// Index into [`Skill::params`].
+    pub param: usize,
+    pub value: Spanned<ArgValue>,
+}
+
+impl Skill {
+    /// The value `target` sets for parameter `param` (an index into `params`), if any.
+    pub fn binding(&self, target: ServiceId, param: usize) -> Option<&Spanned<ArgValue>> {
+        self.bindings
+            .iter()
+            .find(|b| b.target == target && b.param == param)
+            .map(|b| &b.value)
+    }
 }
 
 impl Skill {

@@ -13,6 +13,7 @@ mod invalid_version;
 mod missing_label;
 mod unquoted_scalar;
 mod unresolved_reference;
+mod unused_param;
 
 pub use action_argument::ACTION_ARGUMENT;
 pub use duplicate_id::DUPLICATE_ID;
@@ -28,6 +29,7 @@ pub use missing_label::MISSING_LABEL;
 pub use unquoted_scalar::UNQUOTED_SCALAR;
 pub(crate) use unquoted_scalar::reading_of;
 pub use unresolved_reference::UNRESOLVED_REFERENCE;
+pub use unused_param::UNUSED_PARAM;
 
 /// Every rule of the lowering stage.
 pub const RULES: &[skillc_diagnostics::RuleInfo] = &[
@@ -42,6 +44,7 @@ pub const RULES: &[skillc_diagnostics::RuleInfo] = &[
     INVALID_PLACEHOLDER,
     INVALID_UMASK,
     UNQUOTED_SCALAR,
+    UNUSED_PARAM,
     INVALID_VERSION,
     MISSING_LABEL,
 ];

@@ -17,6 +17,10 @@ pub struct Service {
     pub layer: Sp<Layer>,
     /// `daemon` (LaunchDaemon) or `session` (LaunchAgent).
     pub scope: Sp<Scope>,
+    /// A per-user agent of this macOS user (`scope: session` only): installed in
+    /// `~USER/Library/LaunchAgents`, owned by the user, and loaded only in that user's
+    /// `gui/<uid>` domain. Without it an agent goes to `/Library/LaunchAgents`, for every user.
+    pub for_user: Option<Sp<String>>,
     /// Bus name: the service's identity, unique across all families (case-insensitive); what
     /// others depend on as `bus:<name>`. Registered with launchd only when `run.mach_services`
     /// lists it.
@@ -37,6 +41,10 @@ pub struct Service {
     pub wants: Option<Vec<Sp<Reference>>>,
     /// When the service actually serves.
     pub readiness: Option<Sp<Readiness>>,
+    /// Values for the parameters of the skills applied to this service, by parameter name: every
+    /// such skill that declares the parameter gets the value when compiled, instead of its
+    /// default or a run-time `--param`.
+    pub params: Option<IndexMap<Sp<super::Id>, Sp<super::ScalarValue>>>,
 }
 
 /// Program, environment and launchd behaviour. Every key of launchd.plist(5) that skillc
