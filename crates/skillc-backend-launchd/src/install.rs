@@ -70,6 +70,15 @@ fn dirs_of(s: &skillc_ir::Service) -> BTreeSet<String> {
     dirs
 }
 
+/// A service's log files (stdout and stderr, once each when they are the same file).
+fn log_files(s: &skillc_ir::Service) -> BTreeSet<&str> {
+    [&s.run.stdout, &s.run.stderr]
+        .into_iter()
+        .flatten()
+        .map(|p| p.value.as_str())
+        .collect()
+}
+
 /// The owner of each directory the family's services need: the one service owner that uses it,
 /// or root:wheel when services of different owners share it (each then writes only its own log
 /// file, which install.sh creates with that service's owner: no service can replace another's).
@@ -210,12 +219,7 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId, options: Options) -> Str
         }
         // The log files, created with the service's owner (mode 0640): launchd opens them as the
         // job's user, who may not be able to create a file in a shared directory.
-        let logs: BTreeSet<&str> = [&s.run.stdout, &s.run.stderr]
-            .into_iter()
-            .flatten()
-            .map(|p| p.value.as_str())
-            .collect();
-        for log in logs {
+        for log in log_files(s) {
             let cmd = Command::new("logfile")
                 .arg(owner_word(&owner_of(s)))
                 .arg(Word::lit(log));
@@ -395,12 +399,7 @@ fn install_per_user(out: &mut String, s: &skillc_ir::Service, user: &str, plist_
         }
         let _ = writeln!(out, "{mk}");
     }
-    let logs: BTreeSet<&str> = [&s.run.stdout, &s.run.stderr]
-        .into_iter()
-        .flatten()
-        .map(|p| p.value.as_str())
-        .collect();
-    for log in logs {
+    for log in log_files(s) {
         let cmd = Command::new("user_logfile")
             .arg(Word::lit(user))
             .arg(Word::lit(log));
