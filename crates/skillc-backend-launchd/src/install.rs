@@ -197,6 +197,10 @@ pub(crate) fn install_script(ir: &Ir, family: FamilyId, options: Options) -> Str
         let plist_dest = format!("{}/{label}.plist", plist_dir(s.scope.value));
         let _ = writeln!(out, "# {} ({label})", comment_text(&ir.service_name(id)));
         let _ = writeln!(out, "reload=");
+        if let Domain::User(user) = domain(s) {
+            // Before anything is installed: no gate for a user this Mac does not have.
+            let _ = writeln!(out, "{}", user_home(user));
+        }
         if has_gate(s) {
             let rel = format!("gates/{}.sh", s.id.value);
             let _ = writeln!(out, "{}", put(&rel, gate_path(ir, id), "0755"));
@@ -386,11 +390,11 @@ fn user_plist(label: &str) -> Word {
     ])
 }
 
-/// The rest of a per-user agent's install: its directories, log files and plist made as the
-/// user, in the user's home; loaded in the user's gui domain when the user is logged in.
+/// The rest of a per-user agent's install (after `user_home` and its gate): its directories, log
+/// files and plist made as the user, in the user's home; loaded in the user's gui domain when the
+/// user is logged in.
 fn install_per_user(out: &mut String, s: &skillc_ir::Service, user: &str, plist_rel: &str) {
     let label = &s.label.value;
-    let _ = writeln!(out, "{}", user_home(user));
     let dirs = dirs_of(s);
     if !dirs.is_empty() {
         let mut mk = Command::new("user_mkdirs").arg(Word::lit(user));

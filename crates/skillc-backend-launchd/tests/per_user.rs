@@ -402,3 +402,26 @@ fn an_agent_for_a_user_this_mac_does_not_have_is_refused_with_67_before_anything
     assert!(!Path::new("/tmp/skillc-pua-logs-skillc-no-such-user").exists());
     assert!(!mac.calls().contains("bootstrap"));
 }
+
+/// The user is looked up before anything of the service is installed: a per-user agent with a
+/// readiness gate installs no gate for a user the Mac does not have (exit 67 comes first).
+#[test]
+fn the_user_is_looked_up_before_the_agents_gate_is_installed() {
+    let yaml = family("bob").replace(
+        "    readiness:\n      probe: 'running(service)'\n",
+        "    requires: [db]\n  db:\n    description: A database.\n    layer: L1\n    scope: daemon\n    capabilities: [storage]\n    run:\n      program: /usr/local/bin/db\n    readiness:\n      probe: 'running(service)'\n",
+    );
+    assert!(yaml.contains("requires: [db]"));
+    let (_t, ir, diags) = common::family(&yaml);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    let files = emit_with(&common::checked(ir), TEST_BUILD);
+    let install = files
+        .iter()
+        .find(|f| f.path == "demo/install.sh")
+        .expect("install.sh");
+    let text = String::from_utf8_lossy(&install.bytes);
+    let section = &text[text.find("# demo/notes").expect("notes section")..];
+    let home = section.find("user_home bob").expect("user lookup");
+    let gate = section.find("/gates/notes.sh").expect("gate put");
+    assert!(home < gate, "{section}");
+}
