@@ -7,6 +7,7 @@
 //! signatures only people make (`skillc approve`); the server passes them to the script, which
 //! verifies them.
 
+use crate::model::SkillEntry;
 use crate::run::{Ran, run};
 use crate::tools::{MAX_APPROVALS, MAX_STRING, ToolDef, Verb, definitions};
 use crate::tree::{Tree, sha256_hex};
@@ -153,6 +154,74 @@ struct Call {
     approvals: Vec<String>,
 }
 
+/// The run-time parameters of a call of `skill` on `skill.targets[target]`, validated: every one
+/// the target does not set itself (`bound`) is required and of its type; one it sets, or one the
+/// skill does not have, is refused.
+fn call_params(
+    skill: &SkillEntry,
+    target: usize,
+    given: Option<&Value>,
+) -> Result<Vec<(String, String)>, String> {
+    let mut params = Vec::new();
+    let given = match given {
+        None => Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => return Err(refused("refused: `params` must be an object")),
+    };
+    for k in given.keys() {
+        if !skill.params.iter().any(|p| &p.name == k) {
+            return Err(refused(format!(
+                "refused: {} is not a run-time parameter of {}",
+                Value::String(k.chars().take(64).collect()),
+                skill.skill
+            )));
+        }
+    }
+    let bound = &skill.targets[target].bound;
+    for p in &skill.params {
+        if bound.contains(&p.name) {
+            if given.contains_key(&p.name) {
+                return Err(refused(format!(
+                    "refused: parameter {} is set by {}'s own `params:`; leave it out; nothing was run",
+                    p.name, skill.targets[target].target
+                )));
+            }
+            continue;
+        }
+        let v = match (given.get(&p.name), p.ty.as_str()) {
+            (None, _) => {
+                return Err(refused(format!(
+                    "refused: parameter {} is required",
+                    p.name
+                )));
+            }
+            (Some(Value::Number(n)), "int") if n.as_u64().is_some_and(|x| x <= 999_999_999) => {
+                n.to_string()
+            }
+            (Some(Value::String(s)), "int")
+                if !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                s.clone()
+            }
+            (Some(_), "int") => {
+                return Err(refused(format!(
+                    "refused: parameter {} must be a non-negative integer of at most 9 digits",
+                    p.name
+                )));
+            }
+            (Some(Value::String(s)), _) if text_ok(s) => s.clone(),
+            (Some(_), _) => {
+                return Err(refused(format!(
+                    "refused: parameter {} must be a string of at most {MAX_STRING} bytes without NUL",
+                    p.name
+                )));
+            }
+        };
+        params.push((p.name.clone(), v));
+    }
+    Ok(params)
+}
+
 fn refused(msg: impl Into<String>) -> String {
     msg.into()
 }
@@ -225,63 +294,7 @@ impl Server {
                 })?,
             _ => return Err(refused("refused: `target` (a string) is required")),
         };
-        let mut params = Vec::new();
-        let given = match args.get("params") {
-            None => Map::new(),
-            Some(Value::Object(m)) => m.clone(),
-            Some(_) => return Err(refused("refused: `params` must be an object")),
-        };
-        for k in given.keys() {
-            if !skill.params.iter().any(|p| &p.name == k) {
-                return Err(refused(format!(
-                    "refused: {} is not a run-time parameter of {}",
-                    Value::String(k.chars().take(64).collect()),
-                    skill.skill
-                )));
-            }
-        }
-        let bound = &skill.targets[target].bound;
-        for p in &skill.params {
-            if bound.contains(&p.name) {
-                if given.contains_key(&p.name) {
-                    return Err(refused(format!(
-                        "refused: parameter {} is set by {}'s own `params:`; leave it out; nothing was run",
-                        p.name, skill.targets[target].target
-                    )));
-                }
-                continue;
-            }
-            let v = match (given.get(&p.name), p.ty.as_str()) {
-                (None, _) => {
-                    return Err(refused(format!(
-                        "refused: parameter {} is required",
-                        p.name
-                    )));
-                }
-                (Some(Value::Number(n)), "int") if n.as_u64().is_some_and(|x| x <= 999_999_999) => {
-                    n.to_string()
-                }
-                (Some(Value::String(s)), "int")
-                    if !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    s.clone()
-                }
-                (Some(_), "int") => {
-                    return Err(refused(format!(
-                        "refused: parameter {} must be a non-negative integer of at most 9 digits",
-                        p.name
-                    )));
-                }
-                (Some(Value::String(s)), _) if text_ok(s) => s.clone(),
-                (Some(_), _) => {
-                    return Err(refused(format!(
-                        "refused: parameter {} must be a string of at most {MAX_STRING} bytes without NUL",
-                        p.name
-                    )));
-                }
-            };
-            params.push((p.name.clone(), v));
-        }
+        let params = call_params(skill, target, args.get("params"))?;
         let plan_hash = match (def.verb, args.get("plan_hash")) {
             (Verb::Apply, Some(Value::String(h)))
                 if h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
@@ -1035,5 +1048,51 @@ impl ServerHandler for Server {
                 .await),
             _ => Ok(self.read_only(def, &call, &client).await.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::call_params;
+    use crate::model::{ParamEntry, SkillEntry, TargetEntry};
+    use serde_json::json;
+
+    fn skill() -> SkillEntry {
+        let target = |name: &str, bound: &[&str]| TargetEntry {
+            target: name.to_owned(),
+            script: format!("{name}.sh"),
+            runners: None,
+            steps: Vec::new(),
+            bound: bound.iter().map(|b| (*b).to_owned()).collect(),
+        };
+        SkillEntry {
+            skill: "launchd-doctor/port-in-use".to_owned(),
+            family: "launchd-doctor".to_owned(),
+            id: "port-in-use".to_owned(),
+            title: "Another process holds the job's TCP port".to_owned(),
+            description: None,
+            params: vec![ParamEntry {
+                name: "port".to_owned(),
+                ty: "int".to_owned(),
+            }],
+            targets: vec![target("lab/web", &["port"]), target("lab/api", &[])],
+        }
+    }
+
+    /// A target that sets `port` itself refuses one given by the agent, and needs none; another
+    /// target still requires it.
+    #[test]
+    fn a_bound_parameter_is_refused_for_its_target_and_required_for_the_others() {
+        let s = skill();
+        let given = json!({"port": 1});
+        let err = call_params(&s, 0, Some(&given)).expect_err("refused");
+        assert!(err.contains("set by lab/web's own `params:`"), "{err}");
+        assert_eq!(call_params(&s, 0, None), Ok(Vec::new()));
+        assert_eq!(
+            call_params(&s, 1, Some(&given)),
+            Ok(vec![("port".to_owned(), "1".to_owned())])
+        );
+        let err = call_params(&s, 1, None).expect_err("required");
+        assert!(err.contains("parameter port is required"), "{err}");
     }
 }
