@@ -360,3 +360,42 @@ fn literal_braces_pass_and_nul_is_refused_in_command_arguments() {
         (1, vec!["action-argument".to_owned()])
     );
 }
+
+/// A service's `params:` value is checked against the type of the parameter it sets, and a wrong
+/// one is blamed at the value itself; a name no applied skill declares is `unused-param` at the key.
+#[test]
+fn service_parameter_values_are_typed_and_blamed_at_their_position() {
+    let family = format!(
+        "{FAMILY}services:\n  web:\n    description: Web.\n    layer: L1\n    scope: daemon\n    run: {{ program: /usr/local/bin/web }}\n    params:\n      port: not-a-number\n      prot: 1\nskills:\n  taken:\n    title: Port taken\n    severity: low\n    applies_to: {{ services: [web] }}\n    params:\n      port: {{ type: int }}\n    detect: '!port_free(param(\"port\"))'\n    remediate:\n      - {{ id: kick, action: launchctl.kickstart, with: {{ target: service }} }}\npolicy:\n  rules:\n    - {{ match: {{}}, outcome: confirm }}\n"
+    );
+    let dir = tree(&[("shop/family.yaml", &family)]);
+    let (code, json) = check_json(dir.path(), &["shop"]);
+    assert_eq!(code, 1, "{json}");
+    let find = |code: &str| -> Value {
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .find(|d| d["code"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("{code}: {json}"))
+    };
+    let ty = find("action-argument");
+    assert_eq!(
+        (ty["line"].as_u64(), ty["column"].as_u64()),
+        (Some(13), Some(13)),
+        "{ty}"
+    );
+    assert!(
+        ty["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("value does not fit type `int`")),
+        "{ty}"
+    );
+    let unused = find("unused-param");
+    assert_eq!(
+        (unused["line"].as_u64(), unused["column"].as_u64()),
+        (Some(14), Some(7)),
+        "{unused}"
+    );
+}
