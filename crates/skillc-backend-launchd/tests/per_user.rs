@@ -215,7 +215,11 @@ impl Mac {
         }
         let state = dir.path().join("launchd");
         std::fs::create_dir(&state).expect("mkdir");
-        let sessions: String = logged_in.iter().map(|u| format!("{u}\n")).collect();
+        let sessions: String = logged_in
+            .iter()
+            .map(|u| format!("{u}\n"))
+            .collect::<Vec<_>>()
+            .concat();
         std::fs::write(state.join("gui_sessions"), sessions).expect("write");
         Self { dir }
     }

@@ -225,7 +225,11 @@ fn uid_of(user: &str) -> String {
 }
 
 fn logged_in(host: &Host, uids: &[&str]) {
-    let list: String = uids.iter().map(|u| format!("{u}\n")).collect();
+    let list: String = uids
+        .iter()
+        .map(|u| format!("{u}\n"))
+        .collect::<Vec<_>>()
+        .concat();
     std::fs::write(host.path().join("launchd/gui_sessions"), list).expect("gui_sessions");
 }
 

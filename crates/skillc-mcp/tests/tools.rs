@@ -252,7 +252,7 @@ fn a_parameter_a_service_sets_is_bound_for_that_target_only() {
     }
     let tool = definitions(&m, None)
         .into_iter()
-        .find(|d| d.name.starts_with("launchd-doctor.port-in-use") && d.name.ends_with(".plan"))
+        .find(|d| d.name == "launchd-doctor.port-in-use.plan")
         .expect("tool");
     let required = &tool.json["inputSchema"]["properties"]["params"]["required"];
     assert!(
