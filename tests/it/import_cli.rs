@@ -577,3 +577,58 @@ fn nothing_is_written_outside_out_or_over_existing_files() {
     );
     assert_eq!(run.code, 2);
 }
+
+/// An agent read from a user's own `~/Library/LaunchAgents` (`/Users/NAME/...`, as brew services
+/// and home-manager install them) becomes that user's per-user agent, and the family checks and
+/// builds; the same file from `/Library/LaunchAgents` stays an agent for every user.
+#[test]
+fn an_agent_from_a_users_home_is_imported_as_that_users_agent() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("Users/alice/Library/LaunchAgents");
+    let shared = tmp.path().join("Library/LaunchAgents");
+    for d in [&home, &shared] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    write_plist(
+        &home,
+        "org.example.mine.plist",
+        &GOOD.replace("good", "mine"),
+    );
+    write_plist(
+        &shared,
+        "org.example.ours.plist",
+        &GOOD.replace("good", "ours"),
+    );
+    let out = tmp.path().join("fam");
+    let r = skillc(
+        &[
+            "import",
+            home.to_str().expect("utf8"),
+            shared.to_str().expect("utf8"),
+            "--family",
+            "desk",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let mine = std::fs::read_to_string(out.join("desk/services/mine.yaml")).expect("mine");
+    assert!(mine.contains("for_user: alice"), "{mine}");
+    let ours = std::fs::read_to_string(out.join("desk/services/ours.yaml")).expect("ours");
+    assert!(!ours.contains("for_user"), "{ours}");
+    let fam = out.join("desk");
+    let built = tmp.path().join("built");
+    let b = skillc(
+        &[
+            "build",
+            fam.to_str().expect("utf8"),
+            "--out",
+            built.to_str().expect("utf8"),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(b.code, 0, "{}{}", b.stdout, b.stderr);
+    let install = std::fs::read_to_string(built.join("desk/install.sh")).expect("install.sh");
+    assert!(install.contains("user_put 'alice'"), "{install}");
+}

@@ -168,6 +168,19 @@ pub fn read(bytes: &[u8]) -> Result<(plist::Value, Format), String> {
         .map_err(unreadable)
 }
 
+/// The user whose own agent a file is: one read from `/Users/NAME/Library/LaunchAgents/` (macOS's
+/// home directories), which launchd loads only in NAME's session.
+fn per_user_of(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split(['/', '\\']).collect();
+    parts.windows(4).find_map(|w| {
+        (w[0] == "Users"
+            && w[2] == "Library"
+            && w[3] == "LaunchAgents"
+            && skillc_ir::is_user_name(w[1]))
+        .then(|| w[1].to_owned())
+    })
+}
+
 fn scope_of(path: &str, dict: &plist::Dictionary, given: Option<Scope>) -> (Scope, String) {
     if let Some(s) = given {
         return (s, "--scope".into());
@@ -459,6 +472,9 @@ fn service_yaml(
         "# Imported by `skillc import` from {source} ({} plist).\n",
         format.as_str()
     );
+    let for_user = (scope == Scope::Session)
+        .then(|| per_user_of(source))
+        .flatten();
     let mut fields = vec![
         Entry::new(
             "description",
@@ -477,6 +493,13 @@ fn service_yaml(
             e
         },
     ];
+    if let Some(user) = for_user {
+        let mut e = Entry::new("for_user", Node::Str(user.clone()));
+        e.trailing = Some(format!(
+            "a per-user agent: read from ~{user}/Library/LaunchAgents"
+        ));
+        fields.push(e);
+    }
     if !default_label {
         fields.push(Entry::new("label", Node::Str(mapped.label.clone())));
     }
@@ -516,6 +539,23 @@ fn service_yaml(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_agent_in_a_users_home_is_that_users() {
+        let of = per_user_of;
+        assert_eq!(
+            of("/Users/alice/Library/LaunchAgents/x.plist").as_deref(),
+            Some("alice")
+        );
+        assert_eq!(
+            of("stage/Users/bob.smith/Library/LaunchAgents/y.plist").as_deref(),
+            Some("bob.smith")
+        );
+        assert_eq!(of("/Library/LaunchAgents/x.plist"), None);
+        assert_eq!(of("/Users/root/Library/LaunchAgents/x.plist"), None);
+        assert_eq!(of("/Users/$(id)/Library/LaunchAgents/x.plist"), None);
+        assert_eq!(of("/Users/alice/LaunchAgents/x.plist"), None);
+    }
 
     #[test]
     fn ids_from_labels() {
