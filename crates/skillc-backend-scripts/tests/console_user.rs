@@ -121,17 +121,7 @@ fn the_doctor_reports_agents_as_not_checked_when_nobody_is_logged_in() {
         &json!({ "loaded": true, "running": true }),
     );
     let doctor = out.join("lab/doctor.sh");
-    let row = |o: &std::process::Output, name: &str| -> serde_json::Value {
-        let r: serde_json::Value =
-            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)));
-        r["services"]
-            .as_array()
-            .expect("services")
-            .iter()
-            .find(|s| s["service"] == name)
-            .cloned()
-            .expect("row")
-    };
+    let row = common::doctor_row;
     console(&host, None);
     let o = as_root(&host, &doctor, &["--json"]);
     let web = row(&o, "lab/web");
@@ -305,18 +295,7 @@ fn the_doctor_skips_a_per_user_agent_whose_user_is_not_logged_in() {
     console(&host, Some("501"));
     logged_in(&host, &["501"]);
     let doctor = out.join("lab/doctor.sh");
-    let web = |host: &Host| -> serde_json::Value {
-        let o = as_root(host, &doctor, &["--json"]);
-        let r: serde_json::Value =
-            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
-        r["services"]
-            .as_array()
-            .expect("services")
-            .iter()
-            .find(|s| s["service"] == "lab/web")
-            .cloned()
-            .expect("row")
-    };
+    let web = |host: &Host| common::doctor_row(&as_root(host, &doctor, &["--json"]), "lab/web");
     let row = web(&host);
     assert_eq!(row["ready"], json!(null), "{row}");
     assert!(

@@ -487,17 +487,7 @@ fn the_doctor_passes_run_time_parameters_to_the_skills_that_take_them() {
     host.service(&web(), &json!({ "loaded": true, "running": true }));
     std::fs::write(host.path().join("web/fan"), "").expect("marker");
     let doctor = out.join("lab/doctor.sh");
-    let web_row = |o: &std::process::Output| -> serde_json::Value {
-        let r: serde_json::Value =
-            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)));
-        r["services"]
-            .as_array()
-            .expect("services")
-            .iter()
-            .find(|s| s["service"] == "lab/web")
-            .cloned()
-            .expect("web")
-    };
+    let web_row = |o: &std::process::Output| common::doctor_row(o, "lab/web");
     let o = host.run(&doctor, &["--json"]);
     let row = web_row(&o);
     assert!(
@@ -593,15 +583,7 @@ fn a_parameter_the_service_sets_is_compiled_in_and_cannot_be_overridden() {
     host.service(&web(), &json!({ "loaded": true, "running": true }));
     std::fs::write(host.path().join("web/fan"), "").expect("marker");
     let o = host.run(&out.join("lab/doctor.sh"), &["--json"]);
-    let r: serde_json::Value =
-        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
-    let row = r["services"]
-        .as_array()
-        .expect("services")
-        .iter()
-        .find(|s| s["service"] == "lab/web")
-        .cloned()
-        .expect("web");
+    let row = common::doctor_row(&o, "lab/web");
     assert!(
         !row["notes"].as_str().unwrap_or("").contains("fan-out"),
         "checked without --param: {row}"

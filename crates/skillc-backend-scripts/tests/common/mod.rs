@@ -502,6 +502,19 @@ impl Host {
     }
 }
 
+/// The row of service `name` (`family/service`) in a doctor's `--json` output.
+pub fn doctor_row(o: &Output, name: &str) -> serde_json::Value {
+    let r: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)));
+    r["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .find(|s| s["service"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no row for {name}: {}", text(o)))
+}
+
 pub fn text(o: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
